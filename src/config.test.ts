@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.ts';
+
+describe('parseConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = parseConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toBe('./.lendgate/data');
+    expect(config.logLevel).toBe('info');
+    expect(config.demo).toBe(true);
+    expect(config.corsOrigins).toEqual([]);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('turns demo data off by default in production', () => {
+    expect(parseConfig({ NODE_ENV: 'production' }).demo).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'production', LENDGATE_DEMO: 'yes' }).demo).toBe(true);
+  });
+
+  it('refuses a PORT that is not a port number, naming the variable', () => {
+    for (const port of ['abc', '70000', '-1', '80.5']) {
+      expect(() => parseConfig({ PORT: port })).toThrow(ConfigError);
+      expect(() => parseConfig({ PORT: port })).toThrow(/PORT must be an integer from 0 to 65535/);
+    }
+  });
+
+  it('reports every bad value at once', () => {
+    try {
+      parseConfig({ PORT: 'x', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', LENDGATE_MASTER_KEY: 'short' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toHaveLength(4);
+    }
+  });
+
+  it('accepts a 32-byte base64 master key and refuses a short admin password', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(parseConfig({ LENDGATE_MASTER_KEY: key }).masterKey).toBe(key);
+    expect(() => parseConfig({ LENDGATE_ADMIN_EMAIL: 'a@b.c', LENDGATE_ADMIN_PASSWORD: 'short' })).toThrow(
+      /at least 12 characters/,
+    );
+  });
+
+  it('parses booleans and CORS origins', () => {
+    const config = parseConfig({
+      LENDGATE_DEMO: 'off',
+      CORS_ORIGINS: 'https://a.example, http://b.example:8080',
+    });
+    expect(config.demo).toBe(false);
+    expect(config.corsOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(() => parseConfig({ LENDGATE_DEMO: 'maybe' })).toThrow(/LENDGATE_DEMO must be true or false/);
+  });
+});

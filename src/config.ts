@@ -1,0 +1,127 @@
+/**
+ * One frozen, validated configuration object read from the environment. `parseConfig` is pure (the
+ * environment is an argument) so that every rule is testable; it reports every bad value at once.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const MEMORY_DATA_DIR = 'memory://';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Set → PostgreSQL over `pg`; unset → embedded PostgreSQL (PGlite) in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Folder of the embedded database and of generated secrets; `memory://` keeps nothing. */
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  /** Seed demo channels, lenders and accounts once. */
+  readonly demo: boolean;
+  /** Base64 of 32 bytes; when unset, generated into `dataDir` on first start (see secrets.ts). */
+  readonly masterKey: string | undefined;
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly sessionTtlMinutes: number;
+  readonly bodyLimitBytes: number;
+  /** Allowed CORS origins; empty means CORS is off. */
+  readonly corsOrigins: readonly string[];
+  readonly trustProxy: boolean;
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the configuration; throws `ConfigError` naming every bad variable. */
+export function parseConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = read(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+
+  const masterKey = read('LENDGATE_MASTER_KEY');
+  if (masterKey !== undefined && !isBase64Key(masterKey)) {
+    problems.push('LENDGATE_MASTER_KEY must be the base64 encoding of exactly 32 random bytes');
+  }
+
+  const adminEmail = read('LENDGATE_ADMIN_EMAIL');
+  const adminPassword = env.LENDGATE_ADMIN_PASSWORD;
+  if (adminEmail !== undefined && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
+    problems.push('LENDGATE_ADMIN_EMAIL must be an email address');
+  }
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    problems.push('LENDGATE_ADMIN_PASSWORD must be at least 12 characters');
+  }
+
+  const host = read('HOST') ?? '127.0.0.1';
+  const corsOrigins = (read('CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      problems.push(`CORS_ORIGINS entry "${origin}" is not an origin`);
+  }
+
+  const config: Config = {
+    port: integer('PORT', 3000, 0, 65535),
+    host,
+    databaseUrl,
+    dataDir: read('DATA_DIR') ?? './.lendgate/data',
+    logLevel: logLevel as LogLevel,
+    demo: boolean('LENDGATE_DEMO', read('NODE_ENV') !== 'production'),
+    masterKey,
+    adminEmail,
+    adminPassword,
+    sessionTtlMinutes: integer('SESSION_TTL_MINUTES', 480, 1, 60 * 24 * 30),
+    bodyLimitBytes: integer('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    corsOrigins,
+    trustProxy: boolean('TRUST_PROXY', false),
+    shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({ ...config, corsOrigins: Object.freeze([...corsOrigins]) });
+}
+
+function isBase64Key(value: string): boolean {
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32;
+}

@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { auditMigrations } from '../audit/migrations.ts';
+import { demoMigrations } from '../demo/migrations.ts';
+import { operatorMigrations } from '../operators/migrations.ts';
+import type { Database } from './schema.ts';
+
+/**
+ * Every module's migrations. Names start with a global sequence number so that the order across
+ * modules is fixed; a migration, once shipped, is never edited — add a new one.
+ */
+export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  ...operatorMigrations,
+  ...auditMigrations,
+  ...demoMigrations,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => ({ ...ALL_MIGRATIONS }) };
+
+export interface MigrationReport {
+  readonly applied: readonly string[];
+}
+
+/** Applies every pending migration; safe to call from several processes at once (Kysely locks). */
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    throw new Error(
+      `Migration ${failed ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/** True when every known migration has been applied. */
+export async function isFullyMigrated(db: Kysely<Database>): Promise<boolean> {
+  const migrations = await new Migrator({ db, provider }).getMigrations();
+  return migrations.every((migration) => migration.executedAt !== undefined);
+}

@@ -1,0 +1,71 @@
+import type { ErrorObject } from 'ajv';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERROR_CODES, type ErrorCode, type ErrorDetails } from '../shared/errors.ts';
+import { toFieldProblems } from './validation.ts';
+
+/** The one JSON error shape every failure has. */
+export interface ErrorBody {
+  readonly error: {
+    readonly code: ErrorCode;
+    readonly message: string;
+    readonly requestId: string;
+    readonly details?: ErrorDetails;
+  };
+}
+
+/** Fastify's own failures (parsing, limits, routing) mapped onto the registry. */
+const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_NOT_FOUND: 'NOT_FOUND',
+};
+
+/** Turns any thrown value into a registered code, a safe message and optional details. */
+export function classify(error: unknown): { code: ErrorCode; message: string; details?: ErrorDetails } {
+  if (error instanceof AppError) return { code: error.code, message: error.message, details: error.details };
+  const fastifyError = error as Partial<FastifyError> & {
+    validation?: ErrorObject[];
+    validationContext?: string;
+  };
+  if (Array.isArray(fastifyError.validation)) {
+    const fields = toFieldProblems(fastifyError.validation, fastifyError.validationContext ?? 'body');
+    const message = fields.map((f) => `${f.field} ${f.message}`).join('; ');
+    return { code: 'VALIDATION_FAILED', message, details: { fields } };
+  }
+  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped) return { code: mapped, message: ERROR_CODES[mapped].message };
+  if (fastifyError.statusCode === 429)
+    return { code: 'RATE_LIMITED', message: ERROR_CODES.RATE_LIMITED.message };
+  // Anything else is a defect or an outage: never show its message, which may carry internals.
+  return { code: 'INTERNAL', message: ERROR_CODES.INTERNAL.message };
+}
+
+export function errorBody(
+  requestId: string,
+  code: ErrorCode,
+  message: string,
+  details?: ErrorDetails,
+): ErrorBody {
+  return { error: { code, message, requestId, ...(details ? { details } : {}) } };
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { code, message, details } = classify(error);
+    const status = ERROR_CODES[code].status;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code }, 'request refused');
+    return reply.code(status).send(errorBody(request.id, code, message, details));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    return reply
+      .code(404)
+      .send(
+        errorBody(request.id, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`),
+      );
+  });
+}

@@ -1,0 +1,60 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { listAudit } from '../../audit/audit-log.ts';
+import type { Executor } from '../../db/transaction.ts';
+import { BearerSecurity, errorResponses } from '../schemas.ts';
+
+const AuditQuery = Type.Object(
+  {
+    actorId: Type.Optional(Type.String({ maxLength: 100 })),
+    action: Type.Optional(Type.String({ maxLength: 100 })),
+    targetType: Type.Optional(Type.String({ maxLength: 50 })),
+    targetId: Type.Optional(Type.String({ maxLength: 100 })),
+    beforeId: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  },
+  { additionalProperties: false },
+);
+
+const AuditEntry = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actorType: Type.String(),
+  actorId: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  targetType: Type.Union([Type.String(), Type.Null()]),
+  targetId: Type.Union([Type.String(), Type.Null()]),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const adminAuditRoutes =
+  (db: Executor): FastifyPluginAsync =>
+  async (instance) => {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+    app.get(
+      '/api/v1/admin/audit',
+      {
+        config: { roles: ['admin', 'compliance'] },
+        schema: {
+          tags: ['audit'],
+          summary: 'Search the audit log, newest first (keyset pagination with beforeId)',
+          security: BearerSecurity,
+          querystring: AuditQuery,
+          response: {
+            200: Type.Object({
+              items: Type.Array(AuditEntry),
+              nextBeforeId: Type.Union([Type.Integer(), Type.Null()]),
+            }),
+            ...errorResponses(401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const items = await listAudit(db, request.query);
+        const last = items.at(-1);
+        return { items, nextBeforeId: items.length === request.query.limit && last ? last.id : null };
+      },
+    );
+  };

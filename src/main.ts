@@ -1,0 +1,82 @@
+import { createApp, VERSION } from './app.ts';
+import { type Config, ConfigError, parseConfig } from './config.ts';
+import { resolveMasterKey } from './crypto/master-key.ts';
+import { openDatabase } from './db/connection.ts';
+import { migrateToLatest } from './db/migrations.ts';
+import { seedDemo } from './demo/seed.ts';
+import { ensureFirstAdmin } from './operators/bootstrap.ts';
+import { systemClock } from './shared/clock.ts';
+import { createLogger } from './shared/logger.ts';
+
+/** The process entry: config → database → migrations → first admin → demo data → HTTP. */
+async function main(): Promise<void> {
+  const started = performance.now();
+  let config: Config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`lendgate: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const masterKey = resolveMasterKey(config.masterKey, config.dataDir);
+  const database = await openDatabase(config);
+  const { applied } = await migrateToLatest(database.db);
+  const app = await createApp({ config, logger, database, clock: systemClock });
+
+  const notices: string[] = [];
+  const firstAdmin = await ensureFirstAdmin(app.services.operators, {
+    email: config.adminEmail,
+    password: config.adminPassword,
+  });
+  if (firstAdmin?.generatedPassword) {
+    notices.push(`first admin ${firstAdmin.email}, password (shown once): ${firstAdmin.generatedPassword}`);
+  }
+  if (config.demo) {
+    for (const notice of await seedDemo(database.db, systemClock)) notices.push(...notice.lines);
+  }
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    await app.server.close();
+    await database.close();
+    logger.flush();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  const address = await app.server.listen({ port: config.port, host: config.host });
+  const base = address.replace('[::1]', 'localhost');
+  const banner = [
+    '',
+    `Lendgate ${VERSION} on Node ${process.version} — ready in ${Math.round(performance.now() - started)} ms`,
+    `  database      ${database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`,
+    `  migrations    ${applied.length > 0 ? `applied ${applied.length}` : 'up to date'}`,
+    `  master key    ${masterKey.origin}`,
+    `  health        ${base}/healthz`,
+    `  API docs      ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
+    `  operator API  ${base}/api/v1/admin`,
+    ...notices.map((line) => `  note          ${line}`),
+    '',
+  ];
+  process.stderr.write(`${banner.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `lendgate: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
