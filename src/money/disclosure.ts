@@ -2,10 +2,11 @@
  * Data for the cost disclosure sheet (综合融资成本明示表) shown before signing. The APR comes
  * first: the rules require it to be the most prominent price figure.
  */
+import { formatIsoDate } from './dates.ts';
 import { formatYuan } from './fen.ts';
 import { type LoanQuote, quoteNormalized } from './quote.ts';
 import type { Installment } from './schedule.ts';
-import { type LoanTerms, type RepaymentMethod, validateTerms } from './terms.ts';
+import { type LoanTerms, type NormalizedTerms, type RepaymentMethod, validateTerms } from './terms.ts';
 
 /** Chinese names of the repayment methods, as printed on the sheet. */
 export const REPAYMENT_METHOD_LABELS: Readonly<Record<RepaymentMethod, string>> = {
@@ -34,6 +35,9 @@ export interface DisclosureSheet {
   readonly amountReceivedFen: number;
   readonly amountReceivedYuan: string;
   readonly termMonths: number;
+  /** Disbursement date and last due date, ISO `YYYY-MM-DD`. */
+  readonly startDate: string;
+  readonly maturityDate: string;
   readonly method: RepaymentMethod;
   readonly methodLabel: string;
   readonly annualRate: string;
@@ -60,13 +64,8 @@ export function aprToPercent(apr: string): string {
   return negative && basisPoints !== 0n ? `-${text}` : text;
 }
 
-/** Builds the disclosure sheet from an existing quote and its terms' method and rate. */
-export function disclosureFromQuote(
-  quote: LoanQuote,
-  termMonths: number,
-  method: RepaymentMethod,
-  annualRate: string,
-): DisclosureSheet {
+/** Builds the disclosure sheet from validated terms and their quote. */
+export function disclosureFromQuote(terms: NormalizedTerms, quote: LoanQuote): DisclosureSheet {
   const totalCostFen = quote.totalInterestFen + quote.totalFeeFen;
   return {
     apr: quote.apr,
@@ -75,10 +74,12 @@ export function disclosureFromQuote(
     principalYuan: formatYuan(quote.principalFen),
     amountReceivedFen: quote.amountReceivedFen,
     amountReceivedYuan: formatYuan(quote.amountReceivedFen),
-    termMonths,
-    method,
-    methodLabel: REPAYMENT_METHOD_LABELS[method],
-    annualRate,
+    termMonths: terms.termMonths,
+    startDate: formatIsoDate(terms.start),
+    maturityDate: formatIsoDate(terms.maturity),
+    method: terms.method,
+    methodLabel: REPAYMENT_METHOD_LABELS[terms.method],
+    annualRate: terms.rate.text,
     totalInterestFen: quote.totalInterestFen,
     totalInterestYuan: formatYuan(quote.totalInterestFen),
     totalFeeFen: quote.totalFeeFen,
@@ -103,10 +104,5 @@ export function disclosureFromQuote(
  */
 export function buildDisclosure(terms: LoanTerms): DisclosureSheet {
   const normalized = validateTerms(terms);
-  return disclosureFromQuote(
-    quoteNormalized(normalized),
-    normalized.termMonths,
-    normalized.method,
-    normalized.rate.text,
-  );
+  return disclosureFromQuote(normalized, quoteNormalized(normalized));
 }

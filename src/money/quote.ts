@@ -68,3 +68,11 @@ export function quotePayoff(terms: LoanTerms, payoffDate: string): PayoffQuote {
   const payoff = parseIsoDate(payoffDate, 'payoffDate');
   return computePayoff(normalized, buildSchedule(normalized), payoff);
 }
+
+/**
+ * Whether an offer's terms price within [3.6%, 24%] all-in.
+ * @throws MoneyValidationError naming the first invalid field.
+ */
+export function checkOfferWithinCap(terms: LoanTerms): CapCheckResult {
+  return quoteLoan(terms).withinCap;
+}
