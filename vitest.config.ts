@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Test files in one worker share loaded modules, so the embedded database template is booted
+    // once per worker instead of once per file (see src/db/testing.ts). Tests keep no global state.
+    isolate: false,
   },
 });

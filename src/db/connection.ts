@@ -29,8 +29,9 @@ export async function openDatabase(options: ConnectionOptions): Promise<Database
   return wrapPglite(await createPglite(options.dataDir));
 }
 
-export async function createPglite(dataDir: string): Promise<PGlite> {
-  return PGlite.create(dataDir, { parsers: { ...TYPE_PARSERS } });
+/** Boots PGlite in `dataDir`, optionally from a dump of another instance (see db/testing.ts). */
+export async function createPglite(dataDir: string, loadDataDir?: Blob): Promise<PGlite> {
+  return PGlite.create(dataDir, { parsers: { ...TYPE_PARSERS }, ...(loadDataDir ? { loadDataDir } : {}) });
 }
 
 /** Wraps an already-open PGlite instance (the test helper hands in clones). */

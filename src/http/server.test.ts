@@ -1,0 +1,183 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../shared/logger.ts';
+import { createTestApp, type TestApp } from '../testing/app.ts';
+import { buildServer } from './server.ts';
+
+describe('HTTP server', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('answers /healthz with 200 ok once migrated', async () => {
+    const response = await t.server.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('serves an OpenAPI 3 document that passes a real validator', async () => {
+    const response = await t.server.inject({ method: 'GET', url: '/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    const document = response.json();
+    expect(document.openapi).toMatch(/^3\./);
+    await expect(SwaggerParser.validate(structuredClone(document))).resolves.toBeTruthy();
+    expect(Object.keys(document.paths)).toContain('/api/v1/admin/sessions');
+  });
+
+  it('serves interactive docs at /docs', async () => {
+    const response = await t.server.inject({ method: 'GET', url: '/docs/' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/html');
+  });
+
+  it('gives MALFORMED_JSON for a body that is not JSON', async () => {
+    const response = await t.server.inject({
+      method: 'POST',
+      url: '/api/v1/admin/sessions',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email": "a@b.c", ',
+    });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.error.code).toBe('MALFORMED_JSON');
+    expect(body.error.requestId).toBe(response.headers['x-request-id']);
+  });
+
+  it('gives UNSUPPORTED_MEDIA_TYPE for a wrong content type', async () => {
+    for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded']) {
+      const response = await t.server.inject({
+        method: 'POST',
+        url: '/api/v1/admin/sessions',
+        headers: { 'content-type': type },
+        payload: 'email=a@b.c',
+      });
+      expect(response.statusCode).toBe(415);
+      expect(response.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
+  });
+
+  it('gives PAYLOAD_TOO_LARGE for a 2 MB body', async () => {
+    const response = await t.server.inject({
+      method: 'POST',
+      url: '/api/v1/admin/sessions',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('gives NOT_FOUND in the same shape for an unknown route', async () => {
+    const response = await t.server.inject({ method: 'GET', url: '/api/v1/nothing-here?x=1' });
+    expect(response.statusCode).toBe(404);
+    const body = response.json();
+    expect(body.error.code).toBe('NOT_FOUND');
+    expect(body.error.message).toBe('No route for GET /api/v1/nothing-here.');
+  });
+
+  it('names every failing field in VALIDATION_FAILED and never coerces body types', async () => {
+    const response = await t.server.inject({
+      method: 'POST',
+      url: '/api/v1/admin/sessions',
+      payload: { email: 12345, extra: true },
+    });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    const fields = body.error.details.fields.map((f: { field: string }) => f.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.email', 'body.password', 'body.extra']));
+  });
+
+  it('echoes a well-formed incoming request id and replaces a bad one', async () => {
+    const kept = await t.server.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'req-12345678' },
+    });
+    expect(kept.headers['x-request-id']).toBe('req-12345678');
+    const replaced = await t.server.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id!' },
+    });
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends security headers and no CORS headers by default', async () => {
+    const response = await t.server.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('HTTP server internals', () => {
+  let server: FastifyInstance;
+  beforeAll(async () => {
+    const t = await createTestApp();
+    server = await buildServer({
+      config: { bodyLimitBytes: 1024 * 1024, corsOrigins: ['https://console.example'], trustProxy: false },
+      logger: createLogger('silent'),
+      operators: t.app.services.operators,
+      version: 'test',
+      routes: [
+        async (app) => {
+          app.get('/boom', async () => {
+            throw new Error('connection to 10.0.0.7:5432 refused for user lendgate');
+          });
+        },
+      ],
+    });
+    await t.close();
+  });
+  afterAll(async () => server.close());
+
+  it('never leaks the internals of a 5xx', async () => {
+    const response = await server.inject({ method: 'GET', url: '/boom' });
+    expect(response.statusCode).toBe(500);
+    const body = response.json();
+    expect(body.error.code).toBe('INTERNAL');
+    expect(response.body).not.toContain('10.0.0.7');
+    expect(response.body).not.toContain('lendgate');
+  });
+
+  it('allows CORS only for configured origins', async () => {
+    const allowed = await server.inject({
+      method: 'GET',
+      url: '/boom',
+      headers: { origin: 'https://console.example' },
+    });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://console.example');
+    const other = await server.inject({
+      method: 'GET',
+      url: '/boom',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('refuses to start with an operator route that declares no roles', async () => {
+    const t = await createTestApp();
+    await expect(
+      buildServer({
+        config: { bodyLimitBytes: 1024, corsOrigins: [], trustProxy: false },
+        logger: createLogger('silent'),
+        operators: t.app.services.operators,
+        version: 'test',
+        routes: [
+          async (app) => {
+            app.get('/api/v1/admin/unguarded', async () => ({}));
+          },
+        ],
+      }),
+    ).rejects.toThrow(/must declare the operator roles/);
+    await t.close();
+  });
+});

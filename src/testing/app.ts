@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { type App, createApp } from '../app.ts';
+import { type Config, parseConfig } from '../config.ts';
+import type { DatabaseHandle } from '../db/connection.ts';
+import { createTestDatabase } from '../db/testing.ts';
+import type { Clock } from '../shared/clock.ts';
+import { createLogger } from '../shared/logger.ts';
+
+export interface TestApp {
+  readonly app: App;
+  readonly server: FastifyInstance;
+  readonly database: DatabaseHandle;
+  readonly config: Config;
+  /** Creates an operator with the given roles and returns a bearer token for it. */
+  signIn(roles: readonly ('admin' | 'operator' | 'finance' | 'compliance')[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const TEST_PASSWORD = 'test-password-123';
+
+/** A full application over an isolated test database, for `server.inject` tests. */
+export async function createTestApp(
+  options: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestApp> {
+  const config = parseConfig({ LOG_LEVEL: 'silent', LENDGATE_DEMO: 'false', ...options.env });
+  const database = await createTestDatabase();
+  const app = await createApp({
+    config,
+    logger: createLogger(config.logLevel),
+    database,
+    clock: options.clock ?? (() => new Date()),
+  });
+  let counter = 0;
+  return {
+    app,
+    server: app.server,
+    database,
+    config,
+    async signIn(roles) {
+      counter += 1;
+      const email = `${roles.join('-')}-${counter}@test.lendgate.local`;
+      await app.services.operators.create(
+        { email, displayName: email, password: TEST_PASSWORD, roles },
+        { type: 'system', id: null },
+      );
+      return (await app.services.operators.signIn(email, TEST_PASSWORD)).token;
+    },
+    async close() {
+      await app.server.close();
+      await database.close();
+    },
+  };
+}
