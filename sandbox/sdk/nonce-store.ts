@@ -35,6 +35,7 @@ export class InMemoryNonceStore implements NonceStore {
   readonly #now: () => number;
   readonly #expiry = new Map<string, number>();
   #claimsSinceSweep = 0;
+  #sizeAfterSweep = 0;
 
   constructor(options: InMemoryNonceStoreOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 100_000;
@@ -54,10 +55,10 @@ export class InMemoryNonceStore implements NonceStore {
     const key = `${partnerId}\u0000${nonce}`;
     const known = this.#expiry.get(key);
     if (known !== undefined && known > now) return false;
-    // Sweeping after as many claims as there are entries keeps memory near the live set without a
-    // timer, at an amortized constant cost per claim.
+    // Sweeping after as many claims as there were live entries at the last sweep keeps memory within
+    // about twice the live set without a timer, at an amortized constant cost per claim.
     this.#claimsSinceSweep += 1;
-    const sweepDue = this.#claimsSinceSweep >= Math.max(1024, this.#expiry.size);
+    const sweepDue = this.#claimsSinceSweep >= Math.max(1024, this.#sizeAfterSweep);
     if (sweepDue || this.#expiry.size >= this.#maxEntries) this.#sweep(now);
     if (known === undefined && this.#expiry.size >= this.#maxEntries) {
       throw new NonceStoreFullError(`nonce store holds ${this.#maxEntries} live nonces`);
@@ -73,5 +74,6 @@ export class InMemoryNonceStore implements NonceStore {
     for (const [key, expiresAt] of this.#expiry) {
       if (expiresAt <= now) this.#expiry.delete(key);
     }
+    this.#sizeAfterSweep = this.#expiry.size;
   }
 }
