@@ -63,7 +63,7 @@ describe('npm start', () => {
     expect(first.banner).toContain('password (shown once)');
     expect(first.banner).toContain('demo operator accounts');
     expect((await fetch(`${first.baseUrl}/healthz`)).status).toBe(200);
-    const openapi = await (await fetch(`${first.baseUrl}/openapi.json`)).json();
+    const openapi = (await (await fetch(`${first.baseUrl}/openapi.json`)).json()) as { openapi: string };
     expect(openapi.openapi).toMatch(/^3\./);
     const password = /password \(shown once\): (\S+)/.exec(first.banner)![1]!;
     expect(await stop(first.child)).toBe(0);

@@ -22,7 +22,9 @@ function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function withDatabase<T>(work: (handle: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  work: (handle: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+): Promise<T> {
   const config = parseConfig(process.env);
   const handle = await openDatabase(config);
   try {
@@ -44,7 +46,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   'create-operator': {
-    summary: 'Create an operator account (password from LENDGATE_NEW_PASSWORD, else generated and shown once)',
+    summary:
+      'Create an operator account (password from LENDGATE_NEW_PASSWORD, else generated and shown once)',
     usage: 'lendgate create-operator --email EMAIL --roles admin,operator,finance,compliance [--name NAME]',
     async run(args) {
       const { values } = parseArgs({
