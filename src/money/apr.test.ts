@@ -51,7 +51,7 @@ describe('APR hand vectors', () => {
     expect(quoteLoan({ ...base, method: 'bullet', annualRate: '0.12' }).apr).toBe('0.113866');
   });
 
-  it('single installment with an upfront fee: 12 · (1,045,000 / 995,000 − 1)... over 3 months', () => {
+  it('single installment with an upfront fee: 12 · ((1,045,000 / 995,000)^(1/3) − 1)', () => {
     // 3-month bullet at 18%, 50.00 upfront: (1,045,000 / 995,000)^(1/3) − 1, × 12 = 0.197729065…
     const q = quoteLoan({
       ...base,

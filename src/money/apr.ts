@@ -32,7 +32,7 @@ function evaluate(received: number, flows: ArrayLike<number>, x: number): { f: n
  */
 export function solveMonthlyIrr(received: number, flows: ArrayLike<number>): number {
   if (!(received > 0) || !Number.isFinite(received)) {
-    throw new MoneyValidationError('amountReceived', 'amount received must be positive to compute an APR');
+    throw new MoneyValidationError('amountReceivedFen', 'amount received must be positive to compute an APR');
   }
   let total = 0;
   for (let k = 0; k < flows.length; k++) {

@@ -72,7 +72,7 @@ export function formatIsoDate(date: CivilDate): string {
 
 /**
  * The date `months` months after `start`, on start's day of month clamped to the target month's
- * last day. Always anchored on `start` (not chained), so 01-31 → 02-28 → 03-31.
+ * last day. Always anchored on `start` (not chained), so 01-31 → 02-28 → 03-31. `months` >= 0.
  */
 export function addMonthsClamped(start: CivilDate, months: number): CivilDate {
   const index = start.month - 1 + months;
