@@ -9,6 +9,7 @@ import { adminAuditRoutes } from './http/routes/admin-audit.ts';
 import { adminAuthRoutes } from './http/routes/admin-auth.ts';
 import { adminOperatorRoutes } from './http/routes/admin-operators.ts';
 import { healthRoutes } from './http/routes/health.ts';
+import { quoteRoutes } from './http/routes/quotes.ts';
 import { buildServer } from './http/server.ts';
 import { OperatorService } from './operators/service.ts';
 import type { Clock } from './shared/clock.ts';
@@ -68,6 +69,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       adminAuthRoutes(services.operators),
       adminOperatorRoutes(services.operators),
       adminAuditRoutes(db),
+      quoteRoutes,
     ],
   });
   return { server, services };

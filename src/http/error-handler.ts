@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MoneyValidationError } from '../money/index.ts';
 import { AppError, ERROR_CODES, type ErrorCode, type ErrorDetails } from '../shared/errors.ts';
 import { toFieldProblems } from './validation.ts';
 
@@ -26,6 +27,15 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
 /** Turns any thrown value into a registered code, a safe message and optional details. */
 export function classify(error: unknown): { code: ErrorCode; message: string; details?: ErrorDetails } {
   if (error instanceof AppError) return { code: error.code, message: error.message, details: error.details };
+  if (error instanceof MoneyValidationError) {
+    // Loan terms arrive in request bodies; the money module names the field within them.
+    const field = `body.${error.field}`;
+    return {
+      code: 'VALIDATION_FAILED',
+      message: `${field}: ${error.message}`,
+      details: { fields: [{ field, message: error.message }] },
+    };
+  }
   const fastifyError = error as Partial<FastifyError> & {
     validation?: ErrorObject[];
     validationContext?: string;

@@ -4,31 +4,32 @@ import { MoneyValidationError } from './errors.ts';
 import { checkOfferWithinCap, quoteLoan } from './quote.ts';
 
 describe('checkAprWithinCap', () => {
-  it('accepts the inclusive range [3.6%, 24%]', () => {
-    for (const apr of ['0.036000', '0.036', '0.18', '0.240000', '0.24', '0.2399999999']) {
+  it('accepts the inclusive range [3.60%, 24.00%] measured in basis points', () => {
+    // 0.240001 is what fen rounding makes of a loan priced at exactly 24% nominal: it is 24.00%.
+    for (const apr of ['0.036000', '0.036', '0.18', '0.240000', '0.24', '0.240001', '0.240049', '0.035950']) {
       expect(checkAprWithinCap(apr)).toEqual({ ok: true });
     }
   });
 
-  it('refuses anything above 24%, however slightly, with the limit and a message', () => {
-    expect(checkAprWithinCap('0.240001')).toEqual({
+  it('refuses anything that is above 24.00% in basis points, with the limit and a message', () => {
+    expect(checkAprWithinCap('0.240050')).toEqual({
       ok: false,
       reason: 'APR_ABOVE_CAP',
-      apr: '0.240001',
+      apr: '0.240050',
       limit: APR_CAP,
-      message: 'APR 24.0001% is above the 24% all-in cap',
+      message: 'APR 24.005% is above the 24% all-in cap',
     });
-    expect(checkAprWithinCap('0.24000000001')).toMatchObject({ ok: false, reason: 'APR_ABOVE_CAP' });
+    expect(checkAprWithinCap('0.2401')).toMatchObject({ ok: false, reason: 'APR_ABOVE_CAP' });
     expect(checkAprWithinCap('3.5')).toMatchObject({ ok: false, reason: 'APR_ABOVE_CAP' });
   });
 
   it('refuses anything below 3.6%', () => {
-    expect(checkAprWithinCap('0.035999')).toEqual({
+    expect(checkAprWithinCap('0.035949')).toEqual({
       ok: false,
       reason: 'APR_BELOW_FLOOR',
-      apr: '0.035999',
+      apr: '0.035949',
       limit: APR_FLOOR,
-      message: 'APR 3.5999% is below the 3.6% floor',
+      message: 'APR 3.5949% is below the 3.6% floor',
     });
     expect(checkAprWithinCap('0.000000')).toMatchObject({ reason: 'APR_BELOW_FLOOR' });
     expect(checkAprWithinCap('-0.010000')).toMatchObject({ reason: 'APR_BELOW_FLOOR' });
@@ -90,10 +91,14 @@ describe('cap check on offers and quotes', () => {
     expect(result).toMatchObject({ ok: false, reason: 'APR_ABOVE_CAP' });
   });
 
-  it('quotes carry the same verdict as checking their APR', () => {
-    const quote = quoteLoan({ ...offer, annualRate: '0.24' });
-    expect(quote.withinCap).toEqual(checkAprWithinCap(quote.apr));
-    expect(quote.withinCap.ok).toBe(false);
+  it('quotes carry the same verdict as checking their APR: 24% nominal is within the cap', () => {
+    const at24 = quoteLoan({ ...offer, annualRate: '0.24' });
+    expect(at24.apr).toBe('0.240001');
+    expect(at24.withinCap).toEqual(checkAprWithinCap(at24.apr));
+    expect(at24.withinCap.ok).toBe(true);
+    const above = quoteLoan({ ...offer, annualRate: '0.2401' });
+    expect(above.withinCap).toEqual(checkAprWithinCap(above.apr));
+    expect(above.withinCap.ok).toBe(false);
   });
 
   it('a zero-rate, fee-free loan is below the floor', () => {

@@ -81,11 +81,22 @@ function below(apr: string): CapCheckResult {
 }
 
 /**
- * Checks one APR decimal string (e.g. a quote's 6-place `apr`) against [3.6%, 24%] inclusive.
+ * A computed APR measured at the precision the rule is written in ("24.00%", i.e. basis points),
+ * rounded half-up. Without this, a loan priced at exactly 24% nominal would breach the cap by
+ * rounding alone: its payment is rounded up to the fen, which lifts the IRR to 24.00006%.
+ */
+function toBasisPoints(value: SignedRatio): SignedRatio {
+  if (value.num < 0n) return value;
+  return { num: (value.num * 20_000n + value.den) / (2n * value.den), den: 10_000n };
+}
+
+/**
+ * Checks one computed APR decimal string (e.g. a quote's 6-place `apr`) against [3.60%, 24.00%]
+ * inclusive, at basis-point precision (see toBasisPoints): 0.240049 passes, 0.240050 does not.
  * Throws MoneyValidationError (field `apr`) if it is not a decimal string.
  */
 export function checkAprWithinCap(apr: string, field = 'apr'): CapCheckResult {
-  const value = parseDecimal(apr, field);
+  const value = toBasisPoints(parseDecimal(apr, field));
   if (compare(value, CAP) > 0) return above(apr);
   if (compare(value, FLOOR) < 0) return below(apr);
   return { ok: true };
