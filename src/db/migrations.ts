@@ -3,6 +3,7 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import { auditMigrations } from '../audit/migrations.ts';
 import { demoMigrations } from '../demo/migrations.ts';
 import { operatorMigrations } from '../operators/migrations.ts';
+import { protocolMigrations } from '../protocol/migrations.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -13,6 +14,7 @@ export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = {
   ...operatorMigrations,
   ...auditMigrations,
   ...demoMigrations,
+  ...protocolMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...ALL_MIGRATIONS }) };

@@ -1,0 +1,89 @@
+import { sql } from 'kysely';
+import type { Migration } from 'kysely/migration';
+
+export const protocolMigrations: Record<string, Migration> = {
+  '0020_protocol': {
+    async up(db) {
+      await sql`
+        CREATE TABLE protocol_nonces (
+          partner_id text NOT NULL,
+          nonce text NOT NULL,
+          expires_at timestamptz NOT NULL,
+          PRIMARY KEY (partner_id, nonce)
+        )`.execute(db);
+      await sql`CREATE INDEX protocol_nonces_expiry ON protocol_nonces (expires_at)`.execute(db);
+
+      await sql`
+        CREATE TABLE platform_keys (
+          kid text PRIMARY KEY,
+          alg text NOT NULL,
+          use text NOT NULL CHECK (use IN ('signing', 'encryption')),
+          public_key_pem text NOT NULL,
+          private_key_sealed text NOT NULL,
+          not_before timestamptz NOT NULL,
+          not_after timestamptz,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`.execute(db);
+
+      await sql`
+        CREATE TABLE outbox_messages (
+          id uuid PRIMARY KEY,
+          partner_id text NOT NULL,
+          call text NOT NULL,
+          request_id text NOT NULL UNIQUE,
+          method text NOT NULL DEFAULT 'POST',
+          path text NOT NULL,
+          body jsonb NOT NULL,
+          status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'dead')),
+          attempts integer NOT NULL DEFAULT 0,
+          next_attempt_at timestamptz NOT NULL,
+          give_up_at timestamptz NOT NULL,
+          lease_owner text,
+          lease_until timestamptz,
+          last_error text,
+          response_status integer,
+          response_body jsonb,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          delivered_at timestamptz
+        )`.execute(db);
+      await sql`CREATE INDEX outbox_due ON outbox_messages (next_attempt_at) WHERE status = 'pending'`.execute(
+        db,
+      );
+      await sql`CREATE INDEX outbox_dead ON outbox_messages (partner_id, created_at) WHERE status = 'dead'`.execute(
+        db,
+      );
+
+      await sql`
+        CREATE TABLE inbound_messages (
+          id bigserial PRIMARY KEY,
+          partner_id text NOT NULL,
+          request_id text NOT NULL,
+          kind text NOT NULL,
+          business_id text NOT NULL,
+          body_sha256 text NOT NULL,
+          body jsonb NOT NULL,
+          status text NOT NULL CHECK (status IN ('applied', 'deferred', 'refused')),
+          response_status integer NOT NULL,
+          response_body jsonb NOT NULL,
+          received_at timestamptz NOT NULL DEFAULT now(),
+          applied_at timestamptz,
+          UNIQUE (partner_id, request_id),
+          UNIQUE (partner_id, kind, business_id)
+        )`.execute(db);
+      await sql`CREATE INDEX inbound_deferred ON inbound_messages (partner_id, kind) WHERE status = 'deferred'`.execute(
+        db,
+      );
+
+      await sql`
+        CREATE TABLE protocol_rejections (
+          id bigserial PRIMARY KEY,
+          at timestamptz NOT NULL DEFAULT now(),
+          partner_id text,
+          request_id text,
+          path text NOT NULL,
+          code text NOT NULL,
+          message text NOT NULL
+        )`.execute(db);
+    },
+  },
+};
