@@ -9,9 +9,16 @@ import { adminAuditRoutes } from './http/routes/admin-audit.ts';
 import { adminAuthRoutes } from './http/routes/admin-auth.ts';
 import { adminOperatorRoutes } from './http/routes/admin-operators.ts';
 import { healthRoutes } from './http/routes/health.ts';
+import { openRoutes } from './http/routes/open.ts';
 import { quoteRoutes } from './http/routes/quotes.ts';
 import { buildServer } from './http/server.ts';
 import { OperatorService } from './operators/service.ts';
+import type { KeyLookup } from './protocol/envelope/index.ts';
+import { type CallbackHandler, InboundCallbacks } from './protocol/inbound.ts';
+import { type LenderEndpoints, lenderDelivery } from './protocol/lender-client.ts';
+import { DatabaseNonceStore } from './protocol/nonce-store.ts';
+import { OutboxWorker } from './protocol/outbox-worker.ts';
+import { PlatformKeyring } from './protocol/platform-keys.ts';
 import type { Clock } from './shared/clock.ts';
 
 export const VERSION: string = (
@@ -26,6 +33,9 @@ export interface App {
 
 export interface Services {
   readonly operators: OperatorService;
+  readonly keyring: PlatformKeyring;
+  readonly inbound: InboundCallbacks;
+  readonly outbox: OutboxWorker;
 }
 
 export interface AppDependencies {
@@ -33,13 +43,41 @@ export interface AppDependencies {
   readonly logger: Logger;
   readonly database: DatabaseHandle;
   readonly clock: Clock;
+  /** Wraps per-borrower data keys and seals the platform's private keys. */
+  readonly masterKey: Buffer;
+  /** Published keys of each lender partner, for verifying their callbacks. */
+  readonly partnerKeys?: KeyLookup;
+  /** Where each lender is called. */
+  readonly lenderEndpoints?: LenderEndpoints;
+  /** Handlers of lender callbacks by kind, provided by the modules they affect. */
+  readonly callbackHandlers?: Readonly<Record<string, CallbackHandler>>;
+  /** `fetch` for calls to lenders; tests inject one. */
+  readonly fetch?: typeof fetch;
 }
 
+const NO_PARTNERS: KeyLookup = { keysOf: async () => undefined };
+const NO_ENDPOINTS: LenderEndpoints = { endpointOf: async () => undefined };
+
 export function createServices(deps: AppDependencies): Services {
+  const { db } = deps.database;
+  const keyring = new PlatformKeyring(db, deps.masterKey, deps.clock);
   return {
-    operators: new OperatorService(deps.database.db, {
+    operators: new OperatorService(db, {
       clock: deps.clock,
       sessionTtlMinutes: deps.config.sessionTtlMinutes,
+    }),
+    keyring,
+    inbound: new InboundCallbacks(db, deps.callbackHandlers ?? {}, deps.clock),
+    outbox: new OutboxWorker({
+      db,
+      clock: deps.clock,
+      logger: deps.logger,
+      deliver: lenderDelivery(
+        deps.lenderEndpoints ?? NO_ENDPOINTS,
+        keyring,
+        () => deps.clock().getTime(),
+        deps.fetch,
+      ),
     }),
   };
 }
@@ -52,6 +90,7 @@ export function createServices(deps: AppDependencies): Services {
 export async function createApp(deps: AppDependencies): Promise<App> {
   const services = createServices(deps);
   const { db } = deps.database;
+  await services.keyring.ensureSigningKey();
   let migrated = false;
   const server = await buildServer({
     config: deps.config,
@@ -70,6 +109,14 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       adminOperatorRoutes(services.operators),
       adminAuditRoutes(db),
       quoteRoutes,
+      openRoutes({
+        db,
+        partnerKeys: deps.partnerKeys ?? NO_PARTNERS,
+        nonces: new DatabaseNonceStore(db, deps.clock),
+        inbound: services.inbound,
+        keyring: services.keyring,
+        clock: deps.clock,
+      }),
     ],
   });
   return { server, services };

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const masterKey = resolveMasterKey(config.masterKey, config.dataDir);
   const database = await openDatabase(config);
   const { applied } = await migrateToLatest(database.db);
-  const app = await createApp({ config, logger, database, clock: systemClock });
+  const app = await createApp({ config, logger, database, clock: systemClock, masterKey: masterKey.key });
 
   const notices: string[] = [];
   const firstAdmin = await ensureFirstAdmin(app.services.operators, {
@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
+    await app.services.outbox.stop();
     await app.server.close();
     await database.close();
     logger.flush();
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   const address = await app.server.listen({ port: config.port, host: config.host });
+  app.services.outbox.start();
   const base = address.replace('[::1]', 'localhost');
   const banner = [
     '',

@@ -3,7 +3,11 @@
  * and each code has exactly one HTTP status. Domain modules throw `AppError`; the HTTP layer maps
  * it in one place (src/http/error-handler.ts).
  */
+import { ENVELOPE_ERRORS } from '../protocol/envelope/errors.ts';
+
 export const ERROR_CODES = {
+  // Failures of the signed envelope of the lender protocol (docs/protocol.md).
+  ...ENVELOPE_ERRORS,
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   UNAUTHORIZED: { status: 401, message: 'Authentication is required.' },
@@ -12,8 +16,11 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, message: 'The resource does not exist.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'The method is not allowed on this resource.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
+  LENDER_NOT_CONFORMANT: { status: 409, message: 'The partner has not passed a conformance run.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The content type is not supported.' },
+  APR_CAP_EXCEEDED: { status: 422, message: 'The APR is above the 24% all-in cap.' },
+  APR_BELOW_FLOOR: { status: 422, message: 'The APR is below the 3.6% floor.' },
   ACCOUNT_LOCKED: { status: 423, message: 'The account is locked after repeated failures.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
   INTERNAL: { status: 500, message: 'An internal error occurred.' },

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { type App, createApp } from '../app.ts';
+import { type App, type AppDependencies, createApp } from '../app.ts';
 import { type Config, parseConfig } from '../config.ts';
 import type { DatabaseHandle } from '../db/connection.ts';
 import { createTestDatabase } from '../db/testing.ts';
@@ -20,7 +21,9 @@ export const TEST_PASSWORD = 'test-password-123';
 
 /** A full application over an isolated test database, for `server.inject` tests. */
 export async function createTestApp(
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: { env?: Record<string, string>; clock?: Clock } & Partial<
+    Pick<AppDependencies, 'partnerKeys' | 'lenderEndpoints' | 'callbackHandlers' | 'fetch'>
+  > = {},
 ): Promise<TestApp> {
   const config = parseConfig({ LOG_LEVEL: 'silent', LENDGATE_DEMO: 'false', ...options.env });
   const database = await createTestDatabase();
@@ -29,6 +32,11 @@ export async function createTestApp(
     logger: createLogger(config.logLevel),
     database,
     clock: options.clock ?? (() => new Date()),
+    masterKey: randomBytes(32),
+    ...(options.partnerKeys ? { partnerKeys: options.partnerKeys } : {}),
+    ...(options.lenderEndpoints ? { lenderEndpoints: options.lenderEndpoints } : {}),
+    ...(options.callbackHandlers ? { callbackHandlers: options.callbackHandlers } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   let counter = 0;
   return {
@@ -46,6 +54,7 @@ export async function createTestApp(
       return (await app.services.operators.signIn(email, TEST_PASSWORD)).token;
     },
     async close() {
+      await app.services.outbox.stop();
       await app.server.close();
       await database.close();
     },

@@ -1,0 +1,182 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  generateKeyPair,
+  type PrivateSigningKey,
+  type PublicSigningKey,
+  signRequest,
+  staticKeyLookup,
+  verifyResponse,
+} from '../../protocol/envelope/index.ts';
+import type { CallbackHandler } from '../../protocol/inbound.ts';
+import { createTestApp, type TestApp } from '../../testing/app.ts';
+
+describe('open API: signed lender callbacks', () => {
+  let t: TestApp;
+  let lenderKey: PrivateSigningKey;
+  let strangerKey: PrivateSigningKey;
+  const applied: string[] = [];
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('Ed25519', { notBefore: Date.now() - 60_000 });
+    const stranger = await generateKeyPair('Ed25519', {
+      notBefore: Date.now() - 60_000,
+      kid: pair.publicKey.kid,
+    });
+    lenderKey = pair.privateKey;
+    strangerKey = stranger.privateKey;
+    const decision: CallbackHandler = async (_trx, { body, partnerId }) => {
+      const { applicationId } = body as { applicationId: string };
+      if (applicationId.startsWith('foreign-')) throw new Error('unreachable in these tests');
+      applied.push(`${partnerId}:${applicationId}`);
+      return { status: 'applied' };
+    };
+    t = await createTestApp({
+      partnerKeys: staticKeyLookup({ 'lender-a': [pair.publicKey] }),
+      callbackHandlers: { 'credit-decision': decision },
+    });
+  });
+  afterAll(async () => t.close());
+
+  const decisionBody = (applicationId: string, extra: Record<string, unknown> = {}) => ({
+    applicationId,
+    decision: 'approved',
+    limitFen: 2_000_000,
+    apr: '0.18',
+    termsMonths: [6, 12],
+    decidedAt: '2026-11-29T10:00:00Z',
+    ...extra,
+  });
+
+  function send(
+    body: unknown,
+    options: { key?: PrivateSigningKey; partnerId?: string; requestId?: string; nowMs?: number } = {},
+  ) {
+    const path = '/open/v1/callbacks/credit-decision';
+    const signed = signRequest({
+      method: 'POST',
+      path,
+      body,
+      partnerId: options.partnerId ?? 'lender-a',
+      key: options.key ?? lenderKey,
+      nowMs: options.nowMs ?? Date.now(),
+      ...(options.requestId ? { requestId: options.requestId } : {}),
+    });
+    return {
+      signed,
+      response: () =>
+        t.server.inject({ method: 'POST', url: path, headers: signed.headers, payload: signed.body }),
+    };
+  }
+
+  async function rejections(): Promise<string[]> {
+    const { rows } = await sql<{ code: string }>`SELECT code FROM protocol_rejections ORDER BY id`.execute(
+      t.database.db,
+    );
+    return rows.map((row) => row.code);
+  }
+
+  it('applies a signed callback, signs the answer, and replays it for a repeat (one effect)', async () => {
+    const first = send(decisionBody('APP-1'), { requestId: 'cb-1' });
+    const response = await first.response();
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'applied' });
+
+    const keys = (await t.server.inject({ method: 'GET', url: '/open/v1/keys' })).json().keys;
+    const verdict = verifyResponse({
+      request: {
+        method: 'POST',
+        path: '/open/v1/callbacks/credit-decision',
+        partnerId: 'lender-a',
+        requestId: 'cb-1',
+      },
+      status: response.statusCode,
+      headers: response.headers as Record<string, string>,
+      body: response.body,
+      keys,
+      nowMs: Date.now(),
+    });
+    expect(verdict.ok).toBe(true);
+
+    // A retry is signed afresh (new nonce and timestamp) with the same request id.
+    const retry = await send(decisionBody('APP-1'), { requestId: 'cb-1' }).response();
+    expect(retry.statusCode).toBe(200);
+    // The same decision resent under a new request id is a repeat of its business id.
+    const resent = await send(decisionBody('APP-1')).response();
+    expect(resent.statusCode).toBe(200);
+    expect(applied.filter((entry) => entry === 'lender-a:APP-1')).toHaveLength(1);
+  });
+
+  it('refuses the same request id with a different body as CONFLICT', async () => {
+    await send(decisionBody('APP-2'), { requestId: 'cb-2' }).response();
+    const changed = await send(decisionBody('APP-2', { limitFen: 9_000_000 }), {
+      requestId: 'cb-2',
+    }).response();
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json().error.code).toBe('CONFLICT');
+    expect(applied.filter((entry) => entry === 'lender-a:APP-2')).toHaveLength(1);
+  });
+
+  it('refuses a bad signature, an expired timestamp, a replayed nonce and an unknown partner, recording each', async () => {
+    const before = applied.length;
+    const forged = await send(decisionBody('APP-3'), { key: strangerKey }).response();
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json().error.code).toBe('SIGNATURE_INVALID');
+
+    const stale = await send(decisionBody('APP-3'), { nowMs: Date.now() - 6 * 60_000 }).response();
+    expect(stale.json().error.code).toBe('TIMESTAMP_OUT_OF_WINDOW');
+
+    const once = send(decisionBody('APP-4'));
+    expect((await once.response()).statusCode).toBe(200);
+    const replayed = await once.response();
+    expect(replayed.statusCode).toBe(401);
+    expect(replayed.json().error.code).toBe('NONCE_REPLAYED');
+
+    const unknown = await send(decisionBody('APP-5'), { partnerId: 'lender-zz' }).response();
+    expect(unknown.json().error.code).toBe('UNKNOWN_PARTNER');
+
+    expect(applied.length).toBe(before + 1);
+    expect(await rejections()).toEqual(
+      expect.arrayContaining([
+        'SIGNATURE_INVALID',
+        'TIMESTAMP_OUT_OF_WINDOW',
+        'NONCE_REPLAYED',
+        'UNKNOWN_PARTNER',
+      ]),
+    );
+  });
+
+  it('refuses an unsigned request before looking at its body', async () => {
+    const response = await t.server.inject({
+      method: 'POST',
+      url: '/open/v1/callbacks/credit-decision',
+      headers: { 'content-type': 'application/json' },
+      payload: '{not json',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('MALFORMED_ENVELOPE');
+  });
+
+  it('validates the body of a correctly signed callback, naming the field', async () => {
+    const response = await send(decisionBody('APP-6', { limitFen: -5 })).response();
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details.fields[0].field).toBe('body.limitFen');
+  });
+
+  it('publishes the platform keys and lists the callbacks in OpenAPI', async () => {
+    const keys = (await t.server.inject({ method: 'GET', url: '/open/v1/keys' })).json()
+      .keys as PublicSigningKey[];
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.alg).toBe('Ed25519');
+    const openapi = (await t.server.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/open/v1/callbacks/credit-decision',
+        '/open/v1/callbacks/disbursement',
+        '/open/v1/callbacks/repayment-schedule',
+        '/open/v1/callbacks/repayment',
+        '/open/v1/callbacks/loan-status',
+      ]),
+    );
+  });
+});

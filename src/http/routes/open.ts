@@ -1,0 +1,296 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { type TSchema, Type } from 'typebox';
+import type { Executor } from '../../db/transaction.ts';
+import {
+  ENVELOPE_HEADERS,
+  type KeyLookup,
+  type NonceStore,
+  signResponse,
+  verifyRequest,
+} from '../../protocol/envelope/index.ts';
+import type { InboundCallbacks } from '../../protocol/inbound.ts';
+import type { PlatformKeyring } from '../../protocol/platform-keys.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { AppError } from '../../shared/errors.ts';
+import { errorResponses, StringEnum } from '../schemas.ts';
+
+/**
+ * The lender-facing open API (`/open/v1/*`). Every callback is verified before anything else —
+ * signature, ±5 min window, body digest, nonce — then validated, then ingested exactly once.
+ * Every answer, refusals included, is signed with the platform's key so that a lender can trust it.
+ */
+export interface OpenApiDependencies {
+  readonly db: Executor;
+  readonly partnerKeys: KeyLookup;
+  readonly nonces: NonceStore;
+  readonly inbound: InboundCallbacks;
+  readonly keyring: PlatformKeyring;
+  readonly clock: Clock;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The lender whose signature this request carried, once verified. */
+    partnerId?: string;
+  }
+}
+
+const Fen = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' });
+const Rate = Type.String({ pattern: '^(0(\\.\\d{1,10})?|1(\\.0{1,10})?)$' });
+const DateString = Type.String({ format: 'date' });
+const DateTime = Type.String({ format: 'date-time' });
+
+const InstallmentState = Type.Object(
+  {
+    period: Type.Integer({ minimum: 1, maximum: 360 }),
+    dueDate: DateString,
+    principalFen: Fen,
+    interestFen: Fen,
+    feeFen: Fen,
+    penaltyFen: Fen,
+    paidFen: Fen,
+    status: StringEnum(['pending', 'paid', 'overdue', 'waived'] as const),
+  },
+  { additionalProperties: false },
+);
+
+/** The callbacks, their body schemas and how each names its business id (its idempotency key). */
+export const CALLBACKS: Readonly<
+  Record<
+    string,
+    { readonly summary: string; readonly schema: TSchema; businessId(body: Record<string, unknown>): string }
+  >
+> = {
+  'credit-decision': {
+    summary: '授信结果: the credit decision on an application',
+    schema: Type.Object(
+      {
+        applicationId: Id,
+        decision: StringEnum(['approved', 'rejected'] as const),
+        reason: Type.Optional(Type.String({ maxLength: 200 })),
+        limitFen: Type.Optional(Fen),
+        apr: Type.Optional(Rate),
+        termsMonths: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 360 }), { maxItems: 50 })),
+        methods: Type.Optional(Type.Array(Type.String({ maxLength: 30 }), { maxItems: 4 })),
+        validUntil: Type.Optional(DateTime),
+        decidedAt: DateTime,
+      },
+      { additionalProperties: false },
+    ),
+    businessId: (body) => String(body.applicationId),
+  },
+  disbursement: {
+    summary: '放款结果: the outcome of a drawdown',
+    schema: Type.Object(
+      {
+        drawdownId: Id,
+        applicationId: Id,
+        loanId: Id,
+        status: StringEnum(['succeeded', 'failed'] as const),
+        reason: Type.Optional(Type.String({ maxLength: 200 })),
+        principalFen: Fen,
+        disbursedAt: DateTime,
+        startDate: DateString,
+      },
+      { additionalProperties: false },
+    ),
+    businessId: (body) => String(body.drawdownId),
+  },
+  'repayment-schedule': {
+    summary: '还款计划: the full schedule of a loan, pushed on every change with a higher version',
+    schema: Type.Object(
+      {
+        loanId: Id,
+        version: Type.Integer({ minimum: 1 }),
+        installments: Type.Array(InstallmentState, { minItems: 1, maxItems: 360 }),
+      },
+      { additionalProperties: false },
+    ),
+    businessId: (body) => `${String(body.loanId)}:${String(body.version)}`,
+  },
+  repayment: {
+    summary: '还款结果: money the lender collected on a loan (or a reversal of it)',
+    schema: Type.Object(
+      {
+        loanId: Id,
+        repaymentId: Id,
+        paidAt: DateTime,
+        principalFen: Fen,
+        interestFen: Fen,
+        feeFen: Fen,
+        penaltyFen: Fen,
+        periods: Type.Array(Type.Integer({ minimum: 1, maximum: 360 }), { maxItems: 360 }),
+        earlyPayoff: Type.Boolean(),
+        reversalOf: Type.Optional(Id),
+      },
+      { additionalProperties: false },
+    ),
+    businessId: (body) => String(body.repaymentId),
+  },
+  'loan-status': {
+    summary: '贷款状态: repaying, overdue, settled or written off',
+    schema: Type.Object(
+      {
+        loanId: Id,
+        status: StringEnum(['repaying', 'overdue', 'settled', 'written_off'] as const),
+        version: Type.Integer({ minimum: 1 }),
+        asOf: DateTime,
+      },
+      { additionalProperties: false },
+    ),
+    businessId: (body) => `${String(body.loanId)}:${String(body.version)}`,
+  },
+};
+
+const PublicKey = Type.Object({
+  kid: Type.String(),
+  alg: Type.String(),
+  use: Type.String(),
+  publicKeyPem: Type.String(),
+  notBefore: Type.Integer({ description: 'ms since the epoch' }),
+  notAfter: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+const CallbackAnswer = Type.Object(
+  { status: StringEnum(['applied', 'deferred'] as const) },
+  { additionalProperties: true },
+);
+
+const envelopeHeaders = Type.Object(
+  Object.fromEntries(Object.values(ENVELOPE_HEADERS).map((name) => [name.toLowerCase(), Type.String()])),
+  { additionalProperties: true },
+);
+
+export const openRoutes =
+  (deps: OpenApiDependencies): FastifyPluginAsync =>
+  async (instance) => {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+
+    // Keep the exact bytes: the digest and the signature cover them, not a re-serialization.
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
+      done(null, body),
+    );
+
+    const verify = async (request: FastifyRequest) => {
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const verdict = await verifyRequest({
+        method: request.method,
+        path: request.raw.url ?? request.url,
+        headers: request.headers,
+        body: raw,
+        keys: deps.partnerKeys,
+        nonces: deps.nonces,
+        nowMs: deps.clock().getTime(),
+      });
+      if (!verdict.ok) {
+        await recordRejection(deps, request, verdict.code, verdict.message);
+        throw new AppError(verdict.code, verdict.message);
+      }
+      request.partnerId = verdict.partnerId;
+      try {
+        request.body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new AppError('MALFORMED_JSON');
+      }
+    };
+
+    // Sign every answer under /open/v1/callbacks, errors included (the error handler's output too).
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (!request.url.startsWith('/open/v1/callbacks/')) return payload;
+      const partnerId = request.headers[ENVELOPE_HEADERS.partnerId.toLowerCase()];
+      const requestId = request.headers[ENVELOPE_HEADERS.requestId.toLowerCase()];
+      if (typeof partnerId !== 'string' || typeof requestId !== 'string') return payload;
+      const bodyText = typeof payload === 'string' ? payload : '';
+      try {
+        const signed = signResponse({
+          request: { method: request.method, path: request.raw.url ?? request.url, partnerId, requestId },
+          status: reply.statusCode,
+          bodyText,
+          key: await deps.keyring.signingKey(),
+          nowMs: deps.clock().getTime(),
+        });
+        for (const [name, value] of Object.entries(signed.headers)) {
+          if (name.toLowerCase() !== 'content-type') reply.header(name, value);
+        }
+      } catch (error) {
+        // An envelope we could not sign back (malformed ids) is answered unsigned; the error says why.
+        request.log.warn({ err: error }, 'response not signed');
+      }
+      return payload;
+    });
+
+    app.get(
+      '/open/v1/keys',
+      {
+        schema: {
+          tags: ['open'],
+          summary: "The platform's published signing keys (verify our requests and answers with them)",
+          response: { 200: Type.Object({ keys: Type.Array(PublicKey) }) },
+        },
+      },
+      async () => ({ keys: await deps.keyring.publicKeys() }),
+    );
+
+    for (const [kind, callback] of Object.entries(CALLBACKS)) {
+      app.post(
+        `/open/v1/callbacks/${kind}`,
+        {
+          preValidation: verify,
+          schema: {
+            tags: ['open'],
+            summary: callback.summary,
+            description:
+              'Signed with the Lendgate envelope (docs/protocol.md). Idempotent on X-Lendgate-Request-Id and on the ' +
+              'business id: a repeat gets the first answer; the same id with another body gets 409 CONFLICT. ' +
+              '202 means kept and applied once what it depends on arrives.',
+            headers: envelopeHeaders,
+            body: callback.schema,
+            response: {
+              200: CallbackAnswer,
+              202: CallbackAnswer,
+              ...errorResponses(401, 403, 404, 409, 422),
+            },
+          },
+        },
+        async (request, reply) => {
+          const body = request.body as Record<string, unknown>;
+          const header = (name: string) => String(request.headers[name.toLowerCase()]);
+          const answer = await deps.inbound.ingest({
+            partnerId: request.partnerId!,
+            requestId: header(ENVELOPE_HEADERS.requestId),
+            kind,
+            businessId: callback.businessId(body),
+            // Verified equal to the SHA-256 of the exact bytes received.
+            bodySha256: header(ENVELOPE_HEADERS.contentSha256),
+            body,
+          });
+          // A stored answer may be a recorded refusal (4xx, error shape): replay it as it was.
+          return reply.code(answer.httpStatus as 200).send(answer.body as { status: 'applied' });
+        },
+      );
+    }
+  };
+
+async function recordRejection(
+  deps: OpenApiDependencies,
+  request: FastifyRequest,
+  code: string,
+  message: string,
+): Promise<void> {
+  const header = (name: string) => {
+    const value = request.headers[name.toLowerCase()];
+    return typeof value === 'string' ? value.slice(0, 100) : null;
+  };
+  await deps.db
+    .insertInto('protocol_rejections')
+    .values({
+      partner_id: header(ENVELOPE_HEADERS.partnerId),
+      request_id: header(ENVELOPE_HEADERS.requestId),
+      path: request.url.slice(0, 200),
+      code,
+      message: message.slice(0, 500),
+    })
+    .execute();
+}
