@@ -7,8 +7,4 @@ import type { ProtocolTables } from '../protocol/tables.ts';
  * The whole database as Kysely sees it: the union of the tables each module owns. A module reads
  * and writes only its own tables; this type exists so that one Kysely instance can serve them all.
  */
-export interface Database
-  extends OperatorTables,
-    AuditTables,
-    DemoTables,
-    ProtocolTables {}
+export interface Database extends OperatorTables, AuditTables, DemoTables, ProtocolTables {}
