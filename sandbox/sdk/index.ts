@@ -15,6 +15,7 @@ export {
   requestCanonicalString,
   responseCanonicalString,
 } from './canonical.ts';
+export * from './contract.ts';
 export { contentSha256 } from './encoding.ts';
 export { TIMESTAMP_WINDOW_MS } from './envelope-checks.ts';
 export { ENVELOPE_HEADERS, type EnvelopeHeaders, type HeaderSource } from './headers.ts';
