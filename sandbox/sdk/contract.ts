@@ -222,8 +222,11 @@ export interface CreditDecisionCallback {
 export interface DisbursementCallback {
   readonly drawdownId: string;
   readonly applicationId: string;
-  /** Required when `succeeded`; a failed drawdown has no loan. */
-  readonly loanId?: string;
+  /**
+   * The lender's loan id. A failed drawdown carries it too: the lender's reference for the loan that
+   * was not made (it never receives a schedule).
+   */
+  readonly loanId: string;
   readonly status: 'succeeded' | 'failed';
   readonly reason?: string;
   readonly principalFen: number;
@@ -439,7 +442,7 @@ export function businessIdOf(kind: CallKind | CallbackKind, body: unknown): stri
 // Validation
 
 /** Ids of applications, drawdowns, loans, repayments (the request-id alphabet). */
-const ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /** Product codes, channels, salt ids. */
 const CODE = /^[A-Za-z0-9._-]{1,64}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -684,11 +687,11 @@ function creditDecision(c: Checker, o: Readonly<Record<string, unknown>>): void 
   const decision = c.oneOf(o, 'decision', '', ['approved', 'rejected'] as const);
   // The offer's terms are required exactly when there is an offer.
   const optional = decision !== 'approved';
-  c.string(o, 'reason', '', { optional: true, max: 128 });
+  c.string(o, 'reason', '', { optional: true, max: 200 });
   c.fen(o, 'limitFen', '', 1, optional);
   c.rate(o, 'apr', '', optional);
   c.increasingIntegers(o, 'termsMonths', '', { min: 1, max: MAX_TERM_MONTHS, optional });
-  const methods = c.array(o, 'methods', '', { min: 1, max: 8, optional });
+  const methods = c.array(o, 'methods', '', { min: 1, max: 4, optional });
   if (methods !== undefined && !methods.every((m) => typeof m === 'string' && CODE.test(m)))
     c.problems.push('methods: must be repayment method names');
   c.dateTime(o, 'validUntil', '', true);
@@ -698,9 +701,9 @@ function creditDecision(c: Checker, o: Readonly<Record<string, unknown>>): void 
 function disbursement(c: Checker, o: Readonly<Record<string, unknown>>): void {
   c.string(o, 'drawdownId', '', { pattern: ID, what: 'an id' });
   c.string(o, 'applicationId', '', { pattern: ID, what: 'an id' });
-  const status = c.oneOf(o, 'status', '', ['succeeded', 'failed'] as const);
-  c.string(o, 'loanId', '', { pattern: ID, optional: status !== 'succeeded', what: 'an id' });
-  c.string(o, 'reason', '', { optional: true, max: 128 });
+  c.oneOf(o, 'status', '', ['succeeded', 'failed'] as const);
+  c.string(o, 'loanId', '', { pattern: ID, what: 'an id' });
+  c.string(o, 'reason', '', { optional: true, max: 200 });
   c.fen(o, 'principalFen', '', 1);
   c.dateTime(o, 'disbursedAt', '');
   c.date(o, 'startDate', '');
@@ -754,7 +757,7 @@ const callbackValidators = {
 
 function preCheckResponse(c: Checker, o: Readonly<Record<string, unknown>>): void {
   c.oneOf(o, 'decision', '', ['accept', 'decline'] as const);
-  c.string(o, 'reason', '', { optional: true, max: 128 });
+  c.string(o, 'reason', '', { optional: true, max: 200 });
   c.fen(o, 'indicativeLimitFen', '', 1, true);
   c.rate(o, 'aprMin', '', true);
   c.rate(o, 'aprMax', '', true);
