@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { BorrowerSessions } from './borrowers/sessions.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/connection.ts';
 import { isFullyMigrated } from './db/migrations.ts';
@@ -33,6 +34,7 @@ export interface App {
 
 export interface Services {
   readonly operators: OperatorService;
+  readonly borrowerSessions: BorrowerSessions;
   readonly keyring: PlatformKeyring;
   readonly inbound: InboundCallbacks;
   readonly outbox: OutboxWorker;
@@ -66,6 +68,7 @@ export function createServices(deps: AppDependencies): Services {
       clock: deps.clock,
       sessionTtlMinutes: deps.config.sessionTtlMinutes,
     }),
+    borrowerSessions: new BorrowerSessions(db, deps.clock),
     keyring,
     inbound: new InboundCallbacks(db, deps.callbackHandlers ?? {}, deps.clock),
     outbox: new OutboxWorker({
@@ -96,6 +99,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     config: deps.config,
     logger: deps.logger,
     operators: services.operators,
+    borrowerSessions: services.borrowerSessions,
     version: VERSION,
     routes: [
       healthRoutes({

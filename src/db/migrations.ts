@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { auditMigrations } from '../audit/migrations.ts';
+import { borrowerMigrations } from '../borrowers/migrations.ts';
 import { demoMigrations } from '../demo/migrations.ts';
 import { operatorMigrations } from '../operators/migrations.ts';
 import { protocolMigrations } from '../protocol/migrations.ts';
@@ -15,6 +16,7 @@ export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = {
   ...auditMigrations,
   ...demoMigrations,
   ...protocolMigrations,
+  ...borrowerMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...ALL_MIGRATIONS }) };

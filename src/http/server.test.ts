@@ -120,24 +120,32 @@ describe('HTTP server', () => {
 
 describe('HTTP server internals', () => {
   let server: FastifyInstance;
+  let internals: TestApp;
+  let borrowerSessions: TestApp['app']['services']['borrowerSessions'];
   beforeAll(async () => {
     const t = await createTestApp();
+    internals = t;
+    borrowerSessions = t.app.services.borrowerSessions;
     server = await buildServer({
       config: { bodyLimitBytes: 1024 * 1024, corsOrigins: ['https://console.example'], trustProxy: false },
       logger: createLogger('silent'),
       operators: t.app.services.operators,
+      borrowerSessions: t.app.services.borrowerSessions,
       version: 'test',
       routes: [
         async (app) => {
           app.get('/boom', async () => {
             throw new Error('connection to 10.0.0.7:5432 refused for user lendgate');
           });
+          app.get('/api/v1/borrower/whoami', async (request) => request.borrower ?? {});
         },
       ],
     });
-    await t.close();
   });
-  afterAll(async () => server.close());
+  afterAll(async () => {
+    await server.close();
+    await internals.close();
+  });
 
   it('never leaks the internals of a 5xx', async () => {
     const response = await server.inject({ method: 'GET', url: '/boom' });
@@ -146,6 +154,20 @@ describe('HTTP server internals', () => {
     expect(body.error.code).toBe('INTERNAL');
     expect(response.body).not.toContain('10.0.0.7');
     expect(response.body).not.toContain('lendgate');
+  });
+
+  it('guards every borrower route with a borrower session', async () => {
+    const anonymous = await server.inject({ method: 'GET', url: '/api/v1/borrower/whoami' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().error.code).toBe('UNAUTHORIZED');
+    const borrowerId = await borrowerSessions.createBorrower();
+    const { token } = await borrowerSessions.open({ borrowerId, channelCode: 'shop' });
+    const signedIn = await server.inject({
+      method: 'GET',
+      url: '/api/v1/borrower/whoami',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(signedIn.json()).toEqual({ borrowerId, channelCode: 'shop' });
   });
 
   it('allows CORS only for configured origins', async () => {
@@ -170,6 +192,7 @@ describe('HTTP server internals', () => {
         config: { bodyLimitBytes: 1024, corsOrigins: [], trustProxy: false },
         logger: createLogger('silent'),
         operators: t.app.services.operators,
+        borrowerSessions: t.app.services.borrowerSessions,
         version: 'test',
         routes: [
           async (app) => {

@@ -5,8 +5,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
+import type { BorrowerSessions } from '../borrowers/sessions.ts';
 import type { Config } from '../config.ts';
 import type { OperatorService } from '../operators/service.ts';
+import { registerBorrowerAuth } from './borrower-auth.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { registerOperatorAuth } from './operator-auth.ts';
 import { ErrorResponse } from './schemas.ts';
@@ -18,6 +20,7 @@ export interface ServerOptions {
   readonly config: Pick<Config, 'bodyLimitBytes' | 'corsOrigins' | 'trustProxy'>;
   readonly logger: Logger;
   readonly operators: OperatorService;
+  readonly borrowerSessions: BorrowerSessions;
   /** The route plugins of every surface, registered in order after the shared plumbing. */
   readonly routes: readonly FastifyPluginAsync[];
   readonly version: string;
@@ -76,6 +79,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerOperatorAuth(app, options.operators);
+  registerBorrowerAuth(app, options.borrowerSessions);
   for (const routes of options.routes) await app.register(routes);
   await app.ready();
   return app;
