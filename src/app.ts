@@ -8,11 +8,15 @@ import type { DatabaseHandle } from './db/connection.ts';
 import { isFullyMigrated } from './db/migrations.ts';
 import { adminAuditRoutes } from './http/routes/admin-audit.ts';
 import { adminAuthRoutes } from './http/routes/admin-auth.ts';
+import { adminLenderKeyRoutes } from './http/routes/admin-lender-keys.ts';
+import { adminLenderProductRoutes } from './http/routes/admin-lender-products.ts';
+import { adminLenderRoutes } from './http/routes/admin-lenders.ts';
 import { adminOperatorRoutes } from './http/routes/admin-operators.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { openRoutes } from './http/routes/open.ts';
 import { quoteRoutes } from './http/routes/quotes.ts';
 import { buildServer } from './http/server.ts';
+import { createLenderServices, type LenderServices } from './lenders/index.ts';
 import { OperatorService } from './operators/service.ts';
 import type { KeyLookup } from './protocol/envelope/index.ts';
 import { type CallbackHandler, InboundCallbacks } from './protocol/inbound.ts';
@@ -35,6 +39,7 @@ export interface App {
 export interface Services {
   readonly operators: OperatorService;
   readonly borrowerSessions: BorrowerSessions;
+  readonly lenders: LenderServices;
   readonly keyring: PlatformKeyring;
   readonly inbound: InboundCallbacks;
   readonly outbox: OutboxWorker;
@@ -68,6 +73,7 @@ export function createServices(deps: AppDependencies): Services {
       clock: deps.clock,
       sessionTtlMinutes: deps.config.sessionTtlMinutes,
     }),
+    lenders: createLenderServices(db, { clock: deps.clock }),
     borrowerSessions: new BorrowerSessions(db, deps.clock),
     keyring,
     inbound: new InboundCallbacks(db, deps.callbackHandlers ?? {}, deps.clock),
@@ -111,6 +117,9 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       }),
       adminAuthRoutes(services.operators),
       adminOperatorRoutes(services.operators),
+      adminLenderRoutes(services.lenders),
+      adminLenderProductRoutes(services.lenders),
+      adminLenderKeyRoutes(services.lenders),
       adminAuditRoutes(db),
       quoteRoutes,
       openRoutes({

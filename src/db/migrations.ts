@@ -3,6 +3,7 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import { auditMigrations } from '../audit/migrations.ts';
 import { borrowerMigrations } from '../borrowers/migrations.ts';
 import { demoMigrations } from '../demo/migrations.ts';
+import { lenderMigrations } from '../lenders/migrations.ts';
 import { operatorMigrations } from '../operators/migrations.ts';
 import { protocolMigrations } from '../protocol/migrations.ts';
 import type { Database } from './schema.ts';
@@ -15,6 +16,7 @@ export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = {
   ...operatorMigrations,
   ...auditMigrations,
   ...demoMigrations,
+  ...lenderMigrations,
   ...protocolMigrations,
   ...borrowerMigrations,
 };

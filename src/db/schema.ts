@@ -1,6 +1,7 @@
 import type { AuditTables } from '../audit/tables.ts';
 import type { BorrowerTables } from '../borrowers/tables.ts';
 import type { DemoTables } from '../demo/tables.ts';
+import type { LenderTables } from '../lenders/tables.ts';
 import type { OperatorTables } from '../operators/tables.ts';
 import type { ProtocolTables } from '../protocol/tables.ts';
 
@@ -8,4 +9,10 @@ import type { ProtocolTables } from '../protocol/tables.ts';
  * The whole database as Kysely sees it: the union of the tables each module owns. A module reads
  * and writes only its own tables; this type exists so that one Kysely instance can serve them all.
  */
-export interface Database extends OperatorTables, AuditTables, DemoTables, ProtocolTables, BorrowerTables {}
+export interface Database
+  extends OperatorTables,
+    AuditTables,
+    DemoTables,
+    LenderTables,
+    ProtocolTables,
+    BorrowerTables {}

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
+import { seedDemoLenders } from '../lenders/demo.ts';
 import { generatePassword } from '../operators/password.ts';
 import { OperatorService } from '../operators/service.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -41,7 +42,13 @@ const demoOperators: SeedStep = {
   },
 };
 
-export const DEMO_STEPS: readonly SeedStep[] = [demoOperators];
+/** Fictional sandbox partners with approved products (src/lenders/demo.ts). */
+const demoLenders: SeedStep = {
+  name: 'lenders-v1',
+  run: ({ trx, clock }) => seedDemoLenders(trx, clock),
+};
+
+export const DEMO_STEPS: readonly SeedStep[] = [demoOperators, demoLenders];
 
 /**
  * Runs every demo step that has not run yet, each in its own transaction together with its marker

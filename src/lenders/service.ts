@@ -1,0 +1,593 @@
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { type Actor, recordAudit } from '../audit/audit-log.ts';
+import { type Executor, inTransaction } from '../db/transaction.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError, invalidField } from '../shared/errors.ts';
+import type {
+  ConformanceRun,
+  Funder,
+  FunderInput,
+  Lender,
+  LenderChanges,
+  LenderKind,
+  NewConformanceRun,
+  NewLender,
+  Page,
+  StatusChange,
+} from './model.ts';
+import { decodeIdCursor, decodeTimeCursor, encodeIdCursor, encodeTimeCursor, pageOf } from './pagination.ts';
+import {
+  type CheckedLender,
+  checkLenderChanges,
+  checkNewLender,
+  chinaDate,
+  isCertificationValid,
+} from './partner-rules.ts';
+import { Problems } from './problems.ts';
+import {
+  type ActivationReadiness,
+  checkLenderTransition,
+  isAcceptingApplications,
+  type LenderStatus,
+  type TransitionVerdict,
+} from './status.ts';
+import type { LenderFunderRow, LenderRow } from './tables.ts';
+import { toConformanceRun, toFunder, toLender, toStatusChange } from './views.ts';
+
+export interface ListQuery {
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface LenderListQuery extends ListQuery {
+  readonly status?: LenderStatus;
+  readonly kind?: LenderKind;
+}
+
+export interface Transition {
+  readonly to: LenderStatus;
+  readonly reason: string;
+}
+
+/** Largest conformance report kept, as JSON text. */
+export const MAX_REPORT_BYTES = 1_048_576;
+
+function checkReason(reason: string): string {
+  const trimmed = reason.trim();
+  if (trimmed === '' || trimmed.length > 500) throw invalidField('reason', 'must be 1–500 characters');
+  return trimmed;
+}
+
+function refusal(
+  from: LenderStatus,
+  to: LenderStatus,
+  verdict: Exclude<TransitionVerdict, { ok: true }>,
+): AppError {
+  switch (verdict.reason) {
+    case 'not_allowed':
+      return new AppError(
+        'CONFLICT',
+        verdict.allowed.length === 0
+          ? `A ${from} partner cannot change status.`
+          : `A ${from} partner can move only to: ${verdict.allowed.join(', ')}.`,
+        { from, to, allowed: verdict.allowed },
+      );
+    case 'not_conformant':
+      return new AppError(
+        'LENDER_NOT_CONFORMANT',
+        verdict.latestConformancePassed === null
+          ? 'The partner has no conformance run; it cannot become active before one passes.'
+          : 'The partner’s latest conformance run failed; it cannot become active before one passes.',
+        { from, to, latestConformancePassed: verdict.latestConformancePassed },
+      );
+    case 'admission_incomplete':
+      return new AppError(
+        'CONFLICT',
+        `The admission record is incomplete: ${verdict.missing.join(', ')} (a valid, unexpired certification is needed).`,
+        { from, to, missing: verdict.missing },
+      );
+  }
+}
+
+/** Which columns an update changed, for the audit log (names only: contacts are personal data). */
+function changedFields(changes: LenderChanges): string[] {
+  return Object.entries(changes)
+    .filter(([, value]) => value !== undefined)
+    .map(([key]) => key);
+}
+
+function lenderColumns(checked: Omit<CheckedLender, 'funders' | 'code' | 'kind'>) {
+  const cert = checked.securityCertification;
+  return {
+    legal_name: checked.legalName,
+    license_type: checked.licenseType,
+    license_number: checked.licenseNumber,
+    contact_name: checked.contact.name,
+    contact_email: checked.contact.email,
+    contact_phone: checked.contact.phone,
+    security_cert_level: cert?.level ?? null,
+    security_cert_number: cert?.certificateNumber ?? null,
+    security_cert_expires_on: cert?.expiresOn ?? null,
+    contract_reference: checked.contractReference,
+    daily_application_quota: checked.dailyApplicationQuota,
+    ip_allow_list: [...checked.ipAllowList],
+    callback_base_url: checked.callbackBaseUrl,
+    timeout_pre_check_ms: checked.timeouts.preCheckMs,
+    timeout_apply_ms: checked.timeouts.applyMs,
+    timeout_drawdown_ms: checked.timeouts.drawdownMs,
+    timeout_repay_ms: checked.timeouts.repayMs,
+    timeout_status_query_ms: checked.timeouts.statusQueryMs,
+  };
+}
+
+export interface LenderServiceOptions {
+  readonly clock: Clock;
+}
+
+/**
+ * The partner registry: admission records, the status life cycle with its history, and
+ * conformance runs. Every change is audited in the transaction that makes it.
+ */
+export class LenderService {
+  readonly #db: Executor;
+  readonly #clock: Clock;
+
+  constructor(db: Executor, options: LenderServiceOptions) {
+    this.#db = db;
+    this.#clock = options.clock;
+  }
+
+  async create(input: NewLender, actor: Actor, requestId?: string): Promise<Lender> {
+    const problems = new Problems();
+    const checked = checkNewLender(problems, input);
+    problems.throwIfAny();
+    return inTransaction(this.#db, async (trx) => {
+      const now = this.#clock();
+      const id = randomUUID();
+      const row = await trx
+        .insertInto('lenders')
+        .values({
+          id,
+          code: checked.code,
+          kind: checked.kind,
+          status: 'applied',
+          created_at: now,
+          updated_at: now,
+          ...lenderColumns(checked),
+        })
+        .onConflict((oc) => oc.column('code').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (!row)
+        throw new AppError('CONFLICT', `A partner with code ${checked.code} already exists.`, {
+          field: 'code',
+        });
+      const funders = await this.#replaceFunders(trx, row, checked.funders, now);
+      await trx
+        .insertInto('lender_status_history')
+        .values({
+          lender_id: id,
+          from_status: null,
+          to_status: 'applied',
+          reason: 'application registered',
+          actor_type: actor.type,
+          actor_id: actor.id,
+          request_id: requestId ?? null,
+          at: now,
+        })
+        .execute();
+      await recordAudit(trx, {
+        actor,
+        action: 'lender.create',
+        target: { type: 'lender', id },
+        requestId,
+        details: { code: row.code, kind: row.kind, funders: funders.length },
+      });
+      return toLender(row, funders);
+    });
+  }
+
+  async get(id: string, executor: Executor = this.#db): Promise<Lender> {
+    const row = await executor.selectFrom('lenders').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new AppError('NOT_FOUND', 'No partner has this id.');
+    return toLender(row, await this.#fundersOf(executor, id));
+  }
+
+  /** The partner with this public code (the envelope's partner id), or `undefined`. */
+  async findByCode(code: string): Promise<Lender | undefined> {
+    const row = await this.#db.selectFrom('lenders').selectAll().where('code', '=', code).executeTakeFirst();
+    return row ? toLender(row, await this.#fundersOf(this.#db, row.id)) : undefined;
+  }
+
+  /** Newest first, filtered by status and kind, keyset-paginated. */
+  async list(query: LenderListQuery): Promise<Page<Lender>> {
+    let select = this.#db
+      .selectFrom('lenders')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.limit + 1);
+    if (query.status !== undefined) select = select.where('status', '=', query.status);
+    if (query.kind !== undefined) select = select.where('kind', '=', query.kind);
+    if (query.cursor !== undefined) {
+      const { at, id } = decodeTimeCursor(query.cursor);
+      select = select.where((eb) =>
+        eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]),
+      );
+    }
+    const rows = await select.execute();
+    const funders = await this.#fundersOfMany(
+      this.#db,
+      rows.slice(0, query.limit).map((row) => row.id),
+    );
+    return pageOf(
+      rows,
+      query.limit,
+      (row) => toLender(row, funders.get(row.id) ?? []),
+      (row) => encodeTimeCursor(row.created_at, row.id),
+    );
+  }
+
+  async update(id: string, changes: LenderChanges, actor: Actor, requestId?: string): Promise<Lender> {
+    return inTransaction(this.#db, async (trx) => {
+      const row = await this.#lockLender(trx, id);
+      if (row.status === 'terminated')
+        throw new AppError('CONFLICT', 'A terminated partner cannot be changed.');
+      const current = toLender(row, []);
+      const problems = new Problems();
+      const checked = checkLenderChanges(problems, current, changes);
+      problems.throwIfAny();
+      const now = this.#clock();
+      const updated = await trx
+        .updateTable('lenders')
+        .set({ ...lenderColumns(checked), updated_at: now })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const funders =
+        checked.funders === undefined
+          ? await this.#fundersOf(trx, id)
+          : await this.#replaceFunders(trx, updated, checked.funders, now);
+      await recordAudit(trx, {
+        actor,
+        action: 'lender.update',
+        target: { type: 'lender', id },
+        requestId,
+        details: {
+          changed: changedFields(changes),
+          ...(changes.dailyApplicationQuota !== undefined
+            ? { dailyApplicationQuota: checked.dailyApplicationQuota }
+            : {}),
+        },
+      });
+      return toLender(updated, funders);
+    });
+  }
+
+  /**
+   * Moves a partner along its life cycle (see status.ts), recording who, when and why in the
+   * status history and the audit log. The partner row is locked so that two operators moving the
+   * same partner at once are serialised and the second sees the first's result.
+   */
+  async transition(id: string, change: Transition, actor: Actor, requestId?: string): Promise<Lender> {
+    const reason = checkReason(change.reason);
+    return inTransaction(this.#db, async (trx) => {
+      const row = await this.#lockLender(trx, id);
+      const readiness = change.to === 'active' ? await this.#readiness(trx, row) : undefined;
+      const verdict = checkLenderTransition(row.status, change.to, readiness);
+      if (!verdict.ok) throw refusal(row.status, change.to, verdict);
+      const now = this.#clock();
+      const updated = await trx
+        .updateTable('lenders')
+        .set({ status: change.to, updated_at: now })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('lender_status_history')
+        .values({
+          lender_id: id,
+          from_status: row.status,
+          to_status: change.to,
+          reason,
+          actor_type: actor.type,
+          actor_id: actor.id,
+          request_id: requestId ?? null,
+          at: now,
+        })
+        .execute();
+      await recordAudit(trx, {
+        actor,
+        action: 'lender.status_change',
+        target: { type: 'lender', id },
+        requestId,
+        details: { from: row.status, to: change.to, reason },
+      });
+      return toLender(updated, await this.#fundersOf(trx, id));
+    });
+  }
+
+  /** The status history, oldest first (a life cycle reads top to bottom). */
+  async history(id: string, query: ListQuery): Promise<Page<StatusChange>> {
+    await this.#requireLender(id);
+    let select = this.#db
+      .selectFrom('lender_status_history')
+      .selectAll()
+      .where('lender_id', '=', id)
+      .orderBy('id', 'asc')
+      .limit(query.limit + 1);
+    if (query.cursor !== undefined) select = select.where('id', '>', decodeIdCursor(query.cursor));
+    const rows = await select.execute();
+    return pageOf(rows, query.limit, toStatusChange, (row) => encodeIdCursor(row.id));
+  }
+
+  /**
+   * Stores the result of a conformance run against the partner's endpoint (called by the
+   * conformance runner). Only a passed latest run lets the partner become active.
+   */
+  async recordConformanceRun(
+    run: NewConformanceRun,
+    actor: Actor,
+    requestId?: string,
+  ): Promise<ConformanceRun> {
+    const problems = new Problems();
+    if (Number.isNaN(run.startedAt.getTime())) problems.add('startedAt', 'must be a valid time');
+    if (Number.isNaN(run.finishedAt.getTime())) problems.add('finishedAt', 'must be a valid time');
+    else if (run.finishedAt < run.startedAt) problems.add('finishedAt', 'must not be before startedAt');
+    if (typeof run.report !== 'object' || run.report === null || Array.isArray(run.report)) {
+      problems.add('report', 'must be a JSON object');
+    }
+    problems.throwIfAny();
+    const report = JSON.stringify(run.report);
+    if (Buffer.byteLength(report) > MAX_REPORT_BYTES) {
+      throw invalidField('report', `must be at most ${MAX_REPORT_BYTES} bytes of JSON`);
+    }
+    return inTransaction(this.#db, async (trx) => {
+      const lender = await this.#lockLender(trx, run.lenderId);
+      if (lender.status === 'terminated') {
+        throw new AppError('CONFLICT', 'A terminated partner takes no conformance runs.');
+      }
+      const row = await trx
+        .insertInto('conformance_runs')
+        .values({
+          lender_id: run.lenderId,
+          started_at: run.startedAt,
+          finished_at: run.finishedAt,
+          passed: run.passed,
+          report,
+          recorded_at: this.#clock(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, {
+        actor,
+        action: 'lender.conformance_run',
+        target: { type: 'lender', id: run.lenderId },
+        requestId,
+        details: { runId: row.id, passed: row.passed },
+      });
+      return toConformanceRun(row);
+    });
+  }
+
+  /** Conformance runs, most recently finished first. */
+  async conformanceRuns(id: string, query: ListQuery): Promise<Page<ConformanceRun>> {
+    await this.#requireLender(id);
+    let select = this.#db
+      .selectFrom('conformance_runs')
+      .selectAll()
+      .where('lender_id', '=', id)
+      .orderBy('id', 'desc')
+      .limit(query.limit + 1);
+    if (query.cursor !== undefined) select = select.where('id', '<', decodeIdCursor(query.cursor));
+    const rows = await select.execute();
+    return pageOf(rows, query.limit, toConformanceRun, (row) => encodeIdCursor(row.id));
+  }
+
+  /**
+   * Whether the partner takes new applications right now, read fresh from the database so that a
+   * suspension a moment ago already counts. Unknown partners take none.
+   */
+  async acceptsApplications(id: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('lenders')
+      .select(['status', 'daily_application_quota'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return (
+      row !== undefined &&
+      isAcceptingApplications({ status: row.status, dailyApplicationQuota: row.daily_application_quota })
+    );
+  }
+
+  async #requireLender(id: string): Promise<void> {
+    const row = await this.#db.selectFrom('lenders').select('id').where('id', '=', id).executeTakeFirst();
+    if (!row) throw new AppError('NOT_FOUND', 'No partner has this id.');
+  }
+
+  async #lockLender(executor: Executor, id: string): Promise<Selectable<LenderRow>> {
+    const row = await executor
+      .selectFrom('lenders')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new AppError('NOT_FOUND', 'No partner has this id.');
+    return row;
+  }
+
+  async #readiness(executor: Executor, row: Selectable<LenderRow>): Promise<ActivationReadiness> {
+    const latest = await executor
+      .selectFrom('conformance_runs')
+      .select('passed')
+      .where('lender_id', '=', row.id)
+      .orderBy('finished_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const lender = toLender(row, []);
+    return {
+      latestConformancePassed: latest?.passed ?? null,
+      hasContractReference: lender.contractReference !== null,
+      certificationValid: isCertificationValid(lender.securityCertification, chinaDate(this.#clock())),
+    };
+  }
+
+  async #fundersOf(executor: Executor, lenderId: string): Promise<Funder[]> {
+    return (await this.#fundersOfMany(executor, [lenderId])).get(lenderId) ?? [];
+  }
+
+  async #fundersOfMany(executor: Executor, lenderIds: readonly string[]): Promise<Map<string, Funder[]>> {
+    const out = new Map<string, Funder[]>();
+    if (lenderIds.length === 0) return out;
+    const rows = await executor
+      .selectFrom('lender_funders')
+      .selectAll()
+      .where('lender_id', 'in', [...lenderIds])
+      .orderBy('position')
+      .execute();
+    for (const row of rows) {
+      const list = out.get(row.lender_id) ?? [];
+      list.push(toFunder(row));
+      out.set(row.lender_id, list);
+    }
+    return out;
+  }
+
+  /**
+   * Makes the partner's funders exactly `wanted`: registered funders are resolved and copied (their
+   * legal name and license as of now), funders still named keep their id, and a funder that a
+   * product names cannot be dropped.
+   */
+  async #replaceFunders(
+    trx: Executor,
+    lender: Selectable<LenderRow>,
+    wanted: readonly FunderInput[],
+    now: Date,
+  ): Promise<Funder[]> {
+    const resolved = await this.#resolveFunders(trx, lender.id, wanted);
+    const existing = await trx
+      .selectFrom('lender_funders')
+      .selectAll()
+      .where('lender_id', '=', lender.id)
+      .execute();
+    const sameFunder = (
+      row: Selectable<LenderFunderRow>,
+      f: Omit<Selectable<LenderFunderRow>, 'id' | 'lender_id' | 'created_at' | 'position'>,
+    ) =>
+      f.funder_lender_id !== null
+        ? row.funder_lender_id === f.funder_lender_id
+        : row.funder_lender_id === null && row.license_number === f.license_number;
+    const kept = existing.filter((row) => resolved.some((f) => sameFunder(row, f)));
+    const dropped = existing.filter((row) => !kept.includes(row));
+    if (dropped.length > 0) {
+      const used = await trx
+        .selectFrom('lender_products')
+        .select(['code', 'funder_id'])
+        .where(
+          'funder_id',
+          'in',
+          dropped.map((row) => row.id),
+        )
+        .execute();
+      if (used.length > 0) {
+        throw new AppError(
+          'CONFLICT',
+          `A funder named by products cannot be removed: ${used.map((p) => p.code).join(', ')}.`,
+          {
+            field: 'funders',
+            products: used.map((p) => p.code),
+          },
+        );
+      }
+      await trx
+        .deleteFrom('lender_funders')
+        .where(
+          'id',
+          'in',
+          dropped.map((row) => row.id),
+        )
+        .execute();
+    }
+    for (const [position, funder] of resolved.entries()) {
+      const match = kept.find((row) => sameFunder(row, funder));
+      if (match) {
+        await trx
+          .updateTable('lender_funders')
+          .set({
+            kind: funder.kind,
+            legal_name: funder.legal_name,
+            license_number: funder.license_number,
+            position,
+          })
+          .where('id', '=', match.id)
+          .execute();
+      } else {
+        await trx
+          .insertInto('lender_funders')
+          .values({ id: randomUUID(), lender_id: lender.id, created_at: now, position, ...funder })
+          .execute();
+      }
+    }
+    return this.#fundersOf(trx, lender.id);
+  }
+
+  async #resolveFunders(
+    trx: Executor,
+    lenderId: string,
+    wanted: readonly FunderInput[],
+  ): Promise<Omit<Selectable<LenderFunderRow>, 'id' | 'lender_id' | 'created_at' | 'position'>[]> {
+    const ids = wanted.flatMap((f) => (f.lenderId !== undefined ? [f.lenderId] : []));
+    const registered =
+      ids.length === 0
+        ? []
+        : await trx
+            .selectFrom('lenders')
+            .select(['id', 'kind', 'legal_name', 'license_number', 'status'])
+            .where('id', 'in', ids)
+            .execute();
+    const problems = new Problems();
+    const out: Omit<Selectable<LenderFunderRow>, 'id' | 'lender_id' | 'created_at' | 'position'>[] = [];
+    wanted.forEach((funder, index) => {
+      const at = `funders.${index}`;
+      let candidate: (typeof out)[number] | undefined;
+      if (funder.lenderId !== undefined) {
+        const partner = registered.find((row) => row.id === funder.lenderId);
+        if (!partner || partner.id === lenderId)
+          problems.add(`${at}.lenderId`, 'is not a registered partner');
+        else if (partner.kind === 'facilitator' || partner.license_number === null) {
+          problems.add(
+            `${at}.lenderId`,
+            'is a facilitator; a funder must be a licensed bank, consumer-finance or micro-loan company',
+          );
+        } else if (partner.status === 'terminated') problems.add(`${at}.lenderId`, 'is a terminated partner');
+        else {
+          candidate = {
+            funder_lender_id: partner.id,
+            kind: partner.kind,
+            legal_name: partner.legal_name,
+            license_number: partner.license_number,
+          };
+        }
+      } else if (
+        funder.kind !== undefined &&
+        funder.legalName !== undefined &&
+        funder.licenseNumber !== undefined
+      ) {
+        candidate = {
+          funder_lender_id: null,
+          kind: funder.kind,
+          legal_name: funder.legalName,
+          license_number: funder.licenseNumber,
+        };
+      }
+      if (candidate === undefined) return;
+      if (out.some((f) => f.license_number === candidate.license_number)) {
+        problems.add(at, `names license ${candidate.license_number} a second time`);
+      } else out.push(candidate);
+    });
+    problems.throwIfAny();
+    return out;
+  }
+}
