@@ -1,0 +1,70 @@
+/**
+ * Composition of the sandbox process: keys for every hosted lender, the platform's keys, callback
+ * delivery, counters and the HTTP server. `startSandbox` listens; `close` stops everything.
+ */
+import type { Logger } from 'pino';
+import { InMemoryNonceStore } from '../sdk/index.ts';
+import type { CallContext } from './calls.ts';
+import type { SandboxConfig } from './config.ts';
+import { CallbackDelivery } from './delivery.ts';
+import { HostedLender } from './hosted.ts';
+import { loadLenderKeys } from './keys.ts';
+import { PlatformKeySource } from './platform-keys.ts';
+import { buildSandboxServer } from './server.ts';
+import { SandboxStats } from './stats.ts';
+
+export interface RunningSandbox {
+  /** Base URL it listens on, e.g. `http://127.0.0.1:4100`. */
+  readonly url: string;
+  readonly lenders: readonly HostedLender[];
+  readonly platformKeys: PlatformKeySource;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(config: SandboxConfig, log: Logger): Promise<RunningSandbox> {
+  const nowMs = Date.now();
+  const lenders: HostedLender[] = [];
+  for (const lenderConfig of config.lenders) {
+    const keys = await loadLenderKeys({
+      partnerId: lenderConfig.partnerId,
+      keysFile: lenderConfig.keysFile,
+      dataDir: config.dataDir,
+      signingAlg: lenderConfig.signingAlg,
+      rsaBits: config.rsaBits,
+      nowMs,
+    });
+    lenders.push(new HostedLender(lenderConfig, keys));
+  }
+  const platformKeys = new PlatformKeySource(config.platform, (message) => log.info(message));
+  await platformKeys.start();
+  const stats = new SandboxStats(lenders.map((l) => l.partnerId));
+  const delivery = new CallbackDelivery({
+    platformUrl: config.platform.url,
+    platformKeys: () => platformKeys.keys(),
+    settings: config.callbacks,
+    stats,
+    log,
+  });
+  const ctx: CallContext = {
+    lenders: new Map(lenders.map((l) => [l.partnerId, l])),
+    platformKeys,
+    nonces: new InMemoryNonceStore(),
+    delivery,
+    stats,
+    log,
+    now: Date.now,
+    random: Math.random,
+  };
+  const server = buildSandboxServer(ctx);
+  const address = await server.listen({ host: config.host, port: config.port });
+  return {
+    url: address.replace('[::1]', 'localhost'),
+    lenders,
+    platformKeys,
+    async close() {
+      platformKeys.stop();
+      delivery.close();
+      await server.close();
+    },
+  };
+}

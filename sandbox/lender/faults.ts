@@ -1,0 +1,92 @@
+/**
+ * Fault behaviours of a sandbox lender: the ways real lenders misbehave that the platform must
+ * survive. Pure: settings, merging an update, and the decisions taken from them.
+ */
+
+export interface FaultSettings {
+  /** Every answer is held this long before it is sent (a slow lender; compare with the call budgets). */
+  readonly responseDelayMs: number;
+  /** Fraction (0–1) of verified calls answered `503 SERVICE_UNAVAILABLE` without any effect. */
+  readonly errorRate: number;
+  /** Each callback is sent twice: the copy has a new request id and the same body bytes. */
+  readonly duplicateCallbacks: boolean;
+  /** The callbacks caused by one event go out in reverse order (schedule before its disbursement…). */
+  readonly outOfOrderCallbacks: boolean;
+  /** Extra delay before each callback's first attempt (a late callback; the status query still answers). */
+  readonly callbackDelayMs: number;
+  /** Signatures of answers and callbacks are corrupted (one bit flipped): the platform must refuse them. */
+  readonly badSignature: boolean;
+}
+
+export const NO_FAULTS: FaultSettings = {
+  responseDelayMs: 0,
+  errorRate: 0,
+  duplicateCallbacks: false,
+  outOfOrderCallbacks: false,
+  callbackDelayMs: 0,
+  badSignature: false,
+};
+
+const MAX_DELAY_MS = 10 * 60_000;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Applies a partial update (`{ errorRate: 0.5 }`) to `base`. Unknown keys and bad values are
+ * problems, so a typo in an operator's request does not silently do nothing.
+ */
+export function mergeFaults(
+  base: FaultSettings,
+  update: unknown,
+):
+  | { readonly ok: true; readonly faults: FaultSettings }
+  | { readonly ok: false; readonly problems: string[] } {
+  if (typeof update !== 'object' || update === null || Array.isArray(update))
+    return { ok: false, problems: ['faults: must be an object'] };
+  const next: Mutable<FaultSettings> = { ...base };
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(update)) {
+    switch (key) {
+      case 'responseDelayMs':
+      case 'callbackDelayMs':
+        if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_DELAY_MS)
+          next[key] = value;
+        else problems.push(`faults.${key}: must be an integer from 0 to ${MAX_DELAY_MS}`);
+        break;
+      case 'errorRate':
+        if (typeof value === 'number' && value >= 0 && value <= 1) next.errorRate = value;
+        else problems.push('faults.errorRate: must be a number from 0 to 1');
+        break;
+      case 'duplicateCallbacks':
+      case 'outOfOrderCallbacks':
+      case 'badSignature':
+        if (typeof value === 'boolean') next[key] = value;
+        else problems.push(`faults.${key}: must be true or false`);
+        break;
+      default:
+        problems.push(`faults.${key}: is not a fault setting`);
+    }
+  }
+  return problems.length === 0 ? { ok: true, faults: next } : { ok: false, problems };
+}
+
+/** Whether this call gets an injected error; `random` is injectable so tests are deterministic. */
+export function injectError(faults: FaultSettings, random: () => number = Math.random): boolean {
+  return faults.errorRate > 0 && random() < faults.errorRate;
+}
+
+/**
+ * The signature with one bit of its first byte flipped, still canonical base64: verifiers see a
+ * well-formed envelope whose signature does not verify (`SIGNATURE_INVALID`, not `MALFORMED_ENVELOPE`).
+ */
+export function corruptSignature(signature: string): string {
+  const bytes = Buffer.from(signature, 'base64');
+  if (bytes.length === 0) return signature;
+  bytes[0] = bytes[0]! ^ 0x01;
+  return bytes.toString('base64');
+}
+
+/** The order to send the callbacks of one event in. */
+export function deliveryOrder<T>(faults: FaultSettings, batch: readonly T[]): readonly T[] {
+  return faults.outOfOrderCallbacks ? [...batch].reverse() : batch;
+}

@@ -1,0 +1,63 @@
+/**
+ * The daily reconciliation file (对账文件): every disbursement and repayment of one day (China
+ * Standard Time) with ids and amounts, as CSV. Pure: entries in, text out.
+ */
+
+export interface LedgerEntry {
+  readonly type: 'disbursement' | 'repayment';
+  /** drawdownId for a disbursement, repaymentId for a repayment. */
+  readonly businessId: string;
+  readonly loanId: string;
+  readonly applicationId: string;
+  /** ISO instant of the money movement. */
+  readonly occurredAt: string;
+  /** CST calendar day of `occurredAt`, the day whose file lists the entry. */
+  readonly date: string;
+  readonly amountFen: number;
+  readonly principalFen: number;
+  readonly interestFen: number;
+  readonly feeFen: number;
+  readonly penaltyFen: number;
+}
+
+export const RECONCILIATION_COLUMNS = [
+  'type',
+  'business_id',
+  'loan_id',
+  'application_id',
+  'occurred_at',
+  'amount_fen',
+  'principal_fen',
+  'interest_fen',
+  'fee_fen',
+  'penalty_fen',
+] as const;
+
+function cell(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** CSV (RFC 4180, CRLF line ends, header row) of the entries of `date`, in time order. */
+export function reconciliationCsv(entries: readonly LedgerEntry[], date: string): string {
+  const rows = entries
+    .filter((e) => e.date === date)
+    .sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0))
+    .map((e) =>
+      [
+        e.type,
+        e.businessId,
+        e.loanId,
+        e.applicationId,
+        e.occurredAt,
+        e.amountFen,
+        e.principalFen,
+        e.interestFen,
+        e.feeFen,
+        e.penaltyFen,
+      ]
+        .map(cell)
+        .join(','),
+    );
+  return [RECONCILIATION_COLUMNS.join(','), ...rows].map((line) => `${line}\r\n`).join('');
+}
