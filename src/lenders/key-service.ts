@@ -160,8 +160,11 @@ export class LenderKeyService {
           revoked_reason: null,
           created_at: now,
         })
+        // A concurrent add of the same kid or key loses here rather than failing with a 500.
+        .onConflict((oc) => oc.doNothing())
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      if (!row) throw new AppError('CONFLICT', `This partner already has key ${kid} or this public key.`);
       await recordAudit(trx, {
         actor,
         action: 'lender_key.add',

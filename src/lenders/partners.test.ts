@@ -287,6 +287,24 @@ describe('partner registry over HTTP', () => {
         ['active', 'terminated', 'contract ended'],
       ]);
 
+      const firstPage = await t.server.inject({
+        method: 'GET',
+        url: `${URL}/${lender.id}/status-history?limit=4`,
+        headers: auth(compliance),
+      });
+      expect(firstPage.json().items).toHaveLength(4);
+      const secondPage = await t.server.inject({
+        method: 'GET',
+        url: `${URL}/${lender.id}/status-history?limit=4&cursor=${firstPage.json().nextCursor}`,
+        headers: auth(compliance),
+      });
+      expect(secondPage.json().items.map((h: { to: string }) => h.to)).toEqual([
+        'suspended',
+        'active',
+        'terminated',
+      ]);
+      expect(secondPage.json().nextCursor).toBeNull();
+
       const runs = await t.server.inject({
         method: 'GET',
         url: `${URL}/${lender.id}/conformance-runs`,

@@ -35,6 +35,12 @@ import {
 import type { LenderFunderRow, LenderRow } from './tables.ts';
 import { toConformanceRun, toFunder, toLender, toStatusChange } from './views.ts';
 
+/** A funder as stored for a partner: who it is, copied when it was named. */
+type FunderSnapshot = Pick<
+  Selectable<LenderFunderRow>,
+  'funder_lender_id' | 'kind' | 'legal_name' | 'license_number'
+>;
+
 export interface ListQuery {
   readonly limit: number;
   readonly cursor?: string;
@@ -472,10 +478,7 @@ export class LenderService {
       .selectAll()
       .where('lender_id', '=', lender.id)
       .execute();
-    const sameFunder = (
-      row: Selectable<LenderFunderRow>,
-      f: Omit<Selectable<LenderFunderRow>, 'id' | 'lender_id' | 'created_at' | 'position'>,
-    ) =>
+    const sameFunder = (row: Selectable<LenderFunderRow>, f: FunderSnapshot) =>
       f.funder_lender_id !== null
         ? row.funder_lender_id === f.funder_lender_id
         : row.funder_lender_id === null && row.license_number === f.license_number;
@@ -537,7 +540,7 @@ export class LenderService {
     trx: Executor,
     lenderId: string,
     wanted: readonly FunderInput[],
-  ): Promise<Omit<Selectable<LenderFunderRow>, 'id' | 'lender_id' | 'created_at' | 'position'>[]> {
+  ): Promise<FunderSnapshot[]> {
     const ids = wanted.flatMap((f) => (f.lenderId !== undefined ? [f.lenderId] : []));
     const registered =
       ids.length === 0
@@ -548,7 +551,7 @@ export class LenderService {
             .where('id', 'in', ids)
             .execute();
     const problems = new Problems();
-    const out: Omit<Selectable<LenderFunderRow>, 'id' | 'lender_id' | 'created_at' | 'position'>[] = [];
+    const out: FunderSnapshot[] = [];
     wanted.forEach((funder, index) => {
       const at = `funders.${index}`;
       let candidate: (typeof out)[number] | undefined;
