@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { applicationMigrations } from '../applications/migrations.ts';
 import { auditMigrations } from '../audit/migrations.ts';
 import { borrowerMigrations } from '../borrowers/migrations.ts';
 import { demoMigrations } from '../demo/migrations.ts';
 import { lenderMigrations } from '../lenders/migrations.ts';
+import { loanMigrations } from '../loans/migrations.ts';
 import { operatorMigrations } from '../operators/migrations.ts';
 import { protocolMigrations } from '../protocol/migrations.ts';
 import type { Database } from './schema.ts';
@@ -19,6 +21,8 @@ export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = {
   ...lenderMigrations,
   ...protocolMigrations,
   ...borrowerMigrations,
+  ...applicationMigrations,
+  ...loanMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...ALL_MIGRATIONS }) };

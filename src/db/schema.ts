@@ -1,7 +1,9 @@
+import type { ApplicationTables } from '../applications/tables.ts';
 import type { AuditTables } from '../audit/tables.ts';
 import type { BorrowerTables } from '../borrowers/tables.ts';
 import type { DemoTables } from '../demo/tables.ts';
 import type { LenderTables } from '../lenders/tables.ts';
+import type { LoanTables } from '../loans/tables.ts';
 import type { OperatorTables } from '../operators/tables.ts';
 import type { ProtocolTables } from '../protocol/tables.ts';
 
@@ -15,4 +17,6 @@ export interface Database
     DemoTables,
     LenderTables,
     ProtocolTables,
-    BorrowerTables {}
+    BorrowerTables,
+    ApplicationTables,
+    LoanTables {}

@@ -18,7 +18,7 @@ export const ERROR_CODES = {
   METHOD_NOT_ALLOWED: { status: 405, message: 'The method is not allowed on this resource.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
   INVALID_STATE: { status: 409, message: 'This cannot be done in the current state.' },
-  CONSENT_REQUIRED: { status: 409, message: 'The borrower has not consented to share this data with this lender.' },
+  CONSENT_REQUIRED: { status: 409, message: 'No consent to share data with this lender.' },
   PRECHECK_REQUIRED: { status: 409, message: 'The lender has not pre-approved this borrower.' },
   APPROVAL_EXPIRED: { status: 409, message: 'The approval has expired.' },
   LENDER_OVER_QUOTA: { status: 409, message: 'The lender takes no more applications today.' },

@@ -1,0 +1,331 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { ApplicationService } from '../../applications/service.ts';
+import { APPLICATION_STATES } from '../../applications/state-machine.ts';
+import type { LoanService } from '../../loans/service.ts';
+import { REPAYMENT_METHODS } from '../../money/index.ts';
+import { errorResponses, StringEnum } from '../schemas.ts';
+
+const BearerBorrower = [{ borrowerAuth: [] }];
+const Uuid = Type.String({ format: 'uuid' });
+const IdParams = Type.Object({ id: Uuid });
+const Fen = Type.Integer({ minimum: 1, maximum: 1_000_000_000 });
+
+const DrawdownTerms = Type.Object(
+  {
+    amountFen: Fen,
+    termMonths: Type.Integer({ minimum: 1, maximum: 360 }),
+    method: StringEnum(REPAYMENT_METHODS),
+  },
+  { additionalProperties: false },
+);
+
+const ApplicationSchema = Type.Object({
+  id: Uuid,
+  status: StringEnum(APPLICATION_STATES),
+  productId: Type.String(),
+  productCode: Type.String(),
+  partnerId: Type.String(),
+  channelCode: Type.String(),
+  requestedAmountFen: Type.Integer(),
+  termMonths: Type.Integer(),
+  method: Type.String(),
+  approval: Type.Union([
+    Type.Object({
+      apr: Type.String({ description: 'All-in APR of the approval, decimal' }),
+      limitFen: Type.Integer(),
+      termsMonths: Type.Array(Type.Integer()),
+      methods: Type.Array(Type.String()),
+      validUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+  decisionReason: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+const InstallmentSchema = Type.Object({
+  period: Type.Integer(),
+  dueDate: Type.String({ format: 'date' }),
+  principalFen: Type.Integer(),
+  interestFen: Type.Integer(),
+  feeFen: Type.Integer(),
+  penaltyFen: Type.Integer(),
+  paidFen: Type.Integer(),
+  status: Type.String(),
+});
+
+const LoanSchema = Type.Object({
+  id: Uuid,
+  applicationId: Uuid,
+  partnerId: Type.String(),
+  principalFen: Type.Integer(),
+  termMonths: Type.Integer(),
+  method: Type.String(),
+  annualRate: Type.String(),
+  dayCount: Type.String(),
+  startDate: Type.String({ format: 'date' }),
+  status: Type.String(),
+  scheduleVersion: Type.Integer(),
+  installments: Type.Array(InstallmentSchema),
+});
+
+const DisclosureSchema = Type.Object({
+  apr: Type.String({ description: 'All-in APR (IRR), shown first' }),
+  aprPercent: Type.String(),
+  principalFen: Type.Integer(),
+  principalYuan: Type.String(),
+  amountReceivedFen: Type.Integer(),
+  amountReceivedYuan: Type.String(),
+  termMonths: Type.Integer(),
+  startDate: Type.String({ format: 'date' }),
+  maturityDate: Type.String({ format: 'date' }),
+  method: Type.String(),
+  methodLabel: Type.String(),
+  annualRate: Type.String(),
+  totalInterestFen: Type.Integer(),
+  totalInterestYuan: Type.String(),
+  totalFeeFen: Type.Integer(),
+  totalFeeYuan: Type.String(),
+  totalCostFen: Type.Integer(),
+  totalCostYuan: Type.String(),
+  totalRepaymentFen: Type.Integer(),
+  totalRepaymentYuan: Type.String(),
+  installments: Type.Array(
+    Type.Object({
+      period: Type.Integer(),
+      dueDate: Type.String({ format: 'date' }),
+      principalFen: Type.Integer(),
+      interestFen: Type.Integer(),
+      feeFen: Type.Integer(),
+      totalFen: Type.Integer(),
+      principalYuan: Type.String(),
+      interestYuan: Type.String(),
+      feeYuan: Type.String(),
+      totalYuan: Type.String(),
+    }),
+  ),
+});
+
+const RepayBody = Type.Union([
+  Type.Object(
+    {
+      kind: Type.Literal('installment'),
+      periods: Type.Array(Type.Integer({ minimum: 1, maximum: 360 }), { minItems: 1, maxItems: 360 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ kind: Type.Literal('payoff') }, { additionalProperties: false }),
+]);
+
+/** The borrower's applications and loans; every route is guarded and scoped to that borrower. */
+export const borrowerApplicationRoutes =
+  (applications: ApplicationService, loans: LoanService): FastifyPluginAsync =>
+  async (instance) => {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+    const tags = ['borrower'];
+
+    app.post(
+      '/api/v1/borrower/applications',
+      {
+        schema: {
+          tags,
+          summary:
+            '进件: apply to one product (needs a passed pre-check and the separate consent to its lender)',
+          security: BearerBorrower,
+          body: Type.Object(
+            {
+              productId: Uuid,
+              amountFen: Fen,
+              termMonths: Type.Integer({ minimum: 1, maximum: 360 }),
+              method: StringEnum(REPAYMENT_METHODS),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: ApplicationSchema, ...errorResponses(401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await applications.apply(request.borrower!, request.body)),
+    );
+
+    app.get(
+      '/api/v1/borrower/applications',
+      {
+        schema: {
+          tags,
+          summary: 'My applications, newest first',
+          security: BearerBorrower,
+          response: { 200: Type.Object({ items: Type.Array(ApplicationSchema) }), ...errorResponses(401) },
+        },
+      },
+      async (request) => ({ items: await applications.list(request.borrower!) }),
+    );
+
+    app.get(
+      '/api/v1/borrower/applications/:id',
+      {
+        schema: {
+          tags,
+          summary: 'One of my applications, with its history',
+          security: BearerBorrower,
+          params: IdParams,
+          response: {
+            200: Type.Object({
+              application: ApplicationSchema,
+              history: Type.Array(
+                Type.Object({
+                  event: Type.String(),
+                  from: Type.String(),
+                  to: Type.String(),
+                  cause: Type.String(),
+                  at: Type.String(),
+                }),
+              ),
+            }),
+            ...errorResponses(401, 404),
+          },
+        },
+      },
+      async (request) => ({
+        application: await applications.get(request.borrower!, request.params.id),
+        history: await applications.history(request.borrower!, request.params.id),
+      }),
+    );
+
+    app.post(
+      '/api/v1/borrower/applications/:id/cancel',
+      {
+        schema: {
+          tags,
+          summary: 'Withdraw an application before drawing',
+          security: BearerBorrower,
+          params: IdParams,
+          response: { 200: ApplicationSchema, ...errorResponses(401, 404, 409) },
+        },
+      },
+      async (request) => applications.cancel(request.borrower!, request.params.id),
+    );
+
+    app.post(
+      '/api/v1/borrower/applications/:id/disclosure',
+      {
+        schema: {
+          tags,
+          summary: '综合融资成本明示表: the cost disclosure for drawing these terms (shown before drawing)',
+          security: BearerBorrower,
+          params: IdParams,
+          body: DrawdownTerms,
+          response: { 200: DisclosureSchema, ...errorResponses(401, 404, 409, 422) },
+        },
+      },
+      async (request) => {
+        const sheet = await applications.disclosure(request.borrower!, request.params.id, request.body);
+        return { ...sheet, installments: [...sheet.installments] };
+      },
+    );
+
+    app.post(
+      '/api/v1/borrower/applications/:id/drawdowns',
+      {
+        schema: {
+          tags,
+          summary: '借款: draw money under the approval (after seeing the disclosure sheet)',
+          security: BearerBorrower,
+          params: IdParams,
+          body: Type.Object(
+            { ...DrawdownTerms.properties, disclosureAccepted: Type.Literal(true) },
+            { additionalProperties: false },
+          ),
+          response: { 202: Type.Object({ drawdownId: Uuid }), ...errorResponses(401, 404, 409, 422) },
+        },
+      },
+      async (request, reply) => {
+        const { disclosureAccepted: _seen, ...terms } = request.body;
+        return reply
+          .code(202)
+          .send(await applications.requestDrawdown(request.borrower!, request.params.id, terms));
+      },
+    );
+
+    app.get(
+      '/api/v1/borrower/loans',
+      {
+        schema: {
+          tags,
+          summary: 'My loans with their schedules',
+          security: BearerBorrower,
+          response: { 200: Type.Object({ items: Type.Array(LoanSchema) }), ...errorResponses(401) },
+        },
+      },
+      async (request) => ({ items: await loans.list(request.borrower!) }),
+    );
+
+    app.get(
+      '/api/v1/borrower/loans/:id',
+      {
+        schema: {
+          tags,
+          summary: 'One of my loans with its schedule (还款计划) and repayments',
+          security: BearerBorrower,
+          params: IdParams,
+          response: {
+            200: Type.Object({
+              loan: LoanSchema,
+              repayments: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+            }),
+            ...errorResponses(401, 404),
+          },
+        },
+      },
+      async (request) => ({
+        loan: await loans.get(request.borrower!, request.params.id),
+        repayments: await loans.repayments(request.borrower!, request.params.id),
+      }),
+    );
+
+    app.get(
+      '/api/v1/borrower/loans/:id/payoff-quote',
+      {
+        schema: {
+          tags,
+          summary: '提前结清: what paying off today costs — free, interest only up to today',
+          security: BearerBorrower,
+          params: IdParams,
+          response: {
+            200: Type.Object({
+              principalFen: Type.Integer(),
+              interestFen: Type.Integer(),
+              feeFen: Type.Literal(0),
+              totalFen: Type.Integer(),
+              accrualStartDate: Type.String(),
+              accrualDays: Type.Integer(),
+            }),
+            ...errorResponses(401, 404, 409),
+          },
+        },
+      },
+      async (request) => loans.payoffQuote(request.borrower!, request.params.id),
+    );
+
+    app.post(
+      '/api/v1/borrower/loans/:id/repayments',
+      {
+        schema: {
+          tags,
+          summary: '还款: repay installments, or pay the whole loan off early (free)',
+          security: BearerBorrower,
+          params: IdParams,
+          body: RepayBody,
+          response: {
+            202: Type.Object({ repaymentId: Uuid, amountFen: Type.Integer() }),
+            ...errorResponses(401, 404, 409),
+          },
+        },
+      },
+      async (request, reply) =>
+        reply.code(202).send(await loans.repay(request.borrower!, request.params.id, request.body)),
+    );
+  };

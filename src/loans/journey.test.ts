@@ -1,0 +1,357 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApplicationPorts, ReleaseRequest } from '../applications/ports.ts';
+import { ApplicationService, chinaDate } from '../applications/service.ts';
+import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
+import { BorrowerSessions } from '../borrowers/sessions.ts';
+import type { DatabaseHandle } from '../db/connection.ts';
+import { createTestDatabase } from '../db/testing.ts';
+import { quoteLoan, quotePayoff } from '../money/index.ts';
+import { InboundCallbacks } from '../protocol/inbound.ts';
+import { LoanService } from './service.ts';
+
+/**
+ * The application and loan life cycle over a real database, with the neighbouring modules
+ * (registry, whitelist, vault) replaced by fakes and lender callbacks fed straight into the
+ * inbound pipeline (their signatures are tested in src/http/routes/open.test.ts).
+ */
+describe('application to loan to settlement', () => {
+  let handle: DatabaseHandle;
+  let applications: ApplicationService;
+  let loans: LoanService;
+  let inbound: InboundCallbacks;
+  let borrower: BorrowerPrincipal;
+  let stranger: BorrowerPrincipal;
+  let now = new Date('2026-03-10T02:00:00Z');
+  const clock = () => now;
+  const releases: ReleaseRequest[] = [];
+  let consentGiven = true;
+  const product = {
+    productId: '7d1f7a8e-0000-4000-8000-000000000001',
+    productCode: 'XH-CASH',
+    lenderId: '7d1f7a8e-0000-4000-8000-0000000000aa',
+    partnerId: 'xinghe-bank',
+    amountMinFen: 100_000,
+    amountMaxFen: 5_000_000,
+    termsMonths: [3, 6, 12],
+    methods: ['equal_installment', 'equal_principal'] as const,
+    dayCount: 'ACT/360' as const,
+    dataCategories: ['name', 'id_number', 'phone'],
+    dailyApplicationQuota: 3,
+  };
+
+  beforeAll(async () => {
+    handle = await createTestDatabase();
+    const ports: ApplicationPorts = {
+      offerableProduct: async (id) =>
+        id === product.productId ? { ...product, methods: [...product.methods] } : undefined,
+      entryVisible: async () => true,
+      preCheckAccepted: async () => true,
+      activeConsent: async () =>
+        consentGiven
+          ? { consentId: 'consent-1', version: '2026-01', textSha256: 'abc', givenAt: now.toISOString() }
+          : undefined,
+      releasePii: async (_trx, request) => {
+        releases.push(request);
+        return { alg: 'RSA-OAEP-256+A256GCM', ciphertext: 'opaque' };
+      },
+    };
+    applications = new ApplicationService(handle.db, clock, ports);
+    loans = new LoanService(handle.db, clock);
+    inbound = new InboundCallbacks(
+      handle.db,
+      {
+        'credit-decision': applications.creditDecisionHandler,
+        disbursement: loans.disbursementHandler,
+        'repayment-schedule': loans.scheduleHandler,
+        repayment: loans.repaymentHandler,
+        'loan-status': loans.loanStatusHandler,
+      },
+      clock,
+    );
+    const sessions = new BorrowerSessions(handle.db, clock);
+    borrower = { borrowerId: await sessions.createBorrower(), channelCode: 'shop' };
+    stranger = { borrowerId: await sessions.createBorrower(), channelCode: 'shop' };
+  });
+  afterAll(async () => handle.close());
+
+  let sequence = 0;
+  function callback(
+    kind: string,
+    body: Record<string, unknown>,
+    businessId: string,
+    partnerId = 'xinghe-bank',
+  ) {
+    sequence += 1;
+    return inbound.ingest({
+      partnerId,
+      requestId: `cb-${sequence}`,
+      kind,
+      businessId,
+      bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('base64'),
+      body,
+    });
+  }
+
+  async function outbox(call: string) {
+    return handle.db
+      .selectFrom('outbox_messages')
+      .selectAll()
+      .where('call', '=', call)
+      .orderBy('created_at')
+      .execute();
+  }
+
+  const apply = () =>
+    applications.apply(borrower, {
+      productId: product.productId,
+      amountFen: 1_000_000,
+      termMonths: 12,
+      method: 'equal_installment',
+    });
+
+  let applicationId: string;
+  let drawdownId: string;
+  const schedule = () =>
+    quoteLoan({
+      principalFen: 1_000_000,
+      termMonths: 12,
+      method: 'equal_installment',
+      annualRate: '0.18',
+      startDate: '2026-03-10',
+    });
+
+  it('refuses an application without consent, leaving nothing behind', async () => {
+    consentGiven = false;
+    await expect(apply()).rejects.toMatchObject({ code: 'CONSENT_REQUIRED' });
+    consentGiven = true;
+    expect(await handle.db.selectFrom('applications').selectAll().execute()).toHaveLength(0);
+    expect(await outbox('apply')).toHaveLength(0);
+    expect(releases).toHaveLength(0);
+  });
+
+  it('refuses terms the product does not offer, naming the field', async () => {
+    await expect(
+      applications.apply(borrower, {
+        productId: product.productId,
+        amountFen: 1_000_000,
+        termMonths: 24,
+        method: 'equal_installment',
+      }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: [{ field: 'body.termMonths' }] },
+    });
+  });
+
+  it('applies: releases the consented data once and writes the apply call to the outbox', async () => {
+    const application = await apply();
+    applicationId = application.id;
+    expect(application.status).toBe('pre_checked');
+    expect(releases).toEqual([
+      expect.objectContaining({
+        partnerId: 'xinghe-bank',
+        categories: ['name', 'id_number', 'phone'],
+        consentId: 'consent-1',
+      }),
+    ]);
+    const [call] = await outbox('apply');
+    expect(call?.partner_id).toBe('xinghe-bank');
+    expect(call?.body).toMatchObject({
+      applicationId,
+      requestedAmountFen: 1_000_000,
+      pii: { ciphertext: 'opaque' },
+    });
+    await applications.applyAcknowledged(applicationId);
+    expect((await applications.get(borrower, applicationId)).status).toBe('sent');
+  });
+
+  it('hides an application from another borrower', async () => {
+    await expect(applications.get(stranger, applicationId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(applications.cancel(stranger, applicationId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  const decision = (extra: Record<string, unknown> = {}) => ({
+    applicationId,
+    decision: 'approved',
+    limitFen: 2_000_000,
+    apr: '0.18',
+    termsMonths: [6, 12],
+    methods: ['equal_installment'],
+    validUntil: '2026-03-17T00:00:00Z',
+    decidedAt: now.toISOString(),
+    ...extra,
+  });
+
+  it('refuses an approval above the 24% cap and a decision from another lender, changing nothing', async () => {
+    const breach = await callback('credit-decision', decision({ apr: '0.36' }), `${applicationId}-breach`);
+    expect(breach).toMatchObject({ httpStatus: 422, body: { error: { code: 'APR_CAP_EXCEEDED' } } });
+    const foreign = await callback('credit-decision', decision(), `${applicationId}-foreign`, 'other-lender');
+    expect(foreign).toMatchObject({ httpStatus: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect((await applications.get(borrower, applicationId)).status).toBe('sent');
+  });
+
+  it('records the approval once, however many times it arrives', async () => {
+    expect((await callback('credit-decision', decision(), applicationId)).httpStatus).toBe(200);
+    expect((await callback('credit-decision', decision(), applicationId)).replayed).toBe(true);
+    const application = await applications.get(borrower, applicationId);
+    expect(application.status).toBe('approved');
+    expect(application.approval).toMatchObject({
+      limitFen: 2_000_000,
+      apr: '0.1800000000',
+      termsMonths: [6, 12],
+    });
+    const history = await applications.history(borrower, applicationId);
+    expect(history.filter((entry) => entry.event === 'decision_approved')).toHaveLength(1);
+  });
+
+  it('shows the disclosure sheet and refuses drawing above the limit or with other terms', async () => {
+    const sheet = await applications.disclosure(borrower, applicationId, {
+      amountFen: 1_000_000,
+      termMonths: 12,
+      method: 'equal_installment',
+    });
+    expect(sheet.apr).toBe(schedule().apr);
+    expect(sheet.totalRepaymentFen).toBe(schedule().totalRepaymentFen);
+    await expect(
+      applications.requestDrawdown(borrower, applicationId, {
+        amountFen: 2_000_001,
+        termMonths: 12,
+        method: 'equal_installment',
+      }),
+    ).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
+    await expect(
+      applications.requestDrawdown(borrower, applicationId, {
+        amountFen: 1_000_000,
+        termMonths: 3,
+        method: 'equal_installment',
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await outbox('drawdown')).toHaveLength(0);
+  });
+
+  it('draws, and opens the loan even when the schedule arrives before the disbursement', async () => {
+    ({ drawdownId } = await applications.requestDrawdown(borrower, applicationId, {
+      amountFen: 1_000_000,
+      termMonths: 12,
+      method: 'equal_installment',
+    }));
+    expect((await applications.get(borrower, applicationId)).status).toBe('drawdown_requested');
+    const [call] = await outbox('drawdown');
+    expect(call?.body).toMatchObject({ drawdownId, amountFen: 1_000_000, startDate: '2026-03-10' });
+
+    const installments = schedule().installments.map((row) => ({
+      ...row,
+      penaltyFen: 0,
+      paidFen: 0,
+      status: 'pending',
+    }));
+    const early = await callback(
+      'repayment-schedule',
+      { loanId: 'XH-LOAN-1', version: 1, installments },
+      'XH-LOAN-1:1',
+    );
+    expect(early.httpStatus).toBe(202);
+
+    const disbursed = await callback(
+      'disbursement',
+      {
+        drawdownId,
+        applicationId,
+        loanId: 'XH-LOAN-1',
+        status: 'succeeded',
+        principalFen: 1_000_000,
+        disbursedAt: now.toISOString(),
+        startDate: '2026-03-10',
+      },
+      drawdownId,
+    );
+    expect(disbursed.httpStatus).toBe(200);
+    expect((await applications.get(borrower, applicationId)).status).toBe('repaying');
+    const [loan] = await loans.list(borrower);
+    expect(loan?.installments).toHaveLength(12);
+    expect(loan?.installments[0]).toMatchObject({ period: 1, dueDate: '2026-04-10', status: 'pending' });
+    expect(loan?.installments.reduce((sum, row) => sum + row.principalFen, 0)).toBe(1_000_000);
+  });
+
+  it('repays one installment for exactly its amount, and records the lender repayment once', async () => {
+    const [loan] = await loans.list(borrower);
+    await expect(
+      loans.repay(stranger, loan!.id, { kind: 'installment', periods: [1] }),
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const first = schedule().installments[0]!;
+    const { repaymentId, amountFen } = await loans.repay(borrower, loan!.id, {
+      kind: 'installment',
+      periods: [1],
+    });
+    expect(amountFen).toBe(first.totalFen);
+    await expect(loans.repay(borrower, loan!.id, { kind: 'payoff' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+
+    const paid = {
+      loanId: 'XH-LOAN-1',
+      repaymentId: `XH-R-${repaymentId}`,
+      paidAt: '2026-04-10T03:00:00Z',
+      principalFen: first.principalFen,
+      interestFen: first.interestFen,
+      feeFen: 0,
+      penaltyFen: 0,
+      periods: [1],
+      earlyPayoff: false,
+    };
+    await callback('repayment', paid, paid.repaymentId);
+    await callback('repayment', paid, paid.repaymentId);
+    expect(await loans.repayments(borrower, loan!.id)).toHaveLength(1);
+    const installments = schedule().installments.map((row) => ({
+      ...row,
+      penaltyFen: 0,
+      paidFen: row.period === 1 ? row.totalFen : 0,
+      status: row.period === 1 ? 'paid' : 'pending',
+    }));
+    await callback('repayment-schedule', { loanId: 'XH-LOAN-1', version: 2, installments }, 'XH-LOAN-1:2');
+    // An old version arriving late changes nothing.
+    await callback(
+      'repayment-schedule',
+      {
+        loanId: 'XH-LOAN-1',
+        version: 1,
+        installments: installments.map((row) => ({ ...row, status: 'pending', paidFen: 0 })),
+      },
+      'XH-LOAN-1:1-late',
+    );
+    expect((await loans.get(borrower, loan!.id)).installments[0]?.status).toBe('paid');
+  });
+
+  it('pays off early for the money module payoff amount, free, and settles', async () => {
+    now = new Date('2026-04-25T02:00:00Z');
+    const [loan] = await loans.list(borrower);
+    const quote = await loans.payoffQuote(borrower, loan!.id);
+    const expected = quotePayoff(
+      {
+        principalFen: 1_000_000,
+        termMonths: 12,
+        method: 'equal_installment',
+        annualRate: '0.18',
+        startDate: '2026-03-10',
+      },
+      chinaDate(now),
+    );
+    expect(quote).toEqual(expected);
+    expect(quote.feeFen).toBe(0);
+    const { amountFen } = await loans.repay(borrower, loan!.id, { kind: 'payoff' });
+    expect(amountFen).toBe(expected.totalFen);
+
+    await callback(
+      'loan-status',
+      { loanId: 'XH-LOAN-1', status: 'settled', version: 1, asOf: now.toISOString() },
+      'XH-LOAN-1:status-1',
+    );
+    expect((await applications.get(borrower, applicationId)).status).toBe('settled');
+    await expect(loans.repay(borrower, loan!.id, { kind: 'payoff' })).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+    });
+  });
+});

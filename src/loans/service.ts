@@ -1,0 +1,496 @@
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { applyEvent, lockApplication } from '../applications/repository.ts';
+import { chinaDate } from '../applications/service.ts';
+import type { ApplicationEvent } from '../applications/state-machine.ts';
+import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
+import { type Executor, inTransaction } from '../db/transaction.ts';
+import {
+  checkScheduleWithinCap,
+  type DayCount,
+  type PayoffQuote,
+  quotePayoff,
+  type RepaymentMethod,
+} from '../money/index.ts';
+import type { CallbackHandler } from '../protocol/inbound.ts';
+import { enqueueLenderCall } from '../protocol/outbox.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError, invalidField } from '../shared/errors.ts';
+import type { LoanInstallmentRow, LoanRow } from './tables.ts';
+
+export const REPAY_PATH = '/lendgate/v1/repayments';
+
+export interface Installment {
+  readonly period: number;
+  readonly dueDate: string;
+  readonly principalFen: number;
+  readonly interestFen: number;
+  readonly feeFen: number;
+  readonly penaltyFen: number;
+  readonly paidFen: number;
+  readonly status: LoanInstallmentRow['status'];
+}
+
+export interface Loan {
+  readonly id: string;
+  readonly applicationId: string;
+  readonly partnerId: string;
+  readonly principalFen: number;
+  readonly termMonths: number;
+  readonly method: string;
+  readonly annualRate: string;
+  readonly dayCount: string;
+  readonly startDate: string;
+  readonly status: LoanRow['status'];
+  readonly scheduleVersion: number;
+  readonly installments: Installment[];
+}
+
+interface DisbursementBody {
+  readonly drawdownId: string;
+  readonly applicationId: string;
+  readonly loanId: string;
+  readonly status: 'succeeded' | 'failed';
+  readonly reason?: string;
+  readonly principalFen: number;
+  readonly disbursedAt: string;
+  readonly startDate: string;
+}
+
+interface ScheduleBody {
+  readonly loanId: string;
+  readonly version: number;
+  readonly installments: readonly Installment[];
+}
+
+interface RepaymentBody {
+  readonly loanId: string;
+  readonly repaymentId: string;
+  readonly paidAt: string;
+  readonly principalFen: number;
+  readonly interestFen: number;
+  readonly feeFen: number;
+  readonly penaltyFen: number;
+  readonly periods: readonly number[];
+  readonly earlyPayoff: boolean;
+  readonly reversalOf?: string;
+}
+
+interface LoanStatusBody {
+  readonly loanId: string;
+  readonly status: LoanRow['status'];
+  readonly version: number;
+  readonly asOf: string;
+}
+
+const STATUS_EVENTS: Readonly<Record<LoanRow['status'], ApplicationEvent | undefined>> = {
+  repaying: 'loan_current',
+  overdue: 'loan_overdue',
+  settled: 'loan_settled',
+  written_off: undefined,
+};
+
+/**
+ * Loans as the lenders report them: created by a successful disbursement, their schedule replaced
+ * by every newer schedule version, repayments recorded once each, status moved by newer status
+ * versions. Lendgate checks what lenders push (the all-in APR of a schedule stays within the cap)
+ * and lets the borrower repay or pay off early through the lender.
+ */
+export class LoanService {
+  readonly #db: Executor;
+  readonly #clock: Clock;
+
+  constructor(db: Executor, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async #byLenderId(trx: Executor, partnerId: string, lenderLoanId: string) {
+    return trx
+      .selectFrom('loans')
+      .selectAll()
+      .where('partner_id', '=', partnerId)
+      .where('lender_loan_id', '=', lenderLoanId)
+      .forUpdate()
+      .executeTakeFirst();
+  }
+
+  /** 放款结果: a successful disbursement opens the loan; a failure lets the borrower try again. */
+  readonly disbursementHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
+    const result = body as DisbursementBody;
+    const drawdown = await trx
+      .selectFrom('drawdowns')
+      .selectAll()
+      .where('id', '=', result.drawdownId)
+      .forUpdate()
+      .executeTakeFirst();
+    const application = drawdown ? await lockApplication(trx, drawdown.application_id) : undefined;
+    if (!drawdown || !application) throw new AppError('NOT_FOUND', `No drawdown ${result.drawdownId}.`);
+    if (application.partner_id !== partnerId)
+      throw new AppError('FORBIDDEN', 'This drawdown was not sent to you.');
+    if (application.id !== result.applicationId) {
+      throw new AppError('VALIDATION_FAILED', 'applicationId does not match the drawdown.');
+    }
+    const now = this.#clock();
+    const cause = { type: 'lender' as const, id: requestId };
+    if (result.status === 'failed') {
+      await trx
+        .updateTable('drawdowns')
+        .set({ status: 'failed', failure_reason: result.reason ?? null })
+        .where('id', '=', drawdown.id)
+        .execute();
+      await applyEvent(trx, application, 'disbursement_failed', cause, now, {}, { drawdownId: drawdown.id });
+      return { status: 'applied' };
+    }
+    if (result.principalFen !== drawdown.amount_fen) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `principalFen ${result.principalFen} differs from the drawdown ${drawdown.amount_fen}.`,
+      );
+    }
+    await trx
+      .updateTable('drawdowns')
+      .set({ status: 'succeeded', lender_loan_id: result.loanId })
+      .where('id', '=', drawdown.id)
+      .execute();
+    const loanId = randomUUID();
+    await trx
+      .insertInto('loans')
+      .values({
+        id: loanId,
+        application_id: application.id,
+        borrower_id: application.borrower_id,
+        partner_id: partnerId,
+        lender_loan_id: result.loanId,
+        principal_fen: drawdown.amount_fen,
+        term_months: drawdown.term_months,
+        method: drawdown.method,
+        annual_rate: application.approved_apr ?? '0',
+        day_count: application.day_count,
+        start_date: result.startDate,
+        status: 'repaying',
+        schedule_version: 0,
+        status_version: 0,
+      })
+      .execute();
+    await applyEvent(
+      trx,
+      application,
+      'disbursement_succeeded',
+      cause,
+      now,
+      {},
+      { drawdownId: drawdown.id, loanId },
+    );
+    return { status: 'applied', result: { loanId } };
+  };
+
+  /** 还款计划: the whole schedule, replaced by any newer version; older versions are ignored. */
+  readonly scheduleHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
+    const schedule = body as ScheduleBody;
+    const loan = await this.#byLenderId(trx, partnerId, schedule.loanId);
+    if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${schedule.loanId}` };
+    if (schedule.version <= loan.schedule_version)
+      return { status: 'applied', result: { ignored: 'stale version' } };
+    const periods = schedule.installments.map((row) => row.period);
+    if (new Set(periods).size !== periods.length)
+      throw new AppError('VALIDATION_FAILED', 'Installment periods repeat.');
+    const principal = schedule.installments.reduce((sum, row) => sum + row.principalFen, 0);
+    if (principal !== loan.principal_fen) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `Schedule principal ${principal} differs from the loan's ${loan.principal_fen}.`,
+      );
+    }
+    // What the lender charges must stay within the cap, whatever it quoted before.
+    const cap = checkScheduleWithinCap({
+      amountReceivedFen: loan.principal_fen,
+      startDate: loan.start_date,
+      installments: schedule.installments.map((row) => ({
+        dueDate: row.dueDate,
+        totalFen: row.principalFen + row.interestFen + row.feeFen,
+      })),
+    });
+    if (!cap.ok) throw new AppError('APR_CAP_EXCEEDED', cap.message, { apr: cap.apr, limit: cap.limit });
+    await trx.deleteFrom('loan_installments').where('loan_id', '=', loan.id).execute();
+    await trx
+      .insertInto('loan_installments')
+      .values(
+        schedule.installments.map((row) => ({
+          loan_id: loan.id,
+          period: row.period,
+          due_date: row.dueDate,
+          principal_fen: row.principalFen,
+          interest_fen: row.interestFen,
+          fee_fen: row.feeFen,
+          penalty_fen: row.penaltyFen,
+          paid_fen: row.paidFen,
+          status: row.status,
+        })),
+      )
+      .execute();
+    await trx
+      .updateTable('loans')
+      .set({ schedule_version: schedule.version })
+      .where('id', '=', loan.id)
+      .execute();
+    const application = await lockApplication(trx, loan.application_id);
+    if (application?.status === 'disbursed') {
+      await applyEvent(
+        trx,
+        application,
+        'schedule_received',
+        { type: 'lender', id: requestId },
+        this.#clock(),
+      );
+    }
+    return { status: 'applied' };
+  };
+
+  /** 还款结果: recorded once per lender repayment id; kept until the loan's schedule is known. */
+  readonly repaymentHandler: CallbackHandler = async (trx, { partnerId, body }) => {
+    const repayment = body as RepaymentBody;
+    const loan = await this.#byLenderId(trx, partnerId, repayment.loanId);
+    if (!loan || loan.schedule_version === 0) {
+      return { status: 'deferred', waitingFor: `schedule of loan ${repayment.loanId}` };
+    }
+    if (repayment.reversalOf !== undefined) {
+      const original = await trx
+        .selectFrom('loan_repayments')
+        .select('id')
+        .where('partner_id', '=', partnerId)
+        .where('lender_repayment_id', '=', repayment.reversalOf)
+        .executeTakeFirst();
+      if (!original) return { status: 'deferred', waitingFor: `repayment ${repayment.reversalOf}` };
+    }
+    await trx
+      .insertInto('loan_repayments')
+      .values({
+        id: randomUUID(),
+        loan_id: loan.id,
+        partner_id: partnerId,
+        lender_repayment_id: repayment.repaymentId,
+        paid_at: new Date(repayment.paidAt),
+        principal_fen: repayment.principalFen,
+        interest_fen: repayment.interestFen,
+        fee_fen: repayment.feeFen,
+        penalty_fen: repayment.penaltyFen,
+        periods: [...repayment.periods],
+        early_payoff: repayment.earlyPayoff,
+        reversal_of: repayment.reversalOf ?? null,
+      })
+      .execute();
+    await trx
+      .updateTable('repayment_requests')
+      .set({ status: 'completed' })
+      .where('loan_id', '=', loan.id)
+      .where('status', '=', 'requested')
+      .where('kind', '=', repayment.earlyPayoff ? 'payoff' : 'installment')
+      .execute();
+    return { status: 'applied' };
+  };
+
+  /** 贷款状态: newer status versions move the loan (and its application); older ones are ignored. */
+  readonly loanStatusHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
+    const update = body as LoanStatusBody;
+    const loan = await this.#byLenderId(trx, partnerId, update.loanId);
+    if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${update.loanId}` };
+    if (update.version <= loan.status_version)
+      return { status: 'applied', result: { ignored: 'stale version' } };
+    await trx
+      .updateTable('loans')
+      .set({ status: update.status, status_version: update.version })
+      .where('id', '=', loan.id)
+      .execute();
+    const event = STATUS_EVENTS[update.status];
+    const application = await lockApplication(trx, loan.application_id);
+    if (event && application && application.status !== 'settled') {
+      await applyEvent(trx, application, event, { type: 'lender', id: requestId }, this.#clock());
+    }
+    return { status: 'applied' };
+  };
+
+  async list(principal: BorrowerPrincipal): Promise<Loan[]> {
+    const rows = await this.#db
+      .selectFrom('loans')
+      .selectAll()
+      .where('borrower_id', '=', principal.borrowerId)
+      .orderBy('created_at', 'desc')
+      .execute();
+    return Promise.all(rows.map((row) => this.#withSchedule(this.#db, row)));
+  }
+
+  async get(principal: BorrowerPrincipal, id: string, executor: Executor = this.#db): Promise<Loan> {
+    const row = await executor
+      .selectFrom('loans')
+      .selectAll()
+      .where('id', '=', id)
+      .where('borrower_id', '=', principal.borrowerId)
+      .executeTakeFirst();
+    if (!row) throw new AppError('NOT_FOUND', 'No such loan.');
+    return this.#withSchedule(executor, row);
+  }
+
+  async #withSchedule(executor: Executor, row: Selectable<LoanRow>): Promise<Loan> {
+    const installments = await executor
+      .selectFrom('loan_installments')
+      .selectAll()
+      .where('loan_id', '=', row.id)
+      .orderBy('period')
+      .execute();
+    return {
+      id: row.id,
+      applicationId: row.application_id,
+      partnerId: row.partner_id,
+      principalFen: row.principal_fen,
+      termMonths: row.term_months,
+      method: row.method,
+      annualRate: row.annual_rate,
+      dayCount: row.day_count,
+      startDate: row.start_date,
+      status: row.status,
+      scheduleVersion: row.schedule_version,
+      installments: installments.map((i) => ({
+        period: i.period,
+        dueDate: i.due_date,
+        principalFen: i.principal_fen,
+        interestFen: i.interest_fen,
+        feeFen: i.fee_fen,
+        penaltyFen: i.penalty_fen,
+        paidFen: i.paid_fen,
+        status: i.status,
+      })),
+    };
+  }
+
+  /** The free early payoff amount today: interest only up to today, no fee (money module). */
+  async payoffQuote(
+    principal: BorrowerPrincipal,
+    id: string,
+    executor: Executor = this.#db,
+  ): Promise<PayoffQuote> {
+    const loan = await this.get(principal, id, executor);
+    if (loan.status === 'settled' || loan.status === 'written_off') {
+      throw new AppError('INVALID_STATE', `The loan is ${loan.status}.`);
+    }
+    return quotePayoff(
+      {
+        principalFen: loan.principalFen,
+        termMonths: loan.termMonths,
+        method: loan.method as RepaymentMethod,
+        annualRate: loan.annualRate.replace(/0+$/, '').replace(/\.$/, ''),
+        startDate: loan.startDate,
+        dayCount: loan.dayCount as DayCount,
+      },
+      chinaDate(this.#clock()),
+    );
+  }
+
+  /** Repays the given installments, or pays the loan off early, through the lender. */
+  async repay(
+    principal: BorrowerPrincipal,
+    id: string,
+    request: { kind: 'installment'; periods: readonly number[] } | { kind: 'payoff' },
+  ): Promise<{ repaymentId: string; amountFen: number }> {
+    return inTransaction(this.#db, async (trx) => {
+      // Lock the loan so that two repayment requests are considered one after the other.
+      const locked = await trx
+        .selectFrom('loans')
+        .select('id')
+        .where('id', '=', id)
+        .where('borrower_id', '=', principal.borrowerId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!locked) throw new AppError('NOT_FOUND', 'No such loan.');
+      const loan = await this.get(principal, id, trx);
+      if (loan.status === 'settled' || loan.status === 'written_off') {
+        throw new AppError('INVALID_STATE', `The loan is ${loan.status}.`);
+      }
+      const open = await trx
+        .selectFrom('repayment_requests')
+        .select('id')
+        .where('loan_id', '=', id)
+        .where('status', '=', 'requested')
+        .executeTakeFirst();
+      if (open) throw new AppError('CONFLICT', 'A repayment of this loan is already in progress.');
+      let amountFen: number;
+      let periods: number[];
+      if (request.kind === 'payoff') {
+        amountFen = (await this.payoffQuote(principal, id, trx)).totalFen;
+        periods = loan.installments.filter((i) => i.status !== 'paid').map((i) => i.period);
+      } else {
+        periods = [...new Set(request.periods)].sort((a, b) => a - b);
+        const due = periods.map((period) => loan.installments.find((i) => i.period === period));
+        if (periods.length === 0 || due.some((i) => i === undefined)) {
+          throw invalidField('body.periods', 'must name installments of this loan');
+        }
+        if (due.some((i) => i!.status === 'paid'))
+          throw invalidField('body.periods', 'an installment is already paid');
+        amountFen = due.reduce(
+          (sum, i) => sum + i!.principalFen + i!.interestFen + i!.feeFen + i!.penaltyFen - i!.paidFen,
+          0,
+        );
+      }
+      if (amountFen <= 0) throw new AppError('INVALID_STATE', 'Nothing is left to repay.');
+      const repaymentId = randomUUID();
+      const now = this.#clock();
+      await trx
+        .insertInto('repayment_requests')
+        .values({
+          id: repaymentId,
+          loan_id: id,
+          borrower_id: principal.borrowerId,
+          kind: request.kind,
+          periods,
+          amount_fen: amountFen,
+          status: 'requested',
+        })
+        .execute();
+      const lenderLoan = await trx
+        .selectFrom('loans')
+        .select('lender_loan_id')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      await enqueueLenderCall(
+        trx,
+        {
+          partnerId: loan.partnerId,
+          call: 'repay',
+          path: REPAY_PATH,
+          requestId: `repay-${repaymentId}`,
+          body: {
+            loanId: lenderLoan.lender_loan_id,
+            repaymentId,
+            kind: request.kind,
+            ...(request.kind === 'installment' ? { periods } : {}),
+            amountFen,
+            requestedAt: now.toISOString(),
+          },
+        },
+        now,
+      );
+      return { repaymentId, amountFen };
+    });
+  }
+
+  async repayments(principal: BorrowerPrincipal, id: string) {
+    await this.get(principal, id);
+    const rows = await this.#db
+      .selectFrom('loan_repayments')
+      .selectAll()
+      .where('loan_id', '=', id)
+      .orderBy('paid_at')
+      .execute();
+    return rows.map((row) => ({
+      repaymentId: row.lender_repayment_id,
+      paidAt: row.paid_at.toISOString(),
+      principalFen: row.principal_fen,
+      interestFen: row.interest_fen,
+      feeFen: row.fee_fen,
+      penaltyFen: row.penalty_fen,
+      periods: row.periods,
+      earlyPayoff: row.early_payoff,
+      reversalOf: row.reversal_of,
+    }));
+  }
+}
