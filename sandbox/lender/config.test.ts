@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PARTNER_ID, parseSandboxConfig, SandboxConfigError } from './config.ts';
+import { DEFAULT_PRODUCT } from './policy.ts';
+
+const KEY = { use: 'signing', kid: 'p1', alg: 'Ed25519', publicKeyPem: 'PEM', notBefore: 0, notAfter: null };
+
+describe('sandbox configuration', () => {
+  it('has working defaults: one lender with the default product, port 4100, fetch the platform keys', () => {
+    const config = parseSandboxConfig({}, {});
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 4100, dataDir: '.sandbox-data', rsaBits: 3072 });
+    expect(config.platform).toEqual({
+      url: undefined,
+      keys: undefined,
+      keysFile: undefined,
+      fetchKeys: true,
+    });
+    expect(config.lenders).toHaveLength(1);
+    expect(config.lenders[0]).toMatchObject({ partnerId: DEFAULT_PARTNER_ID, signingAlg: 'Ed25519' });
+    expect(config.lenders[0]!.products).toEqual([DEFAULT_PRODUCT]);
+  });
+
+  it('takes overrides from the environment', () => {
+    const config = parseSandboxConfig(
+      { port: 1, platform: { url: 'http://x' } },
+      {
+        SANDBOX_PORT: '0',
+        SANDBOX_PLATFORM_URL: 'http://127.0.0.1:3000/',
+        SANDBOX_PLATFORM_KEYS: JSON.stringify({ keys: [KEY] }),
+        SANDBOX_PARTNERS: 'bank-a, bank-b',
+        SANDBOX_RSA_BITS: '2048',
+      },
+    );
+    expect(config.port).toBe(0);
+    expect(config.platform.url).toBe('http://127.0.0.1:3000');
+    expect(config.platform.keys).toEqual([KEY]);
+    expect(config.lenders.map((l) => l.partnerId)).toEqual(['bank-a', 'bank-b']);
+    expect(config.rsaBits).toBe(2048);
+  });
+
+  it('reads lenders with products, delays and faults from the document', () => {
+    const config = parseSandboxConfig(
+      {
+        lenders: [
+          {
+            partnerId: 'bank-a',
+            products: [{ productCode: 'P1', aprByTerm: { '6': '0.1' }, dailyQuota: 5 }],
+            delays: { decisionMs: 0 },
+            faults: { duplicateCallbacks: true },
+          },
+        ],
+      },
+      {},
+    );
+    const lender = config.lenders[0]!;
+    expect(lender.products[0]).toMatchObject({ productCode: 'P1', aprByTerm: { '6': '0.1' }, dailyQuota: 5 });
+    expect(lender.delays).toEqual({ decisionMs: 0, disbursementMs: 500, repaymentMs: 200 });
+    expect(lender.faults.duplicateCallbacks).toBe(true);
+  });
+
+  it('lists every problem at once', () => {
+    const attempt = () =>
+      parseSandboxConfig(
+        {
+          lenders: [
+            { partnerId: 'a', products: [{ aprByTerm: { '12': '0.30' } }], faults: { slow: 1 } },
+            { partnerId: 'a', signingAlg: 'MD5' },
+          ],
+          callbacks: { retryBaseMs: 0 },
+        },
+        { SANDBOX_PORT: 'x', SANDBOX_PLATFORM_KEYS: '{' },
+      );
+    expect(attempt).toThrow(SandboxConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as SandboxConfigError).problems;
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          'SANDBOX_PORT: must be 0–65535',
+          'SANDBOX_PLATFORM_KEYS: must be JSON',
+          expect.stringMatching(/products\[0\].*APR for 12 months/),
+          'config.lenders[0].faults.slow: is not a fault setting',
+          'config.lenders[1].signingAlg: must be Ed25519 or RSA-SHA256',
+          'config.lenders: partner id a appears twice',
+          'config.callbacks.retryBaseMs: must be an integer ≥ 1',
+        ]),
+      );
+    }
+  });
+});
