@@ -12,8 +12,11 @@ import type { Lender, NewLender, NewProduct } from './model.ts';
 
 const DEMO_REASON = 'demo data (npm start)';
 
-/** Where the sandbox lender process is expected to listen; its builder may change this. */
-export const DEMO_SANDBOX_BASE_URL = 'http://127.0.0.1:4010/lenders';
+/**
+ * The sandbox lender process (`sandbox/lender`, default port 4100). It hosts several fictional
+ * lenders at one address and tells them apart by the envelope's partner id, so all share this URL.
+ */
+export const DEMO_SANDBOX_BASE_URL = 'http://127.0.0.1:4100';
 
 interface DemoPartner {
   readonly partner: Omit<NewLender, 'funders' | 'callbackBaseUrl' | 'contact' | 'dailyApplicationQuota'>;
@@ -152,7 +155,7 @@ export async function seedDemoLenders(trx: Executor, clock: Clock): Promise<stri
           phone: '+86 400 000 0000',
         },
         dailyApplicationQuota: 10_000,
-        callbackBaseUrl: `${DEMO_SANDBOX_BASE_URL}/${demo.partner.code}`,
+        callbackBaseUrl: DEMO_SANDBOX_BASE_URL,
       },
       SYSTEM_ACTOR,
     );
