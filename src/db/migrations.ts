@@ -6,6 +6,7 @@ import { borrowerMigrations } from '../borrowers/migrations.ts';
 import { demoMigrations } from '../demo/migrations.ts';
 import { lenderMigrations } from '../lenders/migrations.ts';
 import { loanMigrations } from '../loans/migrations.ts';
+import { marketplaceMigrations } from '../marketplace/migrations.ts';
 import { operatorMigrations } from '../operators/migrations.ts';
 import { protocolMigrations } from '../protocol/migrations.ts';
 import type { Database } from './schema.ts';
@@ -22,6 +23,7 @@ export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = {
   ...protocolMigrations,
   ...borrowerMigrations,
   ...applicationMigrations,
+  ...marketplaceMigrations,
   ...loanMigrations,
 };
 

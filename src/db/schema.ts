@@ -4,6 +4,7 @@ import type { BorrowerTables } from '../borrowers/tables.ts';
 import type { DemoTables } from '../demo/tables.ts';
 import type { LenderTables } from '../lenders/tables.ts';
 import type { LoanTables } from '../loans/tables.ts';
+import type { MarketplaceTables } from '../marketplace/tables.ts';
 import type { OperatorTables } from '../operators/tables.ts';
 import type { ProtocolTables } from '../protocol/tables.ts';
 
@@ -19,4 +20,5 @@ export interface Database
     ProtocolTables,
     BorrowerTables,
     ApplicationTables,
-    LoanTables {}
+    LoanTables,
+    MarketplaceTables {}
