@@ -70,6 +70,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'Operator session token' },
+          borrowerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Borrower session token from POST /api/v1/channels/{code}/sessions',
+          },
         },
       },
     },
