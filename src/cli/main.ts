@@ -7,6 +7,8 @@ import { generatePassword } from '../operators/password.ts';
 import { OperatorService } from '../operators/service.ts';
 import { systemClock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
+import { conformanceCommand } from './conformance/command.ts';
+import { whitelistCommand } from './whitelist.ts';
 
 /**
  * The operator command line: `npx lendgate <command> [options]` (or `npm run cli -- <command>`).
@@ -15,7 +17,8 @@ import { AppError } from '../shared/errors.ts';
 interface Command {
   readonly summary: string;
   readonly usage: string;
-  run(args: readonly string[]): Promise<void>;
+  /** Resolves to the exit code, or nothing for 0. */
+  run(args: readonly string[]): Promise<number | undefined>;
 }
 
 function print(line: string): void {
@@ -73,6 +76,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       });
     },
   },
+  conformance: conformanceCommand,
+  whitelist: whitelistCommand,
 };
 
 class UsageError extends Error {}
@@ -96,8 +101,7 @@ async function run(argv: readonly string[]): Promise<number> {
     return 64;
   }
   try {
-    await command.run(args);
-    return 0;
+    return (await command.run(args)) ?? 0;
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
       process.stderr.write(`lendgate ${name}: ${error.message}\nUsage: ${command.usage}\n`);

@@ -1,0 +1,15 @@
+/**
+ * The conformance kit: plays the platform side of the Lendgate protocol against a lender endpoint.
+ * `runConformance` is what the platform calls to record a run at partner admission; the command
+ * line wraps it (`lendgate conformance`).
+ */
+export { conformanceCommand } from './command.ts';
+export {
+  type ConformanceOptions,
+  DEFAULT_SCENARIO,
+  lenderKeySet,
+  type Scenario,
+  signingKeyFromPem,
+} from './options.ts';
+export { type CheckResult, type CheckStatus, type ConformanceReport, formatReport } from './report.ts';
+export { runConformance } from './run.ts';
