@@ -76,6 +76,7 @@ beforeAll(async () => {
     SANDBOX_RSA_BITS: '2048',
     SANDBOX_PLATFORM_URL: platform.url,
     SANDBOX_PLATFORM_KEYS: JSON.stringify([platformPublic]),
+    SANDBOX_LOG_LEVEL: 'debug',
   });
   const published = (await (await fetch(`${sandbox.url}/keys`)).json()) as {
     lenders: { partnerId: string; keys: PublicKeyRecord[] }[];
@@ -629,5 +630,13 @@ describe('operator routes', () => {
     });
     expect(unknown.status).toBe(404);
     expect((await fetch(`${sandbox.url}/sandbox/reconciliation/nobody/2026-01-01.csv`)).status).toBe(404);
+  });
+});
+
+describe('personal data', () => {
+  it('never appears in the logs, although every apply was decrypted', () => {
+    const logs = sandbox.logs();
+    expect(logs).toContain('"call answered"');
+    for (const value of [PII.name, PII.idNumber, PII.phone, '13900139000']) expect(logs).not.toContain(value);
   });
 });

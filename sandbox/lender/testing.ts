@@ -20,8 +20,10 @@ import {
 export interface SpawnedSandbox {
   readonly url: string;
   readonly child: ChildProcess;
-  /** Everything the process printed on stdout. */
+  /** Everything the process printed on stdout (the banner). */
   output(): string;
+  /** Everything it printed on stderr (its JSON log lines). */
+  logs(): string;
   stop(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export function spawnSandbox(env: Readonly<Record<string, string>>): Promise<Spa
       if (match !== null && stdout.includes('\n\n')) {
         clearTimeout(timer);
         child.removeAllListeners('exit');
-        resolve({ url: match[1]!, child, output: () => stdout, stop });
+        resolve({ url: match[1]!, child, output: () => stdout, logs: () => stderr, stop });
       }
     });
   });
