@@ -8,6 +8,7 @@ import { checkAprWithinCap, checkScheduleWithinCap, MoneyValidationError } from 
 import {
   type AgeBand,
   APPLY,
+  type CallbackKind,
   DRAWDOWN,
   encryptPii,
   PRE_CHECK,
@@ -53,7 +54,7 @@ function ageBandOf(idNumber: string, today: string): AgeBand {
 
 async function awaitCallback(
   ctx: RunContext,
-  kind: Parameters<RunContext['receiver']['waitFor']>[0],
+  kind: CallbackKind,
   match: (body: Readonly<Record<string, unknown>>) => boolean,
 ): Promise<ReceivedCallback> {
   const result = await ctx.receiver.waitFor(kind, match, ctx.callbackTimeoutMs);
@@ -110,17 +111,13 @@ function owed(row: ScheduleInstallment): number {
 export async function runHappyPath(ctx: RunContext): Promise<HappyPathResult> {
   const { checks } = ctx;
 
-  await checks.run(
-    'pre-check',
-    'pre-check answers 200, signed, per the contract, within its budget',
-    async () => {
-      const body = expectSuccess(
-        'pre-check',
-        await call(ctx, 'pre-check', 'pre-check', PRE_CHECK, preCheckBody(ctx)),
-      );
-      return `${String(body.decision)}${body.reason === undefined ? '' : ` (${String(body.reason)})`}`;
-    },
-  );
+  await checks.run('pre-check', 'pre-check answers 200, signed, per the contract', async () => {
+    const body = expectSuccess(
+      'pre-check',
+      await call(ctx, 'pre-check', 'pre-check', PRE_CHECK, preCheckBody(ctx)),
+    );
+    return `${String(body.decision)}${body.reason === undefined ? '' : ` (${String(body.reason)})`}`;
+  });
 
   let apply: SentApply | undefined;
   let applied = false;
