@@ -4,11 +4,13 @@ import { applicationMigrations } from '../applications/migrations.ts';
 import { auditMigrations } from '../audit/migrations.ts';
 import { borrowerMigrations } from '../borrowers/migrations.ts';
 import { demoMigrations } from '../demo/migrations.ts';
+import { ledgerMigrations } from '../ledger/migrations.ts';
 import { lenderMigrations } from '../lenders/migrations.ts';
 import { loanMigrations } from '../loans/migrations.ts';
 import { marketplaceMigrations } from '../marketplace/migrations.ts';
 import { operatorMigrations } from '../operators/migrations.ts';
 import { protocolMigrations } from '../protocol/migrations.ts';
+import { settlementMigrations } from '../settlement/migrations.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -25,6 +27,8 @@ export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = {
   ...applicationMigrations,
   ...marketplaceMigrations,
   ...loanMigrations,
+  ...ledgerMigrations,
+  ...settlementMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...ALL_MIGRATIONS }) };

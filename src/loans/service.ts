@@ -16,6 +16,7 @@ import type { CallbackHandler } from '../protocol/inbound.ts';
 import { enqueueLenderCall } from '../protocol/outbox.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
+import type { LoanEvents } from './events.ts';
 import type { LoanInstallmentRow, LoanRow } from './tables.ts';
 
 export const REPAY_PATH = '/lendgate/v1/repayments';
@@ -99,10 +100,13 @@ const STATUS_EVENTS: Readonly<Record<LoanRow['status'], ApplicationEvent | undef
 export class LoanService {
   readonly #db: Executor;
   readonly #clock: Clock;
+  readonly #events: LoanEvents | undefined;
 
-  constructor(db: Executor, clock: Clock) {
+  /** `events` hears of each disbursement and repayment inside its callback's transaction. */
+  constructor(db: Executor, clock: Clock, events?: LoanEvents) {
     this.#db = db;
     this.#clock = clock;
+    this.#events = events;
   }
 
   async #byLenderId(trx: Executor, partnerId: string, lenderLoanId: string) {
@@ -182,6 +186,17 @@ export class LoanService {
       {},
       { drawdownId: drawdown.id, loanId },
     );
+    await this.#events?.onDisbursed(trx, {
+      loanId,
+      partnerId,
+      lenderLoanId: result.loanId,
+      applicationId: application.id,
+      drawdownId: drawdown.id,
+      channelCode: application.channel_code,
+      principalFen: drawdown.amount_fen,
+      disbursedAt: result.disbursedAt,
+      requestId,
+    });
     return { status: 'applied', result: { loanId } };
   };
 
@@ -248,7 +263,7 @@ export class LoanService {
   };
 
   /** 还款结果: recorded once per lender repayment id; kept until the loan's schedule is known. */
-  readonly repaymentHandler: CallbackHandler = async (trx, { partnerId, body }) => {
+  readonly repaymentHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
     const repayment = body as RepaymentBody;
     const loan = await this.#byLenderId(trx, partnerId, repayment.loanId);
     if (!loan || loan.schedule_version === 0) {
@@ -263,10 +278,11 @@ export class LoanService {
         .executeTakeFirst();
       if (!original) return { status: 'deferred', waitingFor: `repayment ${repayment.reversalOf}` };
     }
+    const recordId = randomUUID();
     await trx
       .insertInto('loan_repayments')
       .values({
-        id: randomUUID(),
+        id: recordId,
         loan_id: loan.id,
         partner_id: partnerId,
         lender_repayment_id: repayment.repaymentId,
@@ -280,6 +296,22 @@ export class LoanService {
         reversal_of: repayment.reversalOf ?? null,
       })
       .execute();
+    await this.#events?.onRepaymentRecorded(trx, {
+      id: recordId,
+      loanId: loan.id,
+      partnerId,
+      lenderLoanId: loan.lender_loan_id,
+      applicationId: loan.application_id,
+      lenderRepaymentId: repayment.repaymentId,
+      paidAt: repayment.paidAt,
+      principalFen: repayment.principalFen,
+      interestFen: repayment.interestFen,
+      feeFen: repayment.feeFen,
+      penaltyFen: repayment.penaltyFen,
+      earlyPayoff: repayment.earlyPayoff,
+      ...(repayment.reversalOf !== undefined ? { reversalOf: repayment.reversalOf } : {}),
+      requestId,
+    });
     await trx
       .updateTable('repayment_requests')
       .set({ status: 'completed' })

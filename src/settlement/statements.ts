@@ -1,0 +1,457 @@
+import { randomUUID } from 'node:crypto';
+import { type Selectable, sql } from 'kysely';
+import { type Actor, recordAudit } from '../audit/audit-log.ts';
+import { type Executor, inTransaction } from '../db/transaction.ts';
+import { accounts, type Ledger } from '../ledger/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError, invalidField } from '../shared/errors.ts';
+import { isClosedMonth, isMonth } from './calendar.ts';
+import { lockLender } from './locks.ts';
+import {
+  type AccrualGroup,
+  buildStatement,
+  type StatementLine,
+  type StatementTotals,
+} from './statement-builder.ts';
+import { checkStatementTransition } from './statement-status.ts';
+import type { StatementRow, StatementStatus } from './tables.ts';
+
+export const ALL_CHANNELS = '*';
+const LINE_CHUNK = 1000;
+
+export interface Statement {
+  readonly id: string;
+  readonly lenderCode: string;
+  readonly month: string;
+  /** `*` for the lender's statement, or the channel of an internal attribution statement. */
+  readonly channelScope: string;
+  readonly status: StatementStatus;
+  readonly totals: StatementTotals;
+  readonly previousStatementId: string | null;
+  readonly settlementLedgerSeq: number | null;
+  readonly generatedAt: string;
+  readonly generatedBy: string | null;
+  readonly updatedAt: string;
+}
+
+export interface StatementEvent {
+  readonly fromStatus: StatementStatus | null;
+  readonly toStatus: StatementStatus;
+  readonly note: string | null;
+  readonly actorType: string;
+  readonly actorId: string | null;
+  readonly at: string;
+}
+
+export interface GenerateRequest {
+  readonly lenderCode: string;
+  readonly month: string;
+  readonly channelCode?: string;
+}
+
+function toStatement(row: Selectable<StatementRow>): Statement {
+  return {
+    id: row.id,
+    lenderCode: row.lender_code,
+    month: row.month,
+    channelScope: row.channel_scope,
+    status: row.status,
+    totals: {
+      lineCount: row.line_count,
+      eventCount: row.event_count,
+      disbursedPrincipalFen: row.disbursed_principal_fen,
+      principalCollectedFen: row.principal_collected_fen,
+      interestCollectedFen: row.interest_collected_fen,
+      feesCollectedFen: row.fees_collected_fen,
+      referralFen: row.referral_fen,
+      serviceInterestFen: row.service_interest_fen,
+      serviceFeeFen: row.service_fee_fen,
+      totalFen: row.total_fen,
+    },
+    previousStatementId: row.previous_statement_id,
+    settlementLedgerSeq: row.settlement_ledger_seq,
+    generatedAt: row.generated_at.toISOString(),
+    generatedBy: row.generated_by,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+const sumInt = (expression: ReturnType<typeof sql>) => sql<number>`coalesce(sum(${expression}), 0)::int8`;
+
+/**
+ * Monthly statements per lender (and per channel, for internal attribution), built from the fee
+ * accruals — never by recomputing a fee.
+ *
+ * Which accruals a statement holds: the statement of month M for a scope takes every accrual of
+ * the scope with business month ≤ M and id ≤ W (the lender's highest accrual id when it is
+ * generated, read under the lender's exclusive lock), minus what the previous statement of the
+ * scope (month P, watermark V) took: business month ≤ P and id ≤ V. So each accrual lands in
+ * exactly one statement: on time in its own month's, or — when its callback came after that
+ * statement was generated — as a late line in the next one. A closed month's statement is
+ * generated once; asking again returns it.
+ */
+export class StatementService {
+  readonly #db: Executor;
+  readonly #clock: Clock;
+  readonly #ledger: Ledger;
+
+  constructor(db: Executor, clock: Clock, ledger: Ledger) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#ledger = ledger;
+  }
+
+  async generate(request: GenerateRequest, actor: Actor, requestId?: string): Promise<Statement> {
+    if (!isMonth(request.month)) throw invalidField('body.month', 'must be a month YYYY-MM');
+    if (!isClosedMonth(request.month, this.#clock())) {
+      throw new AppError(
+        'INVALID_STATE',
+        `${request.month} is not over yet (China time); statements are for closed months.`,
+      );
+    }
+    const scope = request.channelCode ?? ALL_CHANNELS;
+    const lender = request.lenderCode;
+    return inTransaction(this.#db, async (trx) => {
+      await lockLender(trx, lender, 'exclusive');
+      const existing = await trx
+        .selectFrom('statements')
+        .selectAll()
+        .where('lender_code', '=', lender)
+        .where('month', '=', request.month)
+        .where('channel_scope', '=', scope)
+        .executeTakeFirst();
+      if (existing) return toStatement(existing);
+      const later = await trx
+        .selectFrom('statements')
+        .select('month')
+        .where('lender_code', '=', lender)
+        .where('channel_scope', '=', scope)
+        .where('month', '>', request.month)
+        .limit(1)
+        .executeTakeFirst();
+      if (later) {
+        throw new AppError('INVALID_STATE', `A statement for the later month ${later.month} already exists.`);
+      }
+      const previous = await trx
+        .selectFrom('statements')
+        .select(['id', 'month', 'watermark'])
+        .where('lender_code', '=', lender)
+        .where('channel_scope', '=', scope)
+        .orderBy('month', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const top = await trx
+        .selectFrom('fee_accruals')
+        .select(sql<number | null>`max(id)`.as('max'))
+        .where('lender_code', '=', lender)
+        .executeTakeFirstOrThrow();
+      const watermark = Math.max(top.max ?? 0, previous?.watermark ?? 0);
+      const groups = await this.#groups(trx, lender, scope, request.month, watermark, previous);
+      const { lines, totals } = buildStatement(groups);
+      const now = this.#clock();
+      const id = randomUUID();
+      await trx
+        .insertInto('statements')
+        .values({
+          id,
+          lender_code: lender,
+          month: request.month,
+          channel_scope: scope,
+          status: 'draft',
+          watermark,
+          previous_statement_id: previous?.id ?? null,
+          line_count: totals.lineCount,
+          event_count: totals.eventCount,
+          disbursed_principal_fen: totals.disbursedPrincipalFen,
+          principal_collected_fen: totals.principalCollectedFen,
+          interest_collected_fen: totals.interestCollectedFen,
+          fees_collected_fen: totals.feesCollectedFen,
+          referral_fen: totals.referralFen,
+          service_interest_fen: totals.serviceInterestFen,
+          service_fee_fen: totals.serviceFeeFen,
+          total_fen: totals.totalFen,
+          settlement_ledger_seq: null,
+          generated_at: now,
+          generated_by: actor.id,
+          updated_at: now,
+        })
+        .execute();
+      for (let i = 0; i < lines.length; i += LINE_CHUNK) {
+        await trx
+          .insertInto('statement_lines')
+          .values(
+            lines.slice(i, i + LINE_CHUNK).map((line) => ({
+              statement_id: id,
+              line_no: line.lineNo,
+              loan_id: line.loanId,
+              lender_loan_id: line.lenderLoanId,
+              channel_code: line.channelCode,
+              business_month: line.businessMonth,
+              events: line.events,
+              disbursed_principal_fen: line.disbursedPrincipalFen,
+              principal_collected_fen: line.principalCollectedFen,
+              interest_collected_fen: line.interestCollectedFen,
+              fees_collected_fen: line.feesCollectedFen,
+              referral_fen: line.referralFen,
+              service_interest_fen: line.serviceInterestFen,
+              service_fee_fen: line.serviceFeeFen,
+              total_fen: line.totalFen,
+            })),
+          )
+          .execute();
+      }
+      await trx
+        .insertInto('statement_events')
+        .values({
+          statement_id: id,
+          from_status: null,
+          to_status: 'draft',
+          note: null,
+          actor_type: actor.type,
+          actor_id: actor.id,
+          at: now,
+        })
+        .execute();
+      await recordAudit(trx, {
+        actor,
+        action: 'settlement.statement_generated',
+        target: { type: 'statement', id },
+        ...(requestId ? { requestId } : {}),
+        details: { lenderCode: lender, month: request.month, scope, totalFen: totals.totalFen },
+      });
+      return toStatement(
+        await trx.selectFrom('statements').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+      );
+    });
+  }
+
+  /** Accrual sums per loan and business month, for the accruals this statement takes. */
+  async #groups(
+    trx: Executor,
+    lender: string,
+    scope: string,
+    month: string,
+    watermark: number,
+    previous: { readonly month: string; readonly watermark: number } | undefined,
+  ): Promise<AccrualGroup[]> {
+    let query = trx
+      .selectFrom('fee_accruals')
+      .select([
+        'loan_id',
+        'lender_loan_id',
+        'channel_code',
+        'business_month',
+        sql<number>`count(*)::int4`.as('events'),
+        sumInt(sql`CASE WHEN record_type = 'disbursement' THEN principal_fen ELSE 0 END`).as('disbursed'),
+        sumInt(sql`CASE WHEN record_type = 'repayment' THEN principal_fen ELSE 0 END`).as('principal'),
+        sumInt(sql`interest_fen`).as('interest'),
+        sumInt(sql`fee_fen + penalty_fen`).as('fees'),
+        sumInt(sql`referral_fen`).as('referral'),
+        sumInt(sql`service_interest_fen`).as('service_interest'),
+        sumInt(sql`service_fee_fen`).as('service_fee'),
+      ])
+      .where('lender_code', '=', lender)
+      .where('business_month', '<=', month)
+      .where('id', '<=', watermark)
+      .groupBy(['loan_id', 'lender_loan_id', 'channel_code', 'business_month']);
+    if (scope !== ALL_CHANNELS) query = query.where('channel_code', '=', scope);
+    if (previous) {
+      query = query.where((eb) =>
+        eb.or([eb('business_month', '>', previous.month), eb('id', '>', previous.watermark)]),
+      );
+    }
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      loanId: row.loan_id,
+      lenderLoanId: row.lender_loan_id,
+      channelCode: row.channel_code,
+      businessMonth: row.business_month,
+      events: row.events,
+      disbursedPrincipalFen: row.disbursed,
+      principalCollectedFen: row.principal,
+      interestCollectedFen: row.interest,
+      feesCollectedFen: row.fees,
+      referralFen: row.referral,
+      serviceInterestFen: row.service_interest,
+      serviceFeeFen: row.service_fee,
+    }));
+  }
+
+  async get(id: string): Promise<Statement> {
+    const row = await this.#db.selectFrom('statements').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new AppError('NOT_FOUND', 'No such statement.');
+    return toStatement(row);
+  }
+
+  async list(query: {
+    readonly lenderCode?: string;
+    readonly month?: string;
+    readonly status?: StatementStatus;
+    readonly limit: number;
+  }): Promise<Statement[]> {
+    let select = this.#db
+      .selectFrom('statements')
+      .selectAll()
+      .orderBy('month', 'desc')
+      .orderBy('lender_code')
+      .orderBy('channel_scope')
+      .limit(query.limit);
+    if (query.lenderCode !== undefined) select = select.where('lender_code', '=', query.lenderCode);
+    if (query.month !== undefined) select = select.where('month', '=', query.month);
+    if (query.status !== undefined) select = select.where('status', '=', query.status);
+    return (await select.execute()).map(toStatement);
+  }
+
+  async lines(
+    id: string,
+    page: { readonly afterLineNo?: number; readonly limit?: number } = {},
+  ): Promise<StatementLine[]> {
+    await this.get(id);
+    let select = this.#db
+      .selectFrom('statement_lines')
+      .selectAll()
+      .where('statement_id', '=', id)
+      .where('line_no', '>', page.afterLineNo ?? 0)
+      .orderBy('line_no');
+    if (page.limit !== undefined) select = select.limit(page.limit);
+    const rows = await select.execute();
+    return rows.map((row) => ({
+      lineNo: row.line_no,
+      loanId: row.loan_id,
+      lenderLoanId: row.lender_loan_id,
+      channelCode: row.channel_code,
+      businessMonth: row.business_month,
+      events: row.events,
+      disbursedPrincipalFen: row.disbursed_principal_fen,
+      principalCollectedFen: row.principal_collected_fen,
+      interestCollectedFen: row.interest_collected_fen,
+      feesCollectedFen: row.fees_collected_fen,
+      referralFen: row.referral_fen,
+      serviceInterestFen: row.service_interest_fen,
+      serviceFeeFen: row.service_fee_fen,
+      totalFen: row.total_fen,
+    }));
+  }
+
+  /** Totals per channel of a statement, from its lines. */
+  async byChannel(
+    id: string,
+  ): Promise<
+    { channelCode: string; lineCount: number; totalFen: number; referralFen: number; serviceFen: number }[]
+  > {
+    await this.get(id);
+    const rows = await this.#db
+      .selectFrom('statement_lines')
+      .select([
+        'channel_code',
+        sql<number>`count(*)::int4`.as('lines'),
+        sumInt(sql`total_fen`).as('total'),
+        sumInt(sql`referral_fen`).as('referral'),
+        sumInt(sql`service_interest_fen + service_fee_fen`).as('service'),
+      ])
+      .where('statement_id', '=', id)
+      .groupBy('channel_code')
+      .orderBy('channel_code')
+      .execute();
+    return rows.map((row) => ({
+      channelCode: row.channel_code,
+      lineCount: row.lines,
+      totalFen: row.total,
+      referralFen: row.referral,
+      serviceFen: row.service,
+    }));
+  }
+
+  async history(id: string): Promise<StatementEvent[]> {
+    await this.get(id);
+    const rows = await this.#db
+      .selectFrom('statement_events')
+      .selectAll()
+      .where('statement_id', '=', id)
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      fromStatus: row.from_status,
+      toStatus: row.to_status,
+      note: row.note,
+      actorType: row.actor_type,
+      actorId: row.actor_id,
+      at: row.at.toISOString(),
+    }));
+  }
+
+  /**
+   * Moves a lender statement along its life. Settling books the payment: the platform's cash is
+   * debited and the lender's receivable credited by the statement total (idempotent on the
+   * statement id). Channel statements are internal and have no life cycle.
+   */
+  async transition(
+    id: string,
+    change: { readonly to: StatementStatus; readonly note?: string },
+    actor: Actor,
+    requestId?: string,
+  ): Promise<Statement> {
+    return inTransaction(this.#db, async (trx) => {
+      const row = await trx
+        .selectFrom('statements')
+        .selectAll()
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row) throw new AppError('NOT_FOUND', 'No such statement.');
+      if (row.channel_scope !== ALL_CHANNELS) {
+        throw new AppError(
+          'INVALID_STATE',
+          'Channel statements are internal attribution reports; they are not issued.',
+        );
+      }
+      const verdict = checkStatementTransition(row.status, change.to, change.note);
+      if (!verdict.ok)
+        throw new AppError('INVALID_STATE', verdict.message, { from: row.status, allowed: verdict.allowed });
+      const now = this.#clock();
+      let settlementSeq: number | null = row.settlement_ledger_seq;
+      if (change.to === 'settled' && row.total_fen !== 0) {
+        const posted = await this.#ledger.post(trx, {
+          kind: 'settlement',
+          causeType: 'statement',
+          causeId: row.id,
+          requestId: requestId ?? null,
+          occurredAt: now,
+          memo: `settlement of ${row.lender_code} ${row.month}`,
+          postings: [
+            { account: accounts.cash, amountFen: row.total_fen },
+            { account: accounts.lenderReceivable(row.lender_code), amountFen: -row.total_fen },
+          ],
+        });
+        settlementSeq = posted.seq;
+      }
+      await trx
+        .updateTable('statements')
+        .set({ status: change.to, updated_at: now, settlement_ledger_seq: settlementSeq })
+        .where('id', '=', id)
+        .execute();
+      await trx
+        .insertInto('statement_events')
+        .values({
+          statement_id: id,
+          from_status: row.status,
+          to_status: change.to,
+          note: change.note?.trim() || null,
+          actor_type: actor.type,
+          actor_id: actor.id,
+          at: now,
+        })
+        .execute();
+      await recordAudit(trx, {
+        actor,
+        action: 'settlement.statement_status_changed',
+        target: { type: 'statement', id },
+        ...(requestId ? { requestId } : {}),
+        details: { from: row.status, to: change.to },
+      });
+      return toStatement(
+        await trx.selectFrom('statements').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+      );
+    });
+  }
+}

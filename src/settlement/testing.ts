@@ -1,0 +1,180 @@
+/**
+ * Test support for settlement: an isolated database with the settlement services, the real
+ * inbound callback pipeline and LoanService wired with the accrual listener, and helpers that seed
+ * an approved application with a requested drawdown (as the journey would leave it) and feed
+ * lender callbacks straight into the pipeline (signatures are tested in http/routes/open.test.ts).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { DatabaseHandle } from '../db/connection.ts';
+import { createTestDatabase } from '../db/testing.ts';
+import { LoanService } from '../loans/service.ts';
+import { quoteLoan, type RepaymentMethod } from '../money/index.ts';
+import { type InboundAnswer, InboundCallbacks } from '../protocol/inbound.ts';
+import { createSettlementServices, type SettlementServices } from './index.ts';
+
+export interface SettlementHarness {
+  readonly handle: DatabaseHandle;
+  readonly services: SettlementServices;
+  readonly loans: LoanService;
+  readonly inbound: InboundCallbacks;
+  /** Lender codes the fake registry knows. */
+  readonly lenders: Set<string>;
+  setNow(iso: string | Date): void;
+  now(): Date;
+  close(): Promise<void>;
+}
+
+export async function createSettlementHarness(start = '2026-01-01T00:00:00Z'): Promise<SettlementHarness> {
+  const handle = await createTestDatabase();
+  let now = new Date(start);
+  const clock = () => now;
+  const lenders = new Set<string>(['xinghe-bank', 'yuelu-finance']);
+  const services = createSettlementServices(handle.db, {
+    clock,
+    lenders: { isKnownLender: async (code) => lenders.has(code) },
+  });
+  const loans = new LoanService(handle.db, clock, services.accruals);
+  const inbound = new InboundCallbacks(
+    handle.db,
+    {
+      disbursement: loans.disbursementHandler,
+      'repayment-schedule': loans.scheduleHandler,
+      repayment: loans.repaymentHandler,
+      'loan-status': loans.loanStatusHandler,
+    },
+    clock,
+  );
+  return {
+    handle,
+    services,
+    loans,
+    inbound,
+    lenders,
+    setNow: (value) => {
+      now = new Date(value);
+    },
+    now: clock,
+    close: () => handle.close(),
+  };
+}
+
+export interface SeededDrawdown {
+  readonly applicationId: string;
+  readonly drawdownId: string;
+}
+
+/** An application in `drawdown_requested` with its drawdown, as the journey leaves them. */
+export async function seedDrawdown(
+  handle: DatabaseHandle,
+  input: {
+    readonly partnerId: string;
+    readonly channelCode: string;
+    readonly amountFen: number;
+    readonly termMonths: number;
+    readonly startDate: string;
+    readonly apr?: string;
+    readonly method?: RepaymentMethod;
+  },
+): Promise<SeededDrawdown> {
+  const applicationId = randomUUID();
+  const drawdownId = randomUUID();
+  const method = input.method ?? 'equal_installment';
+  await handle.db
+    .insertInto('applications')
+    .values({
+      id: applicationId,
+      borrower_id: randomUUID(),
+      channel_code: input.channelCode,
+      lender_id: randomUUID(),
+      partner_id: input.partnerId,
+      product_id: randomUUID(),
+      product_code: 'TEST',
+      requested_amount_fen: input.amountFen,
+      term_months: input.termMonths,
+      method,
+      day_count: 'ACT/360',
+      status: 'drawdown_requested',
+      consent_id: 'consent',
+      approved_limit_fen: input.amountFen,
+      approved_apr: input.apr ?? '0.18',
+      approved_terms: [input.termMonths],
+      approved_methods: [method],
+      approval_valid_until: null,
+      decision_reason: null,
+      updated_at: new Date(),
+    })
+    .execute();
+  await handle.db
+    .insertInto('drawdowns')
+    .values({
+      id: drawdownId,
+      application_id: applicationId,
+      amount_fen: input.amountFen,
+      term_months: input.termMonths,
+      method,
+      start_date: input.startDate,
+      status: 'requested',
+      lender_loan_id: null,
+      failure_reason: null,
+    })
+    .execute();
+  return { applicationId, drawdownId };
+}
+
+let sequence = 0;
+
+/** Feeds one lender callback into the pipeline, as the open API would after verifying it. */
+export function deliver(
+  inbound: InboundCallbacks,
+  partnerId: string,
+  kind: string,
+  body: Record<string, unknown>,
+  businessId: string,
+  requestId = `cb-${++sequence}-${randomUUID()}`,
+): Promise<InboundAnswer> {
+  return inbound.ingest({
+    partnerId,
+    requestId,
+    kind,
+    businessId,
+    bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('base64'),
+    body,
+  });
+}
+
+/** The lender's schedule of a loan (money module), in the callback's shape. */
+export function scheduleBody(
+  loanId: string,
+  version: number,
+  terms: {
+    readonly principalFen: number;
+    readonly termMonths: number;
+    readonly startDate: string;
+    readonly apr?: string;
+  },
+  paidPeriods = 0,
+) {
+  const quote = quoteLoan({
+    principalFen: terms.principalFen,
+    termMonths: terms.termMonths,
+    method: 'equal_installment',
+    annualRate: terms.apr ?? '0.18',
+    startDate: terms.startDate,
+  });
+  return {
+    loanId,
+    version,
+    installments: quote.installments.map((row) => ({
+      period: row.period,
+      dueDate: row.dueDate,
+      principalFen: row.principalFen,
+      interestFen: row.interestFen,
+      feeFen: row.feeFen,
+      penaltyFen: 0,
+      paidFen: row.period <= paidPeriods ? row.totalFen : 0,
+      status: row.period <= paidPeriods ? 'paid' : 'pending',
+    })),
+  };
+}
+
+export const FINANCE = { type: 'operator', id: 'finance-1' } as const;
