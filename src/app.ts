@@ -2,16 +2,22 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { type BorrowerServices, createBorrowerServices } from './borrowers/index.ts';
+import { lenderDirectoryFrom } from './borrowers/lenders-adapter.ts';
 import { BorrowerSessions } from './borrowers/sessions.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/connection.ts';
 import { isFullyMigrated } from './db/migrations.ts';
 import { adminAuditRoutes } from './http/routes/admin-audit.ts';
 import { adminAuthRoutes } from './http/routes/admin-auth.ts';
+import { adminComplianceRoutes } from './http/routes/admin-compliance.ts';
 import { adminLenderKeyRoutes } from './http/routes/admin-lender-keys.ts';
 import { adminLenderProductRoutes } from './http/routes/admin-lender-products.ts';
 import { adminLenderRoutes } from './http/routes/admin-lenders.ts';
 import { adminOperatorRoutes } from './http/routes/admin-operators.ts';
+import { agreementRoutes } from './http/routes/agreements.ts';
+import { borrowerConsentRoutes } from './http/routes/borrower-consents.ts';
+import { borrowerProfileRoutes } from './http/routes/borrower-profile.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { openRoutes } from './http/routes/open.ts';
 import { quoteRoutes } from './http/routes/quotes.ts';
@@ -39,6 +45,8 @@ export interface App {
 export interface Services {
   readonly operators: OperatorService;
   readonly borrowerSessions: BorrowerSessions;
+  /** The borrower data vault, consents, agreement texts and the data release log. */
+  readonly borrowers: BorrowerServices;
   readonly lenders: LenderServices;
   readonly keyring: PlatformKeyring;
   readonly inbound: InboundCallbacks;
@@ -68,13 +76,19 @@ const NO_ENDPOINTS: LenderEndpoints = { endpointOf: async () => undefined };
 export function createServices(deps: AppDependencies): Services {
   const { db } = deps.database;
   const keyring = new PlatformKeyring(db, deps.masterKey, deps.clock);
+  const lenders = createLenderServices(db, { clock: deps.clock });
   return {
     operators: new OperatorService(db, {
       clock: deps.clock,
       sessionTtlMinutes: deps.config.sessionTtlMinutes,
     }),
-    lenders: createLenderServices(db, { clock: deps.clock }),
+    lenders,
     borrowerSessions: new BorrowerSessions(db, deps.clock),
+    borrowers: createBorrowerServices(db, {
+      clock: deps.clock,
+      masterKey: deps.masterKey,
+      lenders: lenderDirectoryFrom(lenders),
+    }),
     keyring,
     inbound: new InboundCallbacks(db, deps.callbackHandlers ?? {}, deps.clock),
     outbox: new OutboxWorker({
@@ -121,6 +135,10 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       adminLenderProductRoutes(services.lenders),
       adminLenderKeyRoutes(services.lenders),
       adminAuditRoutes(db),
+      adminComplianceRoutes(services.borrowers, db),
+      agreementRoutes(services.borrowers.agreements),
+      borrowerProfileRoutes(services.borrowers.vault),
+      borrowerConsentRoutes(services.borrowers),
       quoteRoutes,
       openRoutes({
         db,

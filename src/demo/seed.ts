@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
+import { seedDemoAgreements } from '../borrowers/demo.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { seedDemoLenders } from '../lenders/demo.ts';
@@ -48,7 +49,13 @@ const demoLenders: SeedStep = {
   run: ({ trx, clock }) => seedDemoLenders(trx, clock),
 };
 
-export const DEMO_STEPS: readonly SeedStep[] = [demoOperators, demoLenders];
+/** Agreement texts: the platform's, and per demo lender its authorization and loan agreement. */
+const demoAgreements: SeedStep = {
+  name: 'agreements-v1',
+  run: ({ trx, clock }) => seedDemoAgreements(trx, clock),
+};
+
+export const DEMO_STEPS: readonly SeedStep[] = [demoOperators, demoLenders, demoAgreements];
 
 /**
  * Runs every demo step that has not run yet, each in its own transaction together with its marker

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
   INVALID_STATE: { status: 409, message: 'This cannot be done in the current state.' },
   CONSENT_REQUIRED: { status: 409, message: 'No consent to share data with this lender.' },
+  PROFILE_INCOMPLETE: { status: 409, message: 'The profile lacks data this needs.' },
   PRECHECK_REQUIRED: { status: 409, message: 'The lender has not pre-approved this borrower.' },
   APPROVAL_EXPIRED: { status: 409, message: 'The approval has expired.' },
   LENDER_OVER_QUOTA: { status: 409, message: 'The lender takes no more applications today.' },

@@ -1,0 +1,55 @@
+/**
+ * Demo agreement texts for `npm start`: the platform agreement, and for every registered lender
+ * its personal-information authorization (covering the categories its products need) and a loan
+ * agreement. All fictional and marked 演示 (demo).
+ */
+import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
+import type { Executor } from '../db/transaction.ts';
+import { createLenderServices } from '../lenders/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import {
+  DEMO_AUTHORIZATION_TERMS,
+  DEMO_PLATFORM_SERVICE,
+  demoLenderLoanAgreement,
+} from './agreement-texts.ts';
+import { AgreementService } from './agreements.ts';
+import { isPiiCategory, normalizeCategories } from './categories.ts';
+import { lenderDirectoryFrom } from './lenders-adapter.ts';
+
+export async function seedDemoAgreements(trx: Executor, clock: Clock): Promise<string[]> {
+  const lenderServices = createLenderServices(trx, { clock });
+  const directory = lenderDirectoryFrom(lenderServices);
+  const agreements = new AgreementService(trx, { clock, lenders: directory });
+  await agreements.publish(
+    { kind: 'platform_service', ...DEMO_PLATFORM_SERVICE },
+    SYSTEM_ACTOR,
+    undefined,
+    trx,
+  );
+  const { items: lenders } = await lenderServices.partners.list({ limit: 200 });
+  for (const lender of lenders) {
+    const party = await directory.find(lender.id);
+    if (!party) continue;
+    const { items: products } = await lenderServices.products.list(lender.id, { limit: 200 });
+    const needed = normalizeCategories(
+      products.flatMap((product) => product.dataCategories.filter(isPiiCategory)),
+    );
+    await agreements.publishPiAuthorization(
+      lender.id,
+      {
+        ...DEMO_AUTHORIZATION_TERMS,
+        categories: needed.length > 0 ? needed : DEMO_AUTHORIZATION_TERMS.categories,
+      },
+      SYSTEM_ACTOR,
+      undefined,
+      trx,
+    );
+    await agreements.publish(
+      { kind: 'lender_loan_agreement', lenderId: lender.id, ...demoLenderLoanAgreement(party) },
+      SYSTEM_ACTOR,
+      undefined,
+      trx,
+    );
+  }
+  return [];
+}

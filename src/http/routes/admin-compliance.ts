@@ -1,0 +1,208 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { recordAudit } from '../../audit/audit-log.ts';
+import { type BorrowerServices, PII_CATEGORIES } from '../../borrowers/index.ts';
+import type { Executor } from '../../db/transaction.ts';
+import { BearerSecurity, errorResponses, StringEnum } from '../schemas.ts';
+import { AgreementSchema } from './agreements.ts';
+import { ConsentSchema, named } from './borrower-consents.ts';
+
+const Uuid = Type.String({ format: 'uuid' });
+const Roles = { roles: ['compliance'] as const };
+
+const PageQuery = {
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+};
+
+const ReleaseSchema = Type.Object({
+  id: Uuid,
+  borrowerId: Uuid,
+  seq: Type.Integer({ description: 'Position in the borrower’s chain, from 1' }),
+  lenderId: Uuid,
+  lenderName: Type.Union([Type.String(), Type.Null()]),
+  partnerId: Type.String(),
+  categories: Type.Array(Type.String()),
+  consentId: Uuid,
+  requestId: Type.String(),
+  releasedAt: Type.String({ format: 'date-time' }),
+  prevHash: Type.String(),
+  hash: Type.String(),
+});
+
+const ChainReportSchema = Type.Object({
+  ok: Type.Boolean(),
+  chains: Type.Integer(),
+  entries: Type.Integer(),
+  problems: Type.Array(Type.Object({ borrowerId: Uuid, seq: Type.Integer(), reason: Type.String() }), {
+    description: 'The first 100 problems found',
+  }),
+});
+
+/**
+ * Compliance staff: consent and data-release records by borrower or lender, verification of the
+ * release chains, and publishing agreement texts. Records carry ids and categories, never
+ * personal data.
+ */
+export const adminComplianceRoutes =
+  (services: BorrowerServices, db: Executor): FastifyPluginAsync =>
+  async (instance) => {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+    app.get(
+      '/api/v1/admin/compliance/consents',
+      {
+        config: Roles,
+        schema: {
+          tags: ['compliance'],
+          summary: 'Search consents by borrower and/or lender, newest first',
+          security: BearerSecurity,
+          querystring: Type.Object(
+            {
+              borrowerId: Type.Optional(Uuid),
+              lenderId: Type.Optional(Uuid),
+              status: Type.Optional(StringEnum(['active', 'ended'] as const)),
+              ...PageQuery,
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              items: Type.Array(ConsentSchema),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+            ...errorResponses(401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const page = await services.consents.search(request.query);
+        return { items: await named(services, page.items), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.get(
+      '/api/v1/admin/compliance/data-releases',
+      {
+        config: Roles,
+        schema: {
+          tags: ['compliance'],
+          summary: 'Search the data release log by borrower and/or lender, newest first',
+          security: BearerSecurity,
+          querystring: Type.Object(
+            { borrowerId: Type.Optional(Uuid), lenderId: Type.Optional(Uuid), ...PageQuery },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              items: Type.Array(ReleaseSchema),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+            ...errorResponses(401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const page = await services.releases.list(request.query);
+        return { items: await named(services, page.items), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.post(
+      '/api/v1/admin/compliance/release-chain/verify',
+      {
+        config: Roles,
+        schema: {
+          tags: ['compliance'],
+          summary: 'Recompute every release chain (or one borrower’s) and report any modification',
+          security: BearerSecurity,
+          body: Type.Optional(
+            Type.Object({ borrowerId: Type.Optional(Uuid) }, { additionalProperties: false }),
+          ),
+          response: { 200: ChainReportSchema, ...errorResponses(401, 403) },
+        },
+      },
+      async (request) => {
+        const borrowerId = request.body?.borrowerId;
+        const report = await services.releases.verify(borrowerId ? { borrowerId } : {});
+        await recordAudit(db, {
+          actor: { type: 'operator', id: request.operator!.id },
+          action: 'release_chain.verify',
+          requestId: request.id,
+          details: {
+            borrowerId: borrowerId ?? null,
+            ok: report.ok,
+            chains: report.chains,
+            entries: report.entries,
+          },
+        });
+        return report;
+      },
+    );
+
+    app.post(
+      '/api/v1/admin/compliance/agreements',
+      {
+        config: Roles,
+        schema: {
+          tags: ['compliance'],
+          summary: 'Publish the next version of the platform agreement or of a lender’s loan agreement',
+          security: BearerSecurity,
+          body: Type.Object(
+            {
+              kind: StringEnum(['platform_service', 'lender_loan_agreement'] as const),
+              lenderId: Type.Optional(Uuid),
+              title: Type.String({ minLength: 1, maxLength: 200 }),
+              text: Type.String({ minLength: 1, maxLength: 100_000 }),
+              effectiveFrom: Type.Optional(Type.String({ format: 'date-time' })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: AgreementSchema, ...errorResponses(401, 403, 409) },
+        },
+      },
+      async (request, reply) => {
+        const { effectiveFrom, ...rest } = request.body;
+        const agreement = await services.agreements.publish(
+          { ...rest, ...(effectiveFrom ? { effectiveFrom: new Date(effectiveFrom) } : {}) },
+          { type: 'operator', id: request.operator!.id },
+          request.id,
+        );
+        return reply.code(201).send(agreement);
+      },
+    );
+
+    app.post(
+      '/api/v1/admin/compliance/lenders/:lenderId/pi-authorization',
+      {
+        config: Roles,
+        schema: {
+          tags: ['compliance'],
+          summary:
+            'Publish the next version of a lender’s personal-information authorization, rendered from its registry record',
+          security: BearerSecurity,
+          params: Type.Object({ lenderId: Uuid }),
+          body: Type.Object(
+            {
+              categories: Type.Array(StringEnum(PII_CATEGORIES), { minItems: 1, maxItems: 5 }),
+              purpose: Type.String({ minLength: 1, maxLength: 500 }),
+              retention: Type.String({ minLength: 1, maxLength: 200 }),
+              effectiveFrom: Type.Optional(Type.String({ format: 'date-time' })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: AgreementSchema, ...errorResponses(401, 403, 409) },
+        },
+      },
+      async (request, reply) => {
+        const { effectiveFrom, ...terms } = request.body;
+        const agreement = await services.agreements.publishPiAuthorization(
+          request.params.lenderId,
+          { ...terms, ...(effectiveFrom ? { effectiveFrom: new Date(effectiveFrom) } : {}) },
+          { type: 'operator', id: request.operator!.id },
+          request.id,
+        );
+        return reply.code(201).send(agreement);
+      },
+    );
+  };
