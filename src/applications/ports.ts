@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import type { Database } from '../db/schema.ts';
 import type { DayCount, RepaymentMethod } from '../money/index.ts';
+import type { PublicEncryptionKey } from '../protocol/envelope/index.ts';
 
 /**
  * What the application module needs from its neighbours, as narrow interfaces: the lender
@@ -42,6 +43,8 @@ export interface ReleaseRequest {
   readonly consentId: string;
   /** The request id of the apply call that carries the data. */
   readonly requestId: string;
+  /** The lender's encryption key, looked up before the transaction (see recipientKey). */
+  readonly recipientKey: PublicEncryptionKey;
 }
 
 export interface ApplicationPorts {
@@ -55,6 +58,11 @@ export interface ApplicationPorts {
     borrowerId: string,
     lenderId: string,
   ): Promise<ConsentEvidence | undefined>;
+  /**
+   * The lender's current PII encryption key. Called before the application's transaction: on the
+   * embedded database a query outside an open transaction would wait for it to end.
+   */
+  recipientKey(lenderId: string): Promise<PublicEncryptionKey>;
   /** Encrypts the consented categories for the lender and records the release, in `trx`. */
   releasePii(trx: Transaction<Database>, request: ReleaseRequest): Promise<unknown>;
 }

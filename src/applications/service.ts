@@ -86,6 +86,7 @@ export class ApplicationService {
     if (!(await this.#ports.entryVisible(principal))) {
       throw new AppError('NOT_WHITELISTED', 'The borrowing entry is not open to this user.');
     }
+    const recipientKey = await this.#ports.recipientKey(product.lenderId);
     const now = this.#clock();
     return inTransaction(this.#db, async (trx) => {
       await this.#checkQuota(trx, product.lenderId, product.dailyApplicationQuota, now);
@@ -139,6 +140,7 @@ export class ApplicationService {
         categories: product.dataCategories,
         consentId: consent.consentId,
         requestId,
+        recipientKey,
       });
       await enqueueLenderCall(
         trx,

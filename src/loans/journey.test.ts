@@ -7,6 +7,7 @@ import { BorrowerSessions } from '../borrowers/sessions.ts';
 import type { DatabaseHandle } from '../db/connection.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import { quoteLoan, quotePayoff } from '../money/index.ts';
+import { generateKeyPair, type PublicEncryptionKey } from '../protocol/envelope/index.ts';
 import { InboundCallbacks } from '../protocol/inbound.ts';
 import { LoanService } from './service.ts';
 
@@ -40,8 +41,11 @@ describe('application to loan to settlement', () => {
     dailyApplicationQuota: 3,
   };
 
+  let recipient: PublicEncryptionKey;
+
   beforeAll(async () => {
     handle = await createTestDatabase();
+    recipient = (await generateKeyPair('RSA-OAEP-256', { notBefore: 0, modulusLength: 2048 })).publicKey;
     const ports: ApplicationPorts = {
       offerableProduct: async (id) =>
         id === product.productId ? { ...product, methods: [...product.methods] } : undefined,
@@ -51,6 +55,7 @@ describe('application to loan to settlement', () => {
         consentGiven
           ? { consentId: 'consent-1', version: '2026-01', textSha256: 'abc', givenAt: now.toISOString() }
           : undefined,
+      recipientKey: async () => recipient,
       releasePii: async (_trx, request) => {
         releases.push(request);
         return { alg: 'RSA-OAEP-256+A256GCM', ciphertext: 'opaque' };
