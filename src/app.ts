@@ -5,19 +5,24 @@ import type { Logger } from 'pino';
 import { type BorrowerServices, createBorrowerServices } from './borrowers/index.ts';
 import { lenderDirectoryFrom } from './borrowers/lenders-adapter.ts';
 import { BorrowerSessions } from './borrowers/sessions.ts';
+import { type ChannelServices, createChannelServices, devMintingEnabled } from './channels/index.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/connection.ts';
 import { isFullyMigrated } from './db/migrations.ts';
 import { adminAuditRoutes } from './http/routes/admin-audit.ts';
 import { adminAuthRoutes } from './http/routes/admin-auth.ts';
+import { adminChannelRoutes } from './http/routes/admin-channels.ts';
 import { adminComplianceRoutes } from './http/routes/admin-compliance.ts';
 import { adminLenderKeyRoutes } from './http/routes/admin-lender-keys.ts';
 import { adminLenderProductRoutes } from './http/routes/admin-lender-products.ts';
 import { adminLenderRoutes } from './http/routes/admin-lenders.ts';
 import { adminOperatorRoutes } from './http/routes/admin-operators.ts';
+import { adminWhitelistRoutes } from './http/routes/admin-whitelists.ts';
 import { agreementRoutes } from './http/routes/agreements.ts';
 import { borrowerConsentRoutes } from './http/routes/borrower-consents.ts';
+import { borrowerEntryRoutes } from './http/routes/borrower-entry.ts';
 import { borrowerProfileRoutes } from './http/routes/borrower-profile.ts';
+import { channelSessionRoutes, devChannelTokenRoutes } from './http/routes/channel-sessions.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { openRoutes } from './http/routes/open.ts';
 import { quoteRoutes } from './http/routes/quotes.ts';
@@ -31,6 +36,7 @@ import { DatabaseNonceStore } from './protocol/nonce-store.ts';
 import { OutboxWorker } from './protocol/outbox-worker.ts';
 import { PlatformKeyring } from './protocol/platform-keys.ts';
 import type { Clock } from './shared/clock.ts';
+import { channelDirectory, createWhitelistServices, type WhitelistServices } from './whitelist/index.ts';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -51,6 +57,10 @@ export interface Services {
   readonly keyring: PlatformKeyring;
   readonly inbound: InboundCallbacks;
   readonly outbox: OutboxWorker;
+  /** Channels, their keys and joint sign-in (联合登录). */
+  readonly channels: ChannelServices;
+  /** Whitelist gating: versions, imports, rollouts, kill switches, entryFor(principal). */
+  readonly whitelist: WhitelistServices;
 }
 
 export interface AppDependencies {
@@ -76,6 +86,12 @@ const NO_ENDPOINTS: LenderEndpoints = { endpointOf: async () => undefined };
 export function createServices(deps: AppDependencies): Services {
   const { db } = deps.database;
   const keyring = new PlatformKeyring(db, deps.masterKey, deps.clock);
+  const borrowerSessions = new BorrowerSessions(db, deps.clock);
+  const channels = createChannelServices(db, {
+    clock: deps.clock,
+    sessions: borrowerSessions,
+    masterKey: deps.masterKey,
+  });
   const lenders = createLenderServices(db, { clock: deps.clock });
   return {
     operators: new OperatorService(db, {
@@ -83,7 +99,9 @@ export function createServices(deps: AppDependencies): Services {
       sessionTtlMinutes: deps.config.sessionTtlMinutes,
     }),
     lenders,
-    borrowerSessions: new BorrowerSessions(db, deps.clock),
+    borrowerSessions,
+    channels,
+    whitelist: createWhitelistServices(db, { clock: deps.clock, channels: channelDirectory(channels) }),
     borrowers: createBorrowerServices(db, {
       clock: deps.clock,
       masterKey: deps.masterKey,
@@ -131,6 +149,11 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       }),
       adminAuthRoutes(services.operators),
       adminOperatorRoutes(services.operators),
+      adminChannelRoutes(services.channels),
+      channelSessionRoutes(services.channels),
+      ...(devMintingEnabled(deps.config) ? [devChannelTokenRoutes(services.channels)] : []),
+      adminWhitelistRoutes(services.whitelist),
+      borrowerEntryRoutes(services.whitelist.service),
       adminLenderRoutes(services.lenders),
       adminLenderProductRoutes(services.lenders),
       adminLenderKeyRoutes(services.lenders),

@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     notices.push(`first admin ${firstAdmin.email}, password (shown once): ${firstAdmin.generatedPassword}`);
   }
   if (config.demo) {
-    for (const notice of await seedDemo(database.db, systemClock)) notices.push(...notice.lines);
+    for (const notice of await seedDemo(database.db, systemClock, undefined, masterKey.key))
+      notices.push(...notice.lines);
   }
 
   let shuttingDown = false;

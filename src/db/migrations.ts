@@ -3,6 +3,7 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import { applicationMigrations } from '../applications/migrations.ts';
 import { auditMigrations } from '../audit/migrations.ts';
 import { borrowerMigrations } from '../borrowers/migrations.ts';
+import { channelMigrations } from '../channels/migrations.ts';
 import { demoMigrations } from '../demo/migrations.ts';
 import { ledgerMigrations } from '../ledger/migrations.ts';
 import { lenderMigrations } from '../lenders/migrations.ts';
@@ -11,6 +12,7 @@ import { marketplaceMigrations } from '../marketplace/migrations.ts';
 import { operatorMigrations } from '../operators/migrations.ts';
 import { protocolMigrations } from '../protocol/migrations.ts';
 import { settlementMigrations } from '../settlement/migrations.ts';
+import { whitelistMigrations } from '../whitelist/migrations.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -24,6 +26,8 @@ export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = {
   ...lenderMigrations,
   ...protocolMigrations,
   ...borrowerMigrations,
+  ...channelMigrations,
+  ...whitelistMigrations,
   ...applicationMigrations,
   ...marketplaceMigrations,
   ...loanMigrations,

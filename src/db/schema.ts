@@ -1,6 +1,7 @@
 import type { ApplicationTables } from '../applications/tables.ts';
 import type { AuditTables } from '../audit/tables.ts';
 import type { BorrowerTables } from '../borrowers/tables.ts';
+import type { ChannelTables } from '../channels/tables.ts';
 import type { DemoTables } from '../demo/tables.ts';
 import type { LedgerTables } from '../ledger/tables.ts';
 import type { LenderTables } from '../lenders/tables.ts';
@@ -9,6 +10,7 @@ import type { MarketplaceTables } from '../marketplace/tables.ts';
 import type { OperatorTables } from '../operators/tables.ts';
 import type { ProtocolTables } from '../protocol/tables.ts';
 import type { SettlementTables } from '../settlement/tables.ts';
+import type { WhitelistTables } from '../whitelist/tables.ts';
 
 /**
  * The whole database as Kysely sees it: the union of the tables each module owns. A module reads
@@ -25,4 +27,6 @@ export interface Database
     LoanTables,
     LedgerTables,
     SettlementTables,
+    ChannelTables,
+    WhitelistTables,
     MarketplaceTables {}

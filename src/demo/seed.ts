@@ -1,12 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
 import { seedDemoAgreements } from '../borrowers/demo.ts';
+import { DEMO_CHANNELS, seedDemoChannels } from '../channels/demo.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { seedDemoLenders } from '../lenders/demo.ts';
 import { generatePassword } from '../operators/password.ts';
 import { OperatorService } from '../operators/service.ts';
 import type { Clock } from '../shared/clock.ts';
+import { seedDemoWhitelists } from '../whitelist/demo.ts';
 
 /** What seeding produced that a person must see once (e.g. generated demo passwords). */
 export interface SeedNotice {
@@ -17,6 +19,8 @@ export interface SeedNotice {
 export interface SeedContext {
   readonly trx: Transaction<Database>;
   readonly clock: Clock;
+  /** Seals demo secrets (the demo channels' private keys); absent where a caller has none. */
+  readonly masterKey?: Buffer;
 }
 
 /** A named, run-once unit of demo data. Steps are never renamed; new data gets a new step. */
@@ -55,7 +59,30 @@ const demoAgreements: SeedStep = {
   run: ({ trx, clock }) => seedDemoAgreements(trx, clock),
 };
 
-export const DEMO_STEPS: readonly SeedStep[] = [demoOperators, demoLenders, demoAgreements];
+/** Demo channels shop, maps, resale with generated signing keys (src/channels/demo.ts). */
+const demoChannels: SeedStep = {
+  name: 'channels-v1',
+  run: ({ trx, clock, masterKey }) => seedDemoChannels(trx, clock, masterKey),
+};
+
+/** An active whitelist on each demo channel (src/whitelist/demo.ts). */
+const demoWhitelists: SeedStep = {
+  name: 'whitelists-v1',
+  run: ({ trx, clock }) =>
+    seedDemoWhitelists(
+      trx,
+      clock,
+      DEMO_CHANNELS.map((channel) => channel.code),
+    ),
+};
+
+export const DEMO_STEPS: readonly SeedStep[] = [
+  demoOperators,
+  demoLenders,
+  demoAgreements,
+  demoChannels,
+  demoWhitelists,
+];
 
 /**
  * Runs every demo step that has not run yet, each in its own transaction together with its marker
@@ -66,6 +93,7 @@ export async function seedDemo(
   db: Kysely<Database>,
   clock: Clock,
   steps: readonly SeedStep[] = DEMO_STEPS,
+  masterKey?: Buffer,
 ): Promise<SeedNotice[]> {
   const notices: SeedNotice[] = [];
   for (const step of steps) {
@@ -77,7 +105,7 @@ export async function seedDemo(
         .returning('step')
         .executeTakeFirst();
       if (!claimed) return null;
-      return step.run({ trx, clock });
+      return step.run({ trx, clock, ...(masterKey ? { masterKey } : {}) });
     });
     if (lines && lines.length > 0) notices.push({ step: step.name, lines });
   }

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   UNAUTHORIZED: { status: 401, message: 'Authentication is required.' },
   INVALID_CREDENTIALS: { status: 401, message: 'The email or password is wrong.' },
+  CHANNEL_TOKEN_INVALID: { status: 401, message: 'The channel sign-in token is not valid.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   NOT_WHITELISTED: { status: 403, message: 'The borrowing entry is not open to this user.' },
   NOT_FOUND: { status: 404, message: 'The resource does not exist.' },

@@ -1,0 +1,261 @@
+import { type Actor, recordAudit } from '../audit/audit-log.ts';
+import type { Executor } from '../db/transaction.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError } from '../shared/errors.ts';
+import { MAX_LINE_LENGTH, parseHeader, parseRow } from './csv.ts';
+import { type ChunkSource, InputTooLargeError, LINE_TOO_LONG, type Line, readLineBatches } from './lines.ts';
+import { type ImportError, type ImportProgress, type ImportResult, MAX_REPORTED_ERRORS } from './model.ts';
+import type { ChannelDirectory } from './ports.ts';
+import {
+  createVersion,
+  failVersion,
+  finishVersion,
+  insertEntries,
+  saveProgress,
+  toVersion,
+} from './store.ts';
+import type { WhitelistKeyType } from './tables.ts';
+
+/** Rows per INSERT: big enough that per-statement costs vanish, small enough to stay light. */
+export const DEFAULT_BATCH_SIZE = 5_000;
+
+export interface ImportOptions {
+  readonly actor: Actor;
+  readonly requestId?: string;
+  readonly source: 'api' | 'cli' | 'seed';
+  /** Activate the list when the import ends with no bad line and at least one entry. */
+  readonly activate?: boolean;
+  /** Refuse a larger input (PAYLOAD_TOO_LARGE). */
+  readonly maxBytes?: number;
+  readonly batchSize?: number;
+  /** Called after every batch with the counts so far. */
+  readonly onProgress?: (progress: ImportProgress) => void;
+}
+
+/** Activation, done by the service that owns the switch. */
+export type Activate = (
+  channelCode: string,
+  version: number,
+  actor: Actor,
+  requestId?: string,
+) => Promise<unknown>;
+
+class Counter {
+  rowsRead = 0;
+  rowsAccepted = 0;
+  rowsRejected = 0;
+  rowsDuplicate = 0;
+  readonly errors: ImportError[] = [];
+
+  reject(line: number, message: string): void {
+    this.rowsRejected++;
+    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push({ line, message });
+  }
+
+  snapshot(): ImportProgress {
+    return {
+      rowsRead: this.rowsRead,
+      rowsAccepted: this.rowsAccepted,
+      rowsRejected: this.rowsRejected,
+      rowsDuplicate: this.rowsDuplicate,
+      errors: [...this.errors],
+    };
+  }
+}
+
+/**
+ * Streams a whitelist CSV into a new version: the header is checked before anything is created;
+ * then every line is validated, good lines are inserted in batches, bad lines are counted and
+ * the first 100 reported with their line numbers (a file with bad lines still imports its good
+ * ones — the operator sees the report before activating). Memory stays flat whatever the size.
+ */
+export class WhitelistImporter {
+  readonly #db: Executor;
+  readonly #clock: Clock;
+  readonly #channels: ChannelDirectory;
+  readonly #activate: Activate;
+
+  constructor(
+    db: Executor,
+    options: { readonly clock: Clock; readonly channels: ChannelDirectory; readonly activate: Activate },
+  ) {
+    this.#db = db;
+    this.#clock = options.clock;
+    this.#channels = options.channels;
+    this.#activate = options.activate;
+  }
+
+  async import(channelCode: string, source: ChunkSource, options: ImportOptions): Promise<ImportResult> {
+    if ((await this.#channels.statusOf(channelCode)) === null) {
+      throw new AppError('NOT_FOUND', `No channel has code ${channelCode}.`);
+    }
+    const batches = readLineBatches(source, {
+      maxLineLength: MAX_LINE_LENGTH,
+      ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+    })[Symbol.asyncIterator]();
+    try {
+      const header = await this.#readHeader(batches);
+      return await this.#importBody(channelCode, header, batches, options);
+    } catch (error) {
+      if (error instanceof InputTooLargeError) throw new AppError('PAYLOAD_TOO_LARGE', error.message);
+      throw error;
+    } finally {
+      await batches.return?.(undefined);
+    }
+  }
+
+  /** The key type from the first non-blank line; the lines after it on that batch come back too. */
+  async #readHeader(
+    batches: AsyncIterator<Line[]>,
+  ): Promise<{ keyType: WhitelistKeyType; lineNumber: number; rest: Line[] }> {
+    let lineNumber = 0;
+    for (let next = await batches.next(); !next.done; next = await batches.next()) {
+      const lines = next.value;
+      for (let i = 0; i < lines.length; i++) {
+        lineNumber++;
+        const line = lines[i];
+        if (line !== LINE_TOO_LONG && line!.trim() === '') continue;
+        const parsed = line === LINE_TOO_LONG ? null : parseHeader(line!);
+        if (!parsed?.ok) {
+          const message = parsed?.message ?? 'The header line is too long.';
+          throw new AppError('VALIDATION_FAILED', `line ${lineNumber}: ${message}`, {
+            fields: [{ field: 'body', message }],
+          });
+        }
+        return { keyType: parsed.keyType, lineNumber, rest: lines.slice(i + 1) };
+      }
+    }
+    throw new AppError('VALIDATION_FAILED', 'The file is empty: it needs a header line and entries.', {
+      fields: [{ field: 'body', message: 'is empty' }],
+    });
+  }
+
+  async #importBody(
+    channelCode: string,
+    header: { keyType: WhitelistKeyType; lineNumber: number; rest: Line[] },
+    batches: AsyncIterator<Line[]>,
+    options: ImportOptions,
+  ): Promise<ImportResult> {
+    const { keyType } = header;
+    const row = await createVersion(this.#db, {
+      channelCode,
+      keyType,
+      source: options.source,
+      createdBy: options.actor.id,
+      now: this.#clock(),
+    });
+    const versionId = row.id;
+    await recordAudit(this.#db, {
+      actor: options.actor,
+      action: 'whitelist.import.start',
+      target: { type: 'channel', id: channelCode },
+      requestId: options.requestId,
+      details: { version: row.version, keyType, source: options.source },
+    });
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const counter = new Counter();
+    let keys: string[] = [];
+    let segments: string[] = [];
+    let limits: (number | null)[] = [];
+    let lineNumber = header.lineNumber;
+
+    const flush = async (): Promise<void> => {
+      if (keys.length > 0) {
+        const added = await insertEntries(this.#db, versionId, { keys, segments, limits });
+        counter.rowsAccepted += added;
+        counter.rowsDuplicate += keys.length - added;
+        keys = [];
+        segments = [];
+        limits = [];
+      }
+      const progress = counter.snapshot();
+      if (!(await saveProgress(this.#db, versionId, progress))) {
+        throw new AppError('CONFLICT', `Version ${row.version} was dropped during its import.`);
+      }
+      options.onProgress?.(progress);
+    };
+    const take = async (lines: readonly Line[]): Promise<void> => {
+      for (const line of lines) {
+        lineNumber++;
+        if (line === LINE_TOO_LONG) {
+          counter.rowsRead++;
+          counter.reject(lineNumber, `line longer than ${MAX_LINE_LENGTH} characters`);
+          continue;
+        }
+        if (line.trim() === '') continue;
+        counter.rowsRead++;
+        const parsed = parseRow(line, keyType);
+        if (!parsed.ok) {
+          counter.reject(lineNumber, parsed.message);
+          continue;
+        }
+        keys.push(parsed.entry.key);
+        segments.push(parsed.entry.segment);
+        limits.push(parsed.entry.limitFen);
+        if (keys.length >= batchSize) await flush();
+      }
+    };
+
+    try {
+      await take(header.rest);
+      for (let next = await batches.next(); !next.done; next = await batches.next()) await take(next.value);
+      await flush();
+    } catch (error) {
+      const failure =
+        error instanceof AppError || error instanceof InputTooLargeError
+          ? error.message
+          : 'the import stopped on an internal error';
+      await failVersion(this.#db, versionId, failure, counter.snapshot(), this.#clock());
+      const dropped = await this.#db
+        .selectFrom('whitelist_versions')
+        .select('state')
+        .where('id', '=', versionId)
+        .executeTakeFirst();
+      if (dropped?.state === 'dropped')
+        throw new AppError('CONFLICT', `Version ${row.version} was dropped during its import.`);
+      throw error;
+    }
+
+    const progress = counter.snapshot();
+    const finished = await finishVersion(this.#db, versionId, progress, this.#clock());
+    if (!finished) throw new AppError('CONFLICT', `Version ${row.version} was dropped during its import.`);
+    await recordAudit(this.#db, {
+      actor: options.actor,
+      action: 'whitelist.import.finish',
+      target: { type: 'channel', id: channelCode },
+      requestId: options.requestId,
+      details: {
+        version: row.version,
+        rowsRead: progress.rowsRead,
+        rowsAccepted: progress.rowsAccepted,
+        rowsRejected: progress.rowsRejected,
+        rowsDuplicate: progress.rowsDuplicate,
+      },
+    });
+    let activationSkipped: string | undefined;
+    if (options.activate) {
+      if (progress.rowsRejected > 0)
+        activationSkipped = `${progress.rowsRejected} lines were rejected; review them, then activate`;
+      else if (progress.rowsAccepted === 0) activationSkipped = 'the list has no entries';
+      else {
+        await this.#activate(channelCode, row.version, options.actor, options.requestId);
+        const activated = await this.#db
+          .selectFrom('whitelist_versions')
+          .selectAll()
+          .where('id', '=', versionId)
+          .executeTakeFirstOrThrow();
+        return { version: toVersion(activated, versionId), activated: true };
+      }
+    }
+    const active = await this.#db
+      .selectFrom('whitelist_settings')
+      .select('active_version_id')
+      .where('channel_code', '=', channelCode)
+      .executeTakeFirst();
+    return {
+      version: toVersion(finished, active?.active_version_id ?? null),
+      activated: false,
+      ...(activationSkipped !== undefined ? { activationSkipped } : {}),
+    };
+  }
+}

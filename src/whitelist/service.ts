@@ -1,0 +1,382 @@
+import { sql } from 'kysely';
+import { type Actor, recordAudit } from '../audit/audit-log.ts';
+import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
+import { type Executor, inTransaction } from '../db/transaction.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError, type FieldProblem } from '../shared/errors.ts';
+import { SEGMENT_PATTERN } from './csv.ts';
+import type { KillSwitch, Rollout, WhitelistMatch, WhitelistOverview, WhitelistVersion } from './model.ts';
+import type { ChannelDirectory } from './ports.ts';
+import { decideEntry, type EntryDecision, rolloutBucket } from './rollout.ts';
+import { dropPartition, ensureSettings, toVersion } from './store.ts';
+
+function invalid(field: string, message: string): AppError {
+  const problem: FieldProblem = { field, message };
+  return new AppError('VALIDATION_FAILED', `${field}: ${message}`, { fields: [problem] });
+}
+
+function reasonText(reason: string | undefined): string | null {
+  if (reason === undefined) return null;
+  const trimmed = reason.trim();
+  if (trimmed.length > 500) throw invalid('reason', 'must be at most 500 characters');
+  return trimmed === '' ? null : trimmed;
+}
+
+/** A phone is looked up as its 11 digits; anything else matches nothing. */
+const PHONE = /^1[0-9]{10}$/;
+
+/**
+ * Whitelist gating (白名单): which version of each channel's list is live, rollouts and kill
+ * switches, and the one question the borrower side asks — may this user see the entry?
+ */
+export class WhitelistService {
+  readonly #db: Executor;
+  readonly #clock: Clock;
+  readonly #channels: ChannelDirectory;
+
+  constructor(db: Executor, options: { readonly clock: Clock; readonly channels: ChannelDirectory }) {
+    this.#db = db;
+    this.#clock = options.clock;
+    this.#channels = options.channels;
+  }
+
+  /**
+   * Whether the signed-in borrower sees the borrowing entry, with their segment and pre-approved
+   * limit when they do. Everything about the list is read in one statement, so an activation
+   * running at the same time gives the old answer or the new one, never a mix.
+   */
+  async entryFor(
+    principal: BorrowerPrincipal,
+    options: { readonly phone?: string } = {},
+  ): Promise<EntryDecision> {
+    const status = await this.#channels.statusOf(principal.channelCode);
+    const channelUserId = status === 'active' ? await this.#channels.channelUserIdOf(principal) : null;
+    const { rows } = await sql<{
+      global_kill: boolean;
+      channel_kill: boolean | null;
+      segment: string | null;
+      limit_fen: number | null;
+      percent: number | null;
+    }>`
+      SELECT g.kill_switch AS global_kill, s.kill_switch AS channel_kill, e.segment, e.limit_fen, r.percent
+      FROM whitelist_global g
+      LEFT JOIN whitelist_settings s ON s.channel_code = ${principal.channelCode}
+      LEFT JOIN LATERAL (${this.#entryQuery(channelUserId, options.phone)}) e ON true
+      LEFT JOIN whitelist_rollouts r ON r.channel_code = s.channel_code AND r.segment = e.segment`.execute(
+      this.#db,
+    );
+    const row = rows[0]!;
+    return decideEntry({
+      channelActive: status === 'active',
+      globalKillSwitch: row.global_kill,
+      channelKillSwitch: row.channel_kill ?? false,
+      entry: row.segment === null ? null : { segment: row.segment, limitFen: row.limit_fen },
+      rolloutPercent: row.percent ?? 100,
+      bucket: channelUserId === null ? 0 : rolloutBucket(principal.channelCode, channelUserId),
+    });
+  }
+
+  /** The user's entry in the channel's active list (no switch or rollout applied), or null. */
+  async lookup(
+    channelCode: string,
+    key: { readonly channelUserId?: string; readonly phone?: string },
+  ): Promise<WhitelistMatch | null> {
+    const { rows } = await sql<{ segment: string; limit_fen: number | null }>`
+      SELECT e.segment, e.limit_fen
+      FROM whitelist_settings s
+      CROSS JOIN LATERAL (${this.#entryQuery(key.channelUserId ?? null, key.phone)}) e
+      WHERE s.channel_code = ${channelCode}`.execute(this.#db);
+    const row = rows[0];
+    return row ? { segment: row.segment, limitFen: row.limit_fen } : null;
+  }
+
+  /** Entries of several channel users of one channel, all read from the same version. */
+  async lookupMany(
+    channelCode: string,
+    channelUserIds: readonly string[],
+  ): Promise<Map<string, WhitelistMatch>> {
+    const { rows } = await sql<{ key: string; segment: string; limit_fen: number | null }>`
+      SELECT e.key, e.segment, e.limit_fen
+      FROM whitelist_settings s
+      JOIN whitelist_versions v ON v.id = s.active_version_id AND v.key_type = 'channel_user_id'
+      JOIN whitelist_entries e ON e.version_id = s.active_version_id AND e.key = ANY (${[...channelUserIds]}::text[])
+      WHERE s.channel_code = ${channelCode}`.execute(this.#db);
+    return new Map(rows.map((row) => [row.key, { segment: row.segment, limitFen: row.limit_fen }]));
+  }
+
+  /**
+   * The active version's entry for the user, as a subquery over `s` (the settings row): keyed by
+   * channel user id, or by the salted phone hash (computed in the database with the list's salt).
+   */
+  #entryQuery(channelUserId: string | null, phone: string | undefined) {
+    const phoneKey = phone !== undefined && PHONE.test(phone) ? phone : null;
+    return sql`
+      SELECT e.segment, e.limit_fen
+      FROM whitelist_versions v
+      JOIN whitelist_entries e ON e.version_id = v.id
+      WHERE v.id = s.active_version_id
+        AND e.key = CASE v.key_type
+          WHEN 'phone_sha256' THEN encode(sha256(convert_to(s.phone_salt || ${phoneKey}::text, 'UTF8')), 'hex')
+          ELSE ${channelUserId}::text END`;
+  }
+
+  async overview(channelCode: string): Promise<WhitelistOverview> {
+    await this.#requireChannel(channelCode);
+    await ensureSettings(this.#db, channelCode, this.#clock());
+    const settings = await this.#db
+      .selectFrom('whitelist_settings as s')
+      .leftJoin('whitelist_versions as v', 'v.id', 's.active_version_id')
+      .select(['s.phone_salt', 's.kill_switch', 's.kill_reason', 's.updated_at', 'v.version'])
+      .where('s.channel_code', '=', channelCode)
+      .executeTakeFirstOrThrow();
+    const rollouts = await this.#db
+      .selectFrom('whitelist_rollouts')
+      .select(['segment', 'percent'])
+      .where('channel_code', '=', channelCode)
+      .orderBy('segment')
+      .execute();
+    return {
+      channelCode,
+      activeVersion: settings.version,
+      killSwitch: {
+        engaged: settings.kill_switch,
+        reason: settings.kill_reason,
+        updatedAt: settings.updated_at.toISOString(),
+      },
+      globalKillSwitch: await this.globalKillSwitch(),
+      rollouts,
+      phoneSalt: settings.phone_salt,
+    };
+  }
+
+  async versions(channelCode: string): Promise<WhitelistVersion[]> {
+    await this.#requireChannel(channelCode);
+    const active = await this.#activeVersionId(this.#db, channelCode);
+    const rows = await this.#db
+      .selectFrom('whitelist_versions')
+      .selectAll()
+      .where('channel_code', '=', channelCode)
+      .orderBy('version', 'desc')
+      .limit(200)
+      .execute();
+    return rows.map((row) => toVersion(row, active));
+  }
+
+  /** One version with its import progress (poll it while an import runs). */
+  async version(channelCode: string, version: number): Promise<WhitelistVersion> {
+    const row = await this.#db
+      .selectFrom('whitelist_versions')
+      .selectAll()
+      .where('channel_code', '=', channelCode)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (!row) throw new AppError('NOT_FOUND', `Channel ${channelCode} has no whitelist version ${version}.`);
+    return toVersion(row, await this.#activeVersionId(this.#db, channelCode));
+  }
+
+  /** Makes a ready version the live one: a one-row update, so lookups switch all at once. */
+  async activate(
+    channelCode: string,
+    version: number,
+    actor: Actor,
+    requestId?: string,
+  ): Promise<WhitelistVersion> {
+    return inTransaction(this.#db, async (trx) => {
+      const settings = await trx
+        .selectFrom('whitelist_settings')
+        .select('active_version_id')
+        .where('channel_code', '=', channelCode)
+        .forUpdate()
+        .executeTakeFirst();
+      const row = await trx
+        .selectFrom('whitelist_versions')
+        .selectAll()
+        .where('channel_code', '=', channelCode)
+        .where('version', '=', version)
+        .executeTakeFirst();
+      if (!settings || !row)
+        throw new AppError('NOT_FOUND', `Channel ${channelCode} has no whitelist version ${version}.`);
+      if (row.id === settings.active_version_id) return toVersion(row, row.id);
+      if (row.state !== 'ready')
+        throw new AppError(
+          'CONFLICT',
+          `Version ${version} is ${row.state}; only a ready version can be activated.`,
+        );
+      const now = this.#clock();
+      await trx
+        .updateTable('whitelist_settings')
+        .set({ active_version_id: row.id, updated_at: now })
+        .where('channel_code', '=', channelCode)
+        .execute();
+      const activated = await trx
+        .updateTable('whitelist_versions')
+        .set({ activated_at: now })
+        .where('id', '=', row.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const previous =
+        settings.active_version_id === null
+          ? null
+          : await trx
+              .selectFrom('whitelist_versions')
+              .select('version')
+              .where('id', '=', settings.active_version_id)
+              .executeTakeFirst();
+      await recordAudit(trx, {
+        actor,
+        action: 'whitelist.activate',
+        target: { type: 'channel', id: channelCode },
+        requestId,
+        details: { version, previousVersion: previous?.version ?? null, entries: row.rows_accepted },
+      });
+      return toVersion(activated, row.id);
+    });
+  }
+
+  /** Drops a version that is not live: its entries go at once (the partition is dropped). */
+  async drop(
+    channelCode: string,
+    version: number,
+    actor: Actor,
+    requestId?: string,
+  ): Promise<WhitelistVersion> {
+    return inTransaction(this.#db, async (trx) => {
+      const activeId = await this.#activeVersionId(trx, channelCode, true);
+      const row = await trx
+        .selectFrom('whitelist_versions')
+        .selectAll()
+        .where('channel_code', '=', channelCode)
+        .where('version', '=', version)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row)
+        throw new AppError('NOT_FOUND', `Channel ${channelCode} has no whitelist version ${version}.`);
+      if (row.id === activeId)
+        throw new AppError('CONFLICT', `Version ${version} is live; activate another version first.`);
+      if (row.state === 'dropped') throw new AppError('CONFLICT', `Version ${version} is already dropped.`);
+      const dropped = await trx
+        .updateTable('whitelist_versions')
+        .set({ state: 'dropped', dropped_at: this.#clock() })
+        .where('id', '=', row.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await dropPartition(trx, row.id);
+      await recordAudit(trx, {
+        actor,
+        action: 'whitelist.drop',
+        target: { type: 'channel', id: channelCode },
+        requestId,
+        details: { version, previousState: row.state },
+      });
+      return toVersion(dropped, activeId);
+    });
+  }
+
+  /** Shows the entry to `percent` % of the segment's listed users (the same users every time). */
+  async setRollout(
+    channelCode: string,
+    segment: string,
+    percent: number,
+    actor: Actor,
+    requestId?: string,
+  ): Promise<Rollout> {
+    if (!SEGMENT_PATTERN.test(segment)) throw invalid('segment', 'must be 1–32 letters, digits, _ or -');
+    if (!Number.isInteger(percent) || percent < 0 || percent > 100)
+      throw invalid('percent', 'must be a whole number from 0 to 100');
+    await this.#requireChannel(channelCode);
+    return inTransaction(this.#db, async (trx) => {
+      const now = this.#clock();
+      await trx
+        .insertInto('whitelist_rollouts')
+        .values({ channel_code: channelCode, segment, percent, updated_at: now })
+        .onConflict((oc) => oc.columns(['channel_code', 'segment']).doUpdateSet({ percent, updated_at: now }))
+        .execute();
+      await recordAudit(trx, {
+        actor,
+        action: 'whitelist.rollout',
+        target: { type: 'channel', id: channelCode },
+        requestId,
+        details: { segment, percent },
+      });
+      return { segment, percent };
+    });
+  }
+
+  /** Hides (or shows again) the entry for every user of one channel, or of all (`null`). */
+  async setKillSwitch(
+    channelCode: string | null,
+    engaged: boolean,
+    reason: string | undefined,
+    actor: Actor,
+    requestId?: string,
+  ): Promise<KillSwitch> {
+    const why = reasonText(reason);
+    if (channelCode !== null) await this.#requireChannel(channelCode);
+    return inTransaction(this.#db, async (trx) => {
+      const now = this.#clock();
+      const set = { kill_switch: engaged, kill_reason: engaged ? why : null, updated_at: now };
+      if (channelCode === null) await trx.updateTable('whitelist_global').set(set).execute();
+      else {
+        await ensureSettings(trx, channelCode, now);
+        await trx
+          .updateTable('whitelist_settings')
+          .set(set)
+          .where('channel_code', '=', channelCode)
+          .execute();
+      }
+      await recordAudit(trx, {
+        actor,
+        action: engaged ? 'whitelist.kill_switch.engage' : 'whitelist.kill_switch.release',
+        target:
+          channelCode === null ? { type: 'platform', id: 'global' } : { type: 'channel', id: channelCode },
+        requestId,
+        details: { reason: set.kill_reason },
+      });
+      return { engaged, reason: set.kill_reason, updatedAt: now.toISOString() };
+    });
+  }
+
+  async globalKillSwitch(): Promise<KillSwitch> {
+    const row = await this.#db.selectFrom('whitelist_global').selectAll().executeTakeFirstOrThrow();
+    return {
+      engaged: row.kill_switch,
+      reason: row.kill_reason,
+      updatedAt: row.updated_at?.toISOString() ?? null,
+    };
+  }
+
+  /** Sets the salt of phone-keyed lists; versions imported with the old salt stop matching. */
+  async setPhoneSalt(channelCode: string, salt: string, actor: Actor, requestId?: string): Promise<void> {
+    if (!/^[\x21-\x7E]{8,128}$/.test(salt)) throw invalid('salt', 'must be 8–128 printable characters');
+    await this.#requireChannel(channelCode);
+    await inTransaction(this.#db, async (trx) => {
+      await ensureSettings(trx, channelCode, this.#clock());
+      await trx
+        .updateTable('whitelist_settings')
+        .set({ phone_salt: salt, updated_at: this.#clock() })
+        .where('channel_code', '=', channelCode)
+        .execute();
+      // The salt itself is not logged: with it, a phone hash could be tested against guesses.
+      await recordAudit(trx, {
+        actor,
+        action: 'whitelist.phone_salt',
+        target: { type: 'channel', id: channelCode },
+        requestId,
+      });
+    });
+  }
+
+  async #requireChannel(channelCode: string): Promise<void> {
+    if ((await this.#channels.statusOf(channelCode)) === null)
+      throw new AppError('NOT_FOUND', `No channel has code ${channelCode}.`);
+  }
+
+  async #activeVersionId(db: Executor, channelCode: string, lock = false): Promise<number | null> {
+    let query = db
+      .selectFrom('whitelist_settings')
+      .select('active_version_id')
+      .where('channel_code', '=', channelCode);
+    if (lock) query = query.forUpdate();
+    return (await query.executeTakeFirst())?.active_version_id ?? null;
+  }
+}
