@@ -27,6 +27,7 @@ import { healthRoutes } from './http/routes/health.ts';
 import { openRoutes } from './http/routes/open.ts';
 import { quoteRoutes } from './http/routes/quotes.ts';
 import { buildServer } from './http/server.ts';
+import { registryEndpoints } from './lenders/endpoints.ts';
 import { createLenderServices, type LenderServices } from './lenders/index.ts';
 import { OperatorService } from './operators/service.ts';
 import type { KeyLookup } from './protocol/envelope/index.ts';
@@ -72,7 +73,7 @@ export interface AppDependencies {
   readonly masterKey: Buffer;
   /** Published keys of each lender partner, for verifying their callbacks. */
   readonly partnerKeys?: KeyLookup;
-  /** Where each lender is called. */
+  /** Where each lender is called; by default the lender registry's callback URLs and keys. */
   readonly lenderEndpoints?: LenderEndpoints;
   /** Handlers of lender callbacks by kind, provided by the modules they affect. */
   readonly callbackHandlers?: Readonly<Record<string, CallbackHandler>>;
@@ -81,7 +82,6 @@ export interface AppDependencies {
 }
 
 const NO_PARTNERS: KeyLookup = { keysOf: async () => undefined };
-const NO_ENDPOINTS: LenderEndpoints = { endpointOf: async () => undefined };
 
 export function createServices(deps: AppDependencies): Services {
   const { db } = deps.database;
@@ -113,8 +113,13 @@ export function createServices(deps: AppDependencies): Services {
       db,
       clock: deps.clock,
       logger: deps.logger,
+      leaseMs: deps.config.outboxLeaseMs,
+      batchSize: deps.config.outboxBatchSize,
+      pollMs: deps.config.outboxPollMs,
       deliver: lenderDelivery(
-        deps.lenderEndpoints ?? NO_ENDPOINTS,
+        // Without the registry a server process could not reach any partner: every call would
+        // fail with "no endpoint" and be retried until it became a dead letter.
+        deps.lenderEndpoints ?? registryEndpoints(lenders, deps.clock),
         keyring,
         () => deps.clock().getTime(),
         deps.fetch,

@@ -28,6 +28,16 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean;
   readonly shutdownTimeoutMs: number;
+  /**
+   * Outbox worker: how long a claim on a message lasts — longer than the slowest lender call, or
+   * a live worker's message is taken over and sent twice (harmless in effect, lenders dedupe on the
+   * request id, but wasted) — and also how long a crashed process's claims wait to be taken over.
+   */
+  readonly outboxLeaseMs: number;
+  /** Messages one worker pass claims and sends in parallel. */
+  readonly outboxBatchSize: number;
+  /** How often an idle worker looks for due messages (a pass that found work is followed at once). */
+  readonly outboxPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +127,9 @@ export function parseConfig(env: Env): Config {
     corsOrigins,
     trustProxy: boolean('TRUST_PROXY', false),
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    outboxLeaseMs: integer('OUTBOX_LEASE_MS', 60_000, 1_000, 3_600_000),
+    outboxBatchSize: integer('OUTBOX_BATCH_SIZE', 20, 1, 1_000),
+    outboxPollMs: integer('OUTBOX_POLL_MS', 500, 10, 60_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({ ...config, corsOrigins: Object.freeze([...corsOrigins]) });
