@@ -26,6 +26,7 @@ import { channelSessionRoutes, devChannelTokenRoutes } from './http/routes/chann
 import { healthRoutes } from './http/routes/health.ts';
 import { openRoutes } from './http/routes/open.ts';
 import { quoteRoutes } from './http/routes/quotes.ts';
+import { webRoutes } from './http/routes/web.ts';
 import { buildServer } from './http/server.ts';
 import { registryEndpoints } from './lenders/endpoints.ts';
 import { createLenderServices, type LenderServices } from './lenders/index.ts';
@@ -168,6 +169,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       borrowerProfileRoutes(services.borrowers.vault),
       borrowerConsentRoutes(services.borrowers),
       quoteRoutes,
+      webRoutes(),
       openRoutes({
         db,
         partnerKeys: deps.partnerKeys ?? NO_PARTNERS,

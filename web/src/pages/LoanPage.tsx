@@ -1,0 +1,148 @@
+import { Button, Dialog, NoticeBar, Result } from 'antd-mobile';
+import { useState } from 'react';
+import { borrowerApi } from '../api/borrower.ts';
+import type { Application, Loan, LoanInstallment, PayoffQuote } from '../api/types.ts';
+import { AprHero } from '../components/AprHero.tsx';
+import { errorMessage } from '../components/errors.ts';
+import { LoadFailed, Loading } from '../components/LoadState.tsx';
+import { methodLabel, statusLabel } from '../components/labels.ts';
+import { MoneyRows } from '../components/MoneyRows.tsx';
+import { PageShell } from '../components/PageShell.tsx';
+import { Schedule } from '../components/Schedule.tsx';
+import { yuan } from '../format/money.ts';
+import { percent } from '../format/rate.ts';
+import { useI18n } from '../i18n/context.tsx';
+import { useAsync, useInterval } from '../state/use-async.ts';
+import { PayoffSheet } from './PayoffSheet.tsx';
+
+const SETTLED = new Set(['paid', 'waived']);
+
+function dueOf(line: LoanInstallment): number {
+  return line.principalFen + line.interestFen + line.feeFen + line.penaltyFen;
+}
+
+function LoanView({
+  loan,
+  application,
+  onChanged,
+}: {
+  loan: Loan;
+  application: Application;
+  onChanged: () => void;
+}) {
+  const { t } = useI18n();
+  const [payoff, setPayoff] = useState<PayoffQuote | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const open = loan.installments.filter((line) => !SETTLED.has(line.status));
+  const next = open[0];
+  const settled = loan.status === 'settled';
+  const outstandingPrincipal = open.reduce((sum, line) => sum + line.principalFen, 0);
+  const cost = loan.installments.reduce((sum, line) => sum + line.interestFen + line.feeFen, 0);
+
+  const act = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      await action();
+      setNotice(t('loan.repaid'));
+      onChanged();
+    } catch (error) {
+      setNotice(errorMessage(t, error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const repayNext = async () => {
+    if (!next) return;
+    const confirmed = await Dialog.confirm({
+      content: t('loan.repayNext', { n: next.period, amount: yuan(dueOf(next) - next.paidFen) }),
+    });
+    if (confirmed)
+      await act(() => borrowerApi.repay(loan.id, { kind: 'installment', periods: [next.period] }));
+  };
+
+  const showPayoff = async () => {
+    try {
+      setPayoff(await borrowerApi.payoffQuote(loan.id));
+    } catch (error) {
+      setNotice(errorMessage(t, error));
+    }
+  };
+
+  return (
+    <>
+      {application.approval ? (
+        <AprHero label={t('apr.label')} value={percent(application.approval.apr)} note={t('apr.note')} />
+      ) : null}
+      <MoneyRows
+        rows={[
+          { label: t('loan.principal'), fen: loan.principalFen, testId: 'loan-principal' },
+          { label: t('loan.totalCost'), fen: cost, testId: 'loan-cost' },
+          { label: t('loan.remaining'), fen: outstandingPrincipal, strong: true, testId: 'loan-remaining' },
+          { label: t('drawdown.term'), text: t('offers.months', { n: loan.termMonths }) },
+          { label: t('drawdown.method'), text: methodLabel(t, loan.method) },
+          { label: t('loan.status'), text: statusLabel(t, loan.status), testId: 'loan-status' },
+        ]}
+      />
+      {notice ? <NoticeBar content={notice} color="info" wrap data-testid="loan-notice" /> : null}
+      {settled ? <Result status="success" title={t('loan.settled')} data-testid="loan-settled" /> : null}
+      {!settled && next ? (
+        <div className="lg-actions lg-actions--row">
+          <Button color="primary" loading={busy} onClick={repayNext} data-testid="repay-next">
+            {t('loan.repayNext', { n: next.period, amount: yuan(dueOf(next) - next.paidFen) })}
+          </Button>
+          <Button color="primary" fill="outline" onClick={showPayoff} data-testid="payoff">
+            {t('loan.payoff')}
+          </Button>
+        </div>
+      ) : null}
+      <p className="lg-free-note">{t('product.earlyPayoffFree')}</p>
+      <h2 className="lg-section-title">{t('loan.schedule')}</h2>
+      <Schedule lines={loan.installments.map((line) => ({ ...line, totalFen: dueOf(line) }))} />
+      <PayoffSheet
+        quote={payoff}
+        busy={busy}
+        onClose={() => setPayoff(null)}
+        onConfirm={() => {
+          setPayoff(null);
+          void act(() => borrowerApi.repay(loan.id, { kind: 'payoff' }));
+        }}
+      />
+    </>
+  );
+}
+
+/** The loan: APR first, what is owed, the schedule; repay an installment or pay off early for free. */
+export function LoanPage({ id }: { readonly id: string }) {
+  const { t } = useI18n();
+  const [watching, setWatching] = useState(0);
+  const state = useAsync(async () => {
+    const { loan } = await borrowerApi.loan(id);
+    const { application } = await borrowerApi.application(loan.applicationId);
+    return { loan, application };
+  }, [id]);
+  // After a repayment the lender confirms by callback: look again for a while.
+  useInterval(
+    () => {
+      setWatching((n) => (n > 0 ? n - 1 : 0));
+      state.reload();
+    },
+    1500,
+    watching > 0,
+  );
+  return (
+    <PageShell title={t('loan.title')} back={{ name: 'mine' }}>
+      {!state.data && state.loading ? <Loading /> : null}
+      {state.error && !state.data ? <LoadFailed error={state.error} onRetry={state.reload} /> : null}
+      {state.data ? (
+        <LoanView
+          loan={state.data.loan}
+          application={state.data.application}
+          onChanged={() => setWatching(20)}
+        />
+      ) : null}
+    </PageShell>
+  );
+}
