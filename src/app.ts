@@ -17,6 +17,8 @@ import { adminLenderKeyRoutes } from './http/routes/admin-lender-keys.ts';
 import { adminLenderProductRoutes } from './http/routes/admin-lender-products.ts';
 import { adminLenderRoutes } from './http/routes/admin-lenders.ts';
 import { adminOperatorRoutes } from './http/routes/admin-operators.ts';
+import { adminReconciliationRoutes } from './http/routes/admin-reconciliation.ts';
+import { adminSettlementRoutes } from './http/routes/admin-settlement.ts';
 import { adminWhitelistRoutes } from './http/routes/admin-whitelists.ts';
 import { agreementRoutes } from './http/routes/agreements.ts';
 import { borrowerConsentRoutes } from './http/routes/borrower-consents.ts';
@@ -37,6 +39,7 @@ import { type LenderEndpoints, lenderDelivery } from './protocol/lender-client.t
 import { DatabaseNonceStore } from './protocol/nonce-store.ts';
 import { OutboxWorker } from './protocol/outbox-worker.ts';
 import { PlatformKeyring } from './protocol/platform-keys.ts';
+import { createSettlementServices, type SettlementServices } from './settlement/index.ts';
 import type { Clock } from './shared/clock.ts';
 import { channelDirectory, createWhitelistServices, type WhitelistServices } from './whitelist/index.ts';
 
@@ -59,6 +62,11 @@ export interface Services {
   readonly keyring: PlatformKeyring;
   readonly inbound: InboundCallbacks;
   readonly outbox: OutboxWorker;
+  /**
+   * Revenue share: ledger, contracts, statements, reconciliation. `settlement.accruals` is the
+   * LoanEvents listener to pass to LoanService, so fees are posted in each callback's transaction.
+   */
+  readonly settlement: SettlementServices;
   /** Channels, their keys and joint sign-in (联合登录). */
   readonly channels: ChannelServices;
   /** Whitelist gating: versions, imports, rollouts, kill switches, entryFor(principal). */
@@ -109,6 +117,10 @@ export function createServices(deps: AppDependencies): Services {
       lenders: lenderDirectoryFrom(lenders),
     }),
     keyring,
+    settlement: createSettlementServices(db, {
+      clock: deps.clock,
+      lenders: { isKnownLender: async (code) => (await lenders.partners.findByCode(code)) !== undefined },
+    }),
     inbound: new InboundCallbacks(db, deps.callbackHandlers ?? {}, deps.clock),
     outbox: new OutboxWorker({
       db,
@@ -164,6 +176,8 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       adminLenderProductRoutes(services.lenders),
       adminLenderKeyRoutes(services.lenders),
       adminAuditRoutes(db),
+      adminSettlementRoutes(services.settlement),
+      adminReconciliationRoutes(services.settlement),
       adminComplianceRoutes(services.borrowers, db),
       agreementRoutes(services.borrowers.agreements),
       borrowerProfileRoutes(services.borrowers.vault),

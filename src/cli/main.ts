@@ -8,6 +8,7 @@ import { OperatorService } from '../operators/service.ts';
 import { systemClock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { conformanceCommand } from './conformance/command.ts';
+import { ledgerCommand, reconcileCommand, statementsCommand } from './settlement.ts';
 import { whitelistCommand } from './whitelist.ts';
 
 /**
@@ -78,6 +79,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   conformance: conformanceCommand,
   whitelist: whitelistCommand,
+  ledger: ledgerCommand,
+  statements: statementsCommand,
+  reconcile: reconcileCommand,
 };
 
 class UsageError extends Error {}

@@ -41,7 +41,7 @@ export interface LedgerEntry {
   readonly reversesSeq: number | null;
   readonly memo: string;
   readonly hash: string;
-  readonly postings: readonly Posting[];
+  readonly postings: Posting[];
 }
 
 export interface AccountBalance {
@@ -114,18 +114,26 @@ export class Ledger {
     const postings = normalizePostings(entry.postings);
     return inTransaction(executor, async (trx) => {
       // The head's row lock orders every append; it is held to commit, so the chain never forks.
+      // The same round trip looks for an earlier entry of this cause (idempotency).
       const head = await trx
-        .selectFrom('ledger_chain_head')
-        .select(['seq', 'hash'])
-        .where('id', '=', 1)
-        .forUpdate()
+        .selectFrom('ledger_chain_head as head')
+        .leftJoin('ledger_entries as entry', (join) =>
+          join.on('entry.cause_type', '=', entry.causeType).on('entry.cause_id', '=', entry.causeId),
+        )
+        .select([
+          'head.seq',
+          'head.hash',
+          'entry.seq as existingSeq',
+          'entry.hash as existingHash',
+          'entry.reverses_seq as existingReverses',
+        ])
+        .where('head.id', '=', 1)
+        .forUpdate('head')
         .executeTakeFirstOrThrow();
-      const existing = await trx
-        .selectFrom('ledger_entries')
-        .select(['seq', 'hash', 'reverses_seq'])
-        .where('cause_type', '=', entry.causeType)
-        .where('cause_id', '=', entry.causeId)
-        .executeTakeFirst();
+      const existing =
+        head.existingSeq === null
+          ? undefined
+          : { seq: head.existingSeq, hash: head.existingHash!, reverses_seq: head.existingReverses };
       if (existing) {
         const legs = await this.#legs(trx, existing.seq);
         if (!sameLegs(legs, postings) || existing.reverses_seq !== reversesSeq) {
@@ -162,23 +170,24 @@ export class Ledger {
         postings,
       };
       const hash = entryHash(head.hash, content);
+      // One statement writes the entry and its postings; the database checks the link now and the
+      // balance at commit.
       await trx
-        .insertInto('ledger_entries')
-        .values({
-          seq: content.seq,
-          kind: content.kind,
-          cause_type: content.causeType,
-          cause_id: content.causeId,
-          request_id: content.requestId,
-          occurred_at: content.occurredAt,
-          recorded_at: content.recordedAt,
-          reverses_seq: reversesSeq,
-          memo: content.memo,
-          prev_hash: head.hash,
-          hash,
-        })
-        .execute();
-      await trx
+        .with('entry', (db) =>
+          db.insertInto('ledger_entries').values({
+            seq: content.seq,
+            kind: content.kind,
+            cause_type: content.causeType,
+            cause_id: content.causeId,
+            request_id: content.requestId,
+            occurred_at: content.occurredAt,
+            recorded_at: content.recordedAt,
+            reverses_seq: reversesSeq,
+            memo: content.memo,
+            prev_hash: head.hash,
+            hash,
+          }),
+        )
         .insertInto('ledger_postings')
         .values(
           postings.map((p) => ({ entry_seq: content.seq, account: p.account, amount_fen: p.amountFen })),
@@ -212,7 +221,7 @@ export class Ledger {
     return row ? this.#view(row, await this.#legs(executor, row.seq)) : undefined;
   }
 
-  #view(row: LedgerEntryRow, postings: readonly Posting[]): LedgerEntry {
+  #view(row: LedgerEntryRow, postings: Posting[]): LedgerEntry {
     return {
       seq: row.seq,
       kind: row.kind,

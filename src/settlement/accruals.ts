@@ -1,4 +1,4 @@
-import type { Insertable, Transaction } from 'kysely';
+import { type Insertable, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Executor } from '../db/transaction.ts';
 import { accounts, type Ledger, UNATTRIBUTED_CHANNEL } from '../ledger/index.ts';
@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.ts';
 import { cstDate, previousMonth } from './calendar.ts';
 import { referralFee, ruleFor, serviceFee, serviceRates } from './contract-terms.ts';
 import type { ContractService } from './contracts.ts';
-import { lockLender } from './locks.ts';
+import { lenderLockKey } from './locks.ts';
 import type { FeeAccrualRow } from './tables.ts';
 
 type NewAccrual = Insertable<FeeAccrualRow>;
@@ -50,8 +50,7 @@ export class AccrualService implements LoanEvents {
 
   async onDisbursed(trx: Transaction<Database>, loan: DisbursedLoan): Promise<void> {
     const lender = loan.partnerId;
-    await lockLender(trx, lender, 'shared');
-    if (await this.#recorded(trx, lender, 'disbursement', loan.drawdownId)) return;
+    if ((await this.#start(trx, lender, 'disbursement', loan.drawdownId, loan.loanId)).recorded) return;
     const occurredAt = new Date(loan.disbursedAt);
     const date = cstDate(occurredAt);
     const month = date.slice(0, 7);
@@ -119,19 +118,13 @@ export class AccrualService implements LoanEvents {
 
   async onRepaymentRecorded(trx: Transaction<Database>, repayment: RecordedRepayment): Promise<void> {
     const lender = repayment.partnerId;
-    await lockLender(trx, lender, 'shared');
-    if (await this.#recorded(trx, lender, 'repayment', repayment.lenderRepaymentId)) return;
+    const start = await this.#start(trx, lender, 'repayment', repayment.lenderRepaymentId, repayment.loanId);
+    if (start.recorded) return;
     const occurredAt = new Date(repayment.paidAt);
     const date = cstDate(occurredAt);
-    const disbursement = await trx
-      .selectFrom('fee_accruals')
-      .select(['channel_code'])
-      .where('loan_id', '=', repayment.loanId)
-      .where('record_type', '=', 'disbursement')
-      .executeTakeFirst();
     const base: EventBase & { readonly channel_code: string; readonly occurred_at: Date } = {
       lender_code: lender,
-      channel_code: disbursement?.channel_code ?? UNATTRIBUTED_CHANNEL,
+      channel_code: start.channel ?? UNATTRIBUTED_CHANNEL,
       record_type: 'repayment',
       business_id: repayment.lenderRepaymentId,
       loan_id: repayment.loanId,
@@ -266,20 +259,31 @@ export class AccrualService implements LoanEvents {
     });
   }
 
-  async #recorded(
+  /**
+   * One round trip: takes the lender's shared lock (see locks.ts), tells whether this event was
+   * already accrued, and finds the channel of the loan's disbursement (repayments inherit it).
+   */
+  async #start(
     trx: Executor,
     lender: string,
     recordType: FeeAccrualRow['record_type'],
     businessId: string,
-  ): Promise<boolean> {
-    const row = await trx
-      .selectFrom('fee_accruals')
-      .select('id')
-      .where('lender_code', '=', lender)
-      .where('record_type', '=', recordType)
-      .where('business_id', '=', businessId)
-      .executeTakeFirst();
-    return row !== undefined;
+    loanId: string,
+  ): Promise<{ readonly recorded: boolean; readonly channel: string | null }> {
+    const { rows } = await sql<{ locked: boolean; recorded: boolean; channel: string | null }>`
+      SELECT
+        pg_advisory_xact_lock_shared(${lenderLockKey(lender)}) IS NULL AS locked,
+        EXISTS (
+          SELECT 1 FROM fee_accruals
+          WHERE lender_code = ${lender} AND record_type = ${recordType} AND business_id = ${businessId}
+        ) AS recorded,
+        (
+          SELECT channel_code FROM fee_accruals
+          WHERE loan_id = ${loanId} AND record_type = 'disbursement'
+          LIMIT 1
+        ) AS channel`.execute(trx);
+    const row = rows[0]!;
+    return { recorded: row.recorded, channel: row.channel };
   }
 
   async #insert(trx: Executor, row: NewAccrual): Promise<void> {

@@ -25,18 +25,18 @@ export interface ServiceTerms {
   /** Share of the fees (and penalties) collected. */
   readonly feeBps: number;
   /** Optional volume tiers, ascending; below the first tier the base rates apply. */
-  readonly tiers?: readonly ServiceTier[];
+  readonly tiers?: ServiceTier[];
 }
 
 export interface ContractRule {
   /** Channel codes this rule applies to; null = every channel not named by another rule. */
-  readonly channels: readonly string[] | null;
+  readonly channels: string[] | null;
   readonly referral: ReferralTerms | null;
   readonly service: ServiceTerms | null;
 }
 
 export interface ContractTerms {
-  readonly rules: readonly ContractRule[];
+  readonly rules: ContractRule[];
 }
 
 export const MAX_FEN = 1_000_000_000_000;

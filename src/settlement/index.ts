@@ -48,7 +48,7 @@ export function createSettlementServices(
     ledger,
     contracts,
     accruals: new AccrualService(ledger, contracts, options.clock),
-    statements: new StatementService(db, options.clock, ledger),
+    statements: new StatementService(db, options.clock, ledger, options.lenders),
     reconciliation: new ReconciliationService(db, options.clock, options.lenders),
   };
 }

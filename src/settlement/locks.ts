@@ -7,12 +7,16 @@ import type { Executor } from '../db/transaction.ts';
  * that when it reads the lender's highest accrual id, every accrual up to that id has committed
  * and every later one will get a higher id (see statements.ts).
  */
+export function lenderLockKey(lenderCode: string) {
+  return sql<number>`hashtextextended(${`settlement:${lenderCode}`}, 0)`;
+}
+
 export async function lockLender(
   trx: Executor,
   lenderCode: string,
   mode: 'shared' | 'exclusive',
 ): Promise<void> {
-  const key = sql`hashtextextended(${`settlement:${lenderCode}`}, 0)`;
+  const key = lenderLockKey(lenderCode);
   await (mode === 'shared'
     ? sql`SELECT pg_advisory_xact_lock_shared(${key})`
     : sql`SELECT pg_advisory_xact_lock(${key})`

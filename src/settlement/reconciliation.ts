@@ -33,7 +33,7 @@ export interface StoredDifference {
   readonly recordType: string;
   readonly businessId: string;
   readonly loanId: string;
-  readonly fields: readonly string[];
+  readonly fields: string[];
   readonly file: Record<string, unknown> | null;
   readonly lendgate: Record<string, unknown> | null;
   readonly message: string;

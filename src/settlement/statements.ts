@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { isClosedMonth, isMonth } from './calendar.ts';
 import { lockLender } from './locks.ts';
+import type { LenderDirectory } from './ports.ts';
 import {
   type AccrualGroup,
   buildStatement,
@@ -94,11 +95,13 @@ export class StatementService {
   readonly #db: Executor;
   readonly #clock: Clock;
   readonly #ledger: Ledger;
+  readonly #lenders: LenderDirectory;
 
-  constructor(db: Executor, clock: Clock, ledger: Ledger) {
+  constructor(db: Executor, clock: Clock, ledger: Ledger, lenders: LenderDirectory) {
     this.#db = db;
     this.#clock = clock;
     this.#ledger = ledger;
+    this.#lenders = lenders;
   }
 
   async generate(request: GenerateRequest, actor: Actor, requestId?: string): Promise<Statement> {
@@ -111,6 +114,8 @@ export class StatementService {
     }
     const scope = request.channelCode ?? ALL_CHANNELS;
     const lender = request.lenderCode;
+    if (!(await this.#lenders.isKnownLender(lender)))
+      throw new AppError('NOT_FOUND', `No partner with code ${lender}.`);
     return inTransaction(this.#db, async (trx) => {
       await lockLender(trx, lender, 'exclusive');
       const existing = await trx

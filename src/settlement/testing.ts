@@ -7,6 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '../db/connection.ts';
 import { createTestDatabase } from '../db/testing.ts';
+import { type Executor, inTransaction } from '../db/transaction.ts';
 import { LoanService } from '../loans/service.ts';
 import { quoteLoan, type RepaymentMethod } from '../money/index.ts';
 import { type InboundAnswer, InboundCallbacks } from '../protocol/inbound.ts';
@@ -178,3 +179,78 @@ export function scheduleBody(
 }
 
 export const FINANCE = { type: 'operator', id: 'finance-1' } as const;
+
+let ids = 0;
+const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+/** A disbursement straight into the accrual listener, in `executor`'s transaction or its own. */
+export async function accrueDisbursement(
+  h: SettlementHarness,
+  input: {
+    readonly lender: string;
+    readonly loan: string;
+    readonly channel: string;
+    readonly principalFen: number;
+    readonly at: string;
+  },
+  executor: Executor = h.handle.db,
+): Promise<void> {
+  ids += 1;
+  await inTransaction(executor, (trx) =>
+    h.services.accruals.onDisbursed(trx, {
+      loanId: loanUuid(input.lender, input.loan),
+      partnerId: input.lender,
+      lenderLoanId: input.loan,
+      applicationId: `app-${input.loan}`,
+      drawdownId: `dd-${input.loan}`,
+      channelCode: input.channel,
+      principalFen: input.principalFen,
+      disbursedAt: input.at,
+      requestId: `cb-${ids}`,
+    }),
+  );
+}
+
+/** A repayment (or the reversal of one) straight into the accrual listener. */
+export async function accrueRepayment(
+  h: SettlementHarness,
+  input: {
+    readonly lender: string;
+    readonly loan: string;
+    readonly id: string;
+    readonly at: string;
+    readonly principalFen?: number;
+    readonly interestFen: number;
+    readonly feeFen?: number;
+    readonly penaltyFen?: number;
+    readonly earlyPayoff?: boolean;
+    readonly reversalOf?: string;
+  },
+  executor: Executor = h.handle.db,
+): Promise<void> {
+  ids += 1;
+  await inTransaction(executor, (trx) =>
+    h.services.accruals.onRepaymentRecorded(trx, {
+      id: uuid(ids),
+      loanId: loanUuid(input.lender, input.loan),
+      partnerId: input.lender,
+      lenderLoanId: input.loan,
+      applicationId: `app-${input.loan}`,
+      lenderRepaymentId: input.id,
+      paidAt: input.at,
+      principalFen: input.principalFen ?? 0,
+      interestFen: input.interestFen,
+      feeFen: input.feeFen ?? 0,
+      penaltyFen: input.penaltyFen ?? 0,
+      earlyPayoff: input.earlyPayoff ?? false,
+      ...(input.reversalOf !== undefined ? { reversalOf: input.reversalOf } : {}),
+      requestId: `cb-${ids}`,
+    }),
+  );
+}
+
+/** A stable uuid per (lender, lender loan id), standing in for Lendgate's loan id. */
+export function loanUuid(lender: string, loan: string): string {
+  const hex = createHash('sha256').update(`${lender}/${loan}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
