@@ -58,13 +58,18 @@ describe.skipIf(unavailable !== null)('borrower H5 in a browser at 375×667', ()
     await server?.stop();
   });
 
-  it('says why not when the borrower may not borrow', async () => {
+  it('says why not when the borrower may not borrow (host app sign-in, token in the query)', async () => {
+    const minted = await fetch(`${server.baseUrl}/api/v1/dev/channels/shop/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channelUserId: 'demo-099' }),
+    });
+    const { token } = (await minted.json()) as { token: string };
     const page = await browser.context.newPage();
-    await page.goto(`${server.baseUrl}/h5/sign-in`);
-    await page.getByTestId('demo-user').locator('input').fill('demo-099');
-    await page.getByTestId('sign-in').click();
+    await page.goto(`${server.baseUrl}/h5/?channel=shop&token=${token}`);
     const hidden = page.getByTestId('entry-hidden');
     await hidden.waitFor();
+    expect(page.url(), 'the token leaves the address bar').toBe(`${server.baseUrl}/h5/`);
     expect(await hidden.textContent()).toBe(translate('zh-CN', 'entry.hidden.not_whitelisted'));
     await page.screenshot({ path: join(SHOTS, 'zh-CN', '00-entry-hidden.png'), fullPage: true });
     await page.close();

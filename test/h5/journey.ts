@@ -30,7 +30,7 @@ export interface JourneyOptions {
   readonly person: Person;
   /** Folder for the screenshots, one PNG per page. */
   readonly shots: string;
-  /** Through the dev sign-in page, or as a host app does: its token in the URL. */
+  /** Through the dev sign-in page, or as a host app does: its token in the URL fragment. */
   readonly signIn: 'dev-page' | 'host-url';
   /** How long to wait for a lender's asynchronous answer (decision, disbursement, repayment). */
   readonly lenderWaitMs?: number;
@@ -355,7 +355,8 @@ class Journey {
         auth: false,
       });
       assert.equal(minted.status, 201, 'the dev route mints a channel token');
-      await page.goto(`${baseUrl}/h5/?channel=${channel}&token=${minted.body.token}`);
+      // The fragment form: it never reaches a server (the query form is tested with the hidden entry).
+      await page.goto(`${baseUrl}/h5/#channel=${channel}&token=${minted.body.token}`);
       await this.#byTestId('see-offers').or(this.#byTestId('entry-hidden')).waitFor();
       assert.doesNotMatch(page.url(), /token=/, 'the channel token is removed from the address bar');
       if (language !== 'zh-CN') {

@@ -26,23 +26,31 @@ type Boot =
   | { readonly state: 'failed'; readonly error: unknown };
 
 /**
- * Host-app sign-in: the channel opens `/h5/?channel=shop&token=<its JWT>`. The token is exchanged
- * for a borrower session at once and removed from the address bar and history.
+ * Host-app sign-in: the channel opens `/h5/?channel=shop&token=<its JWT>`, or better
+ * `/h5/#channel=shop&token=<its JWT>` (a fragment never reaches a server or its logs). The token
+ * is exchanged at once for a borrower session and removed from the address bar and history.
  */
-function useHostSignIn(): Boot {
-  const [boot, setBoot] = useState<Boot>(() => {
-    const params = new URLSearchParams(window.location.search);
-    return params.get('channel') && params.get('token') ? { state: 'signing-in' } : { state: 'ready' };
-  });
-  useEffect(() => {
-    const params = new URLSearchParams(window.location.search);
+function hostSignInParams(): { channel: string; token: string } | null {
+  for (const source of [window.location.search, window.location.hash.replace(/^#/, '?')]) {
+    const params = new URLSearchParams(source);
     const channel = params.get('channel');
     const token = params.get('token');
-    if (!channel || !token) return;
+    if (channel && token) return { channel, token };
+  }
+  return null;
+}
+
+function useHostSignIn(): Boot {
+  const [boot, setBoot] = useState<Boot>(() =>
+    hostSignInParams() ? { state: 'signing-in' } : { state: 'ready' },
+  );
+  useEffect(() => {
+    const host = hostSignInParams();
+    if (!host) return;
     window.history.replaceState(null, '', window.location.pathname);
-    borrowerApi.signIn(channel, token).then(
+    borrowerApi.signIn(host.channel, host.token).then(
       (session) => {
-        saveSession({ token: session.token, expiresAt: session.expiresAt, channel });
+        saveSession({ token: session.token, expiresAt: session.expiresAt, channel: host.channel });
         setBoot({ state: 'ready' });
       },
       (error: unknown) => setBoot({ state: 'failed', error }),

@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 /** A server with only the H5 routes and one API route, over a fake build in a temp folder. */
-async function serve(build: boolean): Promise<FastifyInstance> {
+async function serve(build: boolean, logs?: string[]): Promise<FastifyInstance> {
   const dist = mkdtempSync(join(tmpdir(), 'lendgate-web-'));
   dirs.push(dist);
   if (build) {
@@ -23,7 +23,10 @@ async function serve(build: boolean): Promise<FastifyInstance> {
     writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
     writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
   }
-  const app = Fastify({ routerOptions: { ignoreTrailingSlash: true } });
+  const app = Fastify({
+    routerOptions: { ignoreTrailingSlash: true },
+    ...(logs ? { logger: { level: 'info', stream: { write: (line: string) => logs.push(line) } } } : {}),
+  });
   registerErrorHandling(app);
   app.get('/api/v1/ping', async () => ({ ok: true }));
   await app.register(webRoutes({ distDir: dist }));
@@ -60,6 +63,15 @@ describe('the H5 under /h5/', () => {
     expect(missing.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
     expect((await app.inject('/docs/nope')).statusCode).toBe(404);
     expect((await app.inject('/h5x')).statusCode).toBe(404);
+  });
+
+  it('does not log page loads at info, so a sign-in token in the query stays out of the logs', async () => {
+    const logs: string[] = [];
+    const app = await serve(true, logs);
+    expect((await app.inject('/h5/?channel=shop&token=eyJ.secret.token')).statusCode).toBe(200);
+    await app.inject('/api/v1/ping');
+    expect(logs.join('')).not.toContain('secret');
+    expect(logs.join('')).toContain('/api/v1/ping');
   });
 
   it('says how to build it when there is no build, and the API still works', async () => {

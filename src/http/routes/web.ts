@@ -27,7 +27,9 @@ export const webRoutes =
     const built = existsSync(`${root}/index.html`);
     if (built) await app.register(fastifyStatic, { root, serve: false });
 
-    const hide = { schema: { hide: true } } as const;
+    // Page loads are not logged at info: a host app may put its one-time sign-in token in the
+    // query string (/h5/?channel=…&token=…), and request logs would keep it.
+    const hide = { schema: { hide: true }, logLevel: 'warn' } as const;
     const notBuilt = () => {
       throw new AppError('SERVICE_UNAVAILABLE', 'The borrower H5 is not built: run `npm run build:web`.');
     };

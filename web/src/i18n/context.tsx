@@ -16,8 +16,14 @@ const I18nContext = createContext<I18n | null>(null);
 
 /** Chinese unless the host app asks for English (?lang=en-US) or the borrower switched. */
 function initialLanguage(): Language {
-  const fromUrl = new URLSearchParams(window.location.search).get('lang');
-  if (isLanguage(fromUrl)) return fromUrl;
+  const fromUrl =
+    new URLSearchParams(window.location.search).get('lang') ??
+    new URLSearchParams(window.location.hash.replace(/^#/, '?')).get('lang');
+  if (isLanguage(fromUrl)) {
+    // Kept for the session: the sign-in clears the address bar.
+    window.sessionStorage.setItem(STORAGE_KEY, fromUrl);
+    return fromUrl;
+  }
   const stored = window.sessionStorage.getItem(STORAGE_KEY);
   return isLanguage(stored) ? stored : 'zh-CN';
 }
