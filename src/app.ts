@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import type { ApplicationService } from './applications/service.ts';
 import { type BorrowerServices, createBorrowerServices } from './borrowers/index.ts';
 import { lenderDirectoryFrom } from './borrowers/lenders-adapter.ts';
 import { BorrowerSessions } from './borrowers/sessions.ts';
@@ -21,8 +22,10 @@ import { adminReconciliationRoutes } from './http/routes/admin-reconciliation.ts
 import { adminSettlementRoutes } from './http/routes/admin-settlement.ts';
 import { adminWhitelistRoutes } from './http/routes/admin-whitelists.ts';
 import { agreementRoutes } from './http/routes/agreements.ts';
+import { borrowerApplicationRoutes } from './http/routes/borrower-applications.ts';
 import { borrowerConsentRoutes } from './http/routes/borrower-consents.ts';
 import { borrowerEntryRoutes } from './http/routes/borrower-entry.ts';
+import { borrowerOfferRoutes } from './http/routes/borrower-offers.ts';
 import { borrowerProfileRoutes } from './http/routes/borrower-profile.ts';
 import { channelSessionRoutes, devChannelTokenRoutes } from './http/routes/channel-sessions.ts';
 import { healthRoutes } from './http/routes/health.ts';
@@ -32,6 +35,8 @@ import { webRoutes } from './http/routes/web.ts';
 import { buildServer } from './http/server.ts';
 import { registryEndpoints } from './lenders/endpoints.ts';
 import { createLenderServices, type LenderServices } from './lenders/index.ts';
+import { hasActiveLoans, type LoanService } from './loans/service.ts';
+import type { OfferService } from './marketplace/service.ts';
 import { OperatorService } from './operators/service.ts';
 import type { KeyLookup } from './protocol/envelope/index.ts';
 import { type CallbackHandler, InboundCallbacks } from './protocol/inbound.ts';
@@ -42,6 +47,7 @@ import { PlatformKeyring } from './protocol/platform-keys.ts';
 import { createSettlementServices, type SettlementServices } from './settlement/index.ts';
 import type { Clock } from './shared/clock.ts';
 import { channelDirectory, createWhitelistServices, type WhitelistServices } from './whitelist/index.ts';
+import { createJourney } from './wiring/journey.ts';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -62,6 +68,10 @@ export interface Services {
   readonly keyring: PlatformKeyring;
   readonly inbound: InboundCallbacks;
   readonly outbox: OutboxWorker;
+  /** The borrower journey: offers (pre-check fan-out), applications, loans. */
+  readonly offers: OfferService;
+  readonly applications: ApplicationService;
+  readonly loans: LoanService;
   /**
    * Revenue share: ledger, contracts, statements, reconciliation. `settlement.accruals` is the
    * LoanEvents listener to pass to LoanService, so fees are posted in each callback's transaction.
@@ -90,8 +100,6 @@ export interface AppDependencies {
   readonly fetch?: typeof fetch;
 }
 
-const NO_PARTNERS: KeyLookup = { keysOf: async () => undefined };
-
 export function createServices(deps: AppDependencies): Services {
   const { db } = deps.database;
   const keyring = new PlatformKeyring(db, deps.masterKey, deps.clock);
@@ -102,6 +110,28 @@ export function createServices(deps: AppDependencies): Services {
     masterKey: deps.masterKey,
   });
   const lenders = createLenderServices(db, { clock: deps.clock });
+  const whitelist = createWhitelistServices(db, { clock: deps.clock, channels: channelDirectory(channels) });
+  const borrowers = createBorrowerServices(db, {
+    clock: deps.clock,
+    masterKey: deps.masterKey,
+    lenders: lenderDirectoryFrom(lenders),
+    // A borrower's data cannot be shredded while a loan still needs it.
+    hasActiveLoans: (borrowerId, executor) => hasActiveLoans(executor, borrowerId),
+  });
+  const settlement = createSettlementServices(db, {
+    clock: deps.clock,
+    lenders: { isKnownLender: async (code) => (await lenders.partners.findByCode(code)) !== undefined },
+  });
+  const journey = createJourney({
+    db,
+    clock: deps.clock,
+    lenders,
+    borrowers,
+    whitelist,
+    keyring,
+    loanEvents: settlement.accruals,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
   return {
     operators: new OperatorService(db, {
       clock: deps.clock,
@@ -110,18 +140,14 @@ export function createServices(deps: AppDependencies): Services {
     lenders,
     borrowerSessions,
     channels,
-    whitelist: createWhitelistServices(db, { clock: deps.clock, channels: channelDirectory(channels) }),
-    borrowers: createBorrowerServices(db, {
-      clock: deps.clock,
-      masterKey: deps.masterKey,
-      lenders: lenderDirectoryFrom(lenders),
-    }),
+    whitelist,
+    borrowers,
     keyring,
-    settlement: createSettlementServices(db, {
-      clock: deps.clock,
-      lenders: { isKnownLender: async (code) => (await lenders.partners.findByCode(code)) !== undefined },
-    }),
-    inbound: new InboundCallbacks(db, deps.callbackHandlers ?? {}, deps.clock),
+    settlement,
+    offers: journey.offers,
+    applications: journey.applications,
+    loans: journey.loans,
+    inbound: new InboundCallbacks(db, deps.callbackHandlers ?? journey.callbackHandlers, deps.clock),
     outbox: new OutboxWorker({
       db,
       clock: deps.clock,
@@ -129,6 +155,7 @@ export function createServices(deps: AppDependencies): Services {
       leaseMs: deps.config.outboxLeaseMs,
       batchSize: deps.config.outboxBatchSize,
       pollMs: deps.config.outboxPollMs,
+      onDelivered: journey.onDelivered,
       deliver: lenderDelivery(
         // Without the registry a server process could not reach any partner: every call would
         // fail with "no endpoint" and be retried until it became a dead letter.
@@ -183,10 +210,12 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       borrowerProfileRoutes(services.borrowers.vault),
       borrowerConsentRoutes(services.borrowers),
       quoteRoutes,
+      borrowerOfferRoutes(services.offers),
+      borrowerApplicationRoutes(services.applications, services.loans),
       webRoutes(),
       openRoutes({
         db,
-        partnerKeys: deps.partnerKeys ?? NO_PARTNERS,
+        partnerKeys: deps.partnerKeys ?? services.lenders.keys.keyLookup(),
         nonces: new DatabaseNonceStore(db, deps.clock),
         inbound: services.inbound,
         keyring: services.keyring,

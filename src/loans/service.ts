@@ -5,21 +5,28 @@ import { chinaDate } from '../applications/service.ts';
 import type { ApplicationEvent } from '../applications/state-machine.ts';
 import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
-import {
-  checkScheduleWithinCap,
-  type DayCount,
-  type PayoffQuote,
-  quotePayoff,
-  type RepaymentMethod,
-} from '../money/index.ts';
+import { checkScheduleWithinCap, type DayCount, type RepaymentMethod } from '../money/index.ts';
 import type { CallbackHandler } from '../protocol/inbound.ts';
 import { enqueueLenderCall } from '../protocol/outbox.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import type { LoanEvents } from './events.ts';
+import { payoffFromSchedule, type SchedulePayoff } from './payoff.ts';
 import type { LoanInstallmentRow, LoanRow } from './tables.ts';
 
 export const REPAY_PATH = '/lendgate/v1/repayments';
+
+/** Whether the borrower has a loan that still needs their data (not settled or written off). */
+export async function hasActiveLoans(executor: Executor, borrowerId: string): Promise<boolean> {
+  const row = await executor
+    .selectFrom('loans')
+    .select('id')
+    .where('borrower_id', '=', borrowerId)
+    .where('status', 'in', ['repaying', 'overdue'])
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
 
 export interface Installment {
   readonly period: number;
@@ -226,7 +233,11 @@ export class LoanService {
         totalFen: row.principalFen + row.interestFen + row.feeFen,
       })),
     });
-    if (!cap.ok) throw new AppError('APR_CAP_EXCEEDED', cap.message, { apr: cap.apr, limit: cap.limit });
+    // Only the cap binds a lender: charging less than the floor (e.g. interest waived on an early
+    // payoff) harms no borrower.
+    if (!cap.ok && cap.reason === 'APR_ABOVE_CAP') {
+      throw new AppError('APR_CAP_EXCEEDED', cap.message, { apr: cap.apr, limit: cap.limit });
+    }
     await trx.deleteFrom('loan_installments').where('loan_id', '=', loan.id).execute();
     await trx
       .insertInto('loan_installments')
@@ -395,17 +406,23 @@ export class LoanService {
     };
   }
 
-  /** The free early payoff amount today: interest only up to today, no fee (money module). */
+  /**
+   * The free early payoff amount today, from the loan as the lender last reported it: interest only
+   * up to today, none for a period already paid ahead, no fee (src/loans/payoff.ts).
+   */
   async payoffQuote(
     principal: BorrowerPrincipal,
     id: string,
     executor: Executor = this.#db,
-  ): Promise<PayoffQuote> {
+  ): Promise<SchedulePayoff> {
     const loan = await this.get(principal, id, executor);
     if (loan.status === 'settled' || loan.status === 'written_off') {
       throw new AppError('INVALID_STATE', `The loan is ${loan.status}.`);
     }
-    return quotePayoff(
+    if (loan.installments.length === 0) {
+      throw new AppError('INVALID_STATE', 'The lender has not sent the schedule yet.');
+    }
+    return payoffFromSchedule(
       {
         principalFen: loan.principalFen,
         termMonths: loan.termMonths,
@@ -414,6 +431,7 @@ export class LoanService {
         startDate: loan.startDate,
         dayCount: loan.dayCount as DayCount,
       },
+      loan.installments,
       chinaDate(this.#clock()),
     );
   }

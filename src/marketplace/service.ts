@@ -18,7 +18,12 @@ export interface Offer {
   readonly productId: string;
   readonly productCode: string;
   readonly productName: string;
-  readonly lender: { readonly code: string; readonly name: string; readonly kind: string };
+  readonly lender: {
+    readonly id: string;
+    readonly code: string;
+    readonly name: string;
+    readonly kind: string;
+  };
   readonly funderName: string;
   readonly aprMin: string;
   readonly aprMax: string;
@@ -145,7 +150,12 @@ export class OfferService {
         productId: product.productId,
         productCode: product.productCode,
         productName: product.productName,
-        lender: { code: product.partnerId, name: product.lenderName, kind: product.lenderKind },
+        lender: {
+          id: product.lenderId,
+          code: product.partnerId,
+          name: product.lenderName,
+          kind: product.lenderKind,
+        },
         funderName: product.funderName,
         ...prices,
         amountMinFen: product.amountMinFen,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { type App, type AppDependencies, createApp } from '../app.ts';
 import { type Config, parseConfig } from '../config.ts';
 import type { DatabaseHandle } from '../db/connection.ts';
@@ -12,6 +13,8 @@ export interface TestApp {
   readonly server: FastifyInstance;
   readonly database: DatabaseHandle;
   readonly config: Config;
+  /** The master key the app runs with (random per test app). */
+  readonly masterKey: Buffer;
   /** Creates an operator with the given roles and returns a bearer token for it. */
   signIn(roles: readonly ('admin' | 'operator' | 'finance' | 'compliance')[]): Promise<string>;
   close(): Promise<void>;
@@ -21,18 +24,19 @@ export const TEST_PASSWORD = 'test-password-123';
 
 /** A full application over an isolated test database, for `server.inject` tests. */
 export async function createTestApp(
-  options: { env?: Record<string, string>; clock?: Clock } & Partial<
+  options: { env?: Record<string, string>; clock?: Clock; logger?: Logger } & Partial<
     Pick<AppDependencies, 'partnerKeys' | 'lenderEndpoints' | 'callbackHandlers' | 'fetch'>
   > = {},
 ): Promise<TestApp> {
   const config = parseConfig({ LOG_LEVEL: 'silent', LENDGATE_DEMO: 'false', ...options.env });
   const database = await createTestDatabase();
+  const masterKey = randomBytes(32);
   const app = await createApp({
     config,
-    logger: createLogger(config.logLevel),
+    logger: options.logger ?? createLogger(config.logLevel),
     database,
     clock: options.clock ?? (() => new Date()),
-    masterKey: randomBytes(32),
+    masterKey,
     ...(options.partnerKeys ? { partnerKeys: options.partnerKeys } : {}),
     ...(options.lenderEndpoints ? { lenderEndpoints: options.lenderEndpoints } : {}),
     ...(options.callbackHandlers ? { callbackHandlers: options.callbackHandlers } : {}),
@@ -44,6 +48,7 @@ export async function createTestApp(
     server: app.server,
     database,
     config,
+    masterKey,
     async signIn(roles) {
       counter += 1;
       const email = `${roles.join('-')}-${counter}@test.lendgate.local`;

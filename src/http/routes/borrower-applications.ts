@@ -298,7 +298,9 @@ export const borrowerApplicationRoutes =
             200: Type.Object({
               principalFen: Type.Integer(),
               interestFen: Type.Integer(),
-              feeFen: Type.Literal(0),
+              feeFen: Type.Integer({
+                description: 'Fees and penalties of installments already due; paying off itself is free',
+              }),
               totalFen: Type.Integer(),
               accrualStartDate: Type.String(),
               accrualDays: Type.Integer(),

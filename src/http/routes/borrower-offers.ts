@@ -9,7 +9,7 @@ const Offer = Type.Object({
   productId: Type.String({ format: 'uuid' }),
   productCode: Type.String(),
   productName: Type.String(),
-  lender: Type.Object({ code: Type.String(), name: Type.String(), kind: Type.String() }),
+  lender: Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), kind: Type.String() }),
   funderName: Type.String({ description: 'The licensed institution that grants the credit' }),
   aprMin: Type.String({ description: 'All-in APR (IRR), lowest' }),
   aprMax: Type.String({ description: 'All-in APR (IRR), highest' }),

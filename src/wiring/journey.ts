@@ -1,0 +1,164 @@
+import type { Transaction } from 'kysely';
+import type { ApplicationPorts } from '../applications/ports.ts';
+import { ApplicationService, chinaDate } from '../applications/service.ts';
+import type { BorrowerServices } from '../borrowers/index.ts';
+import type { Database } from '../db/schema.ts';
+import type { Executor } from '../db/transaction.ts';
+import { registryEndpoints } from '../lenders/endpoints.ts';
+import type { LenderServices } from '../lenders/index.ts';
+import type { LoanEvents } from '../loans/events.ts';
+import { LoanService } from '../loans/service.ts';
+import { lenderCatalogue } from '../marketplace/lender-catalogue.ts';
+import type { MarketplacePorts } from '../marketplace/ports.ts';
+import { OfferService } from '../marketplace/service.ts';
+import type { RepaymentMethod } from '../money/index.ts';
+import { type PublicEncryptionKey, selectEncryptionKey } from '../protocol/envelope/index.ts';
+import type { CallbackHandler } from '../protocol/inbound.ts';
+import type { OnDelivered } from '../protocol/outbox-worker.ts';
+import type { PlatformKeyring } from '../protocol/platform-keys.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError } from '../shared/errors.ts';
+import type { WhitelistServices } from '../whitelist/index.ts';
+
+/**
+ * Wires the borrower journey — offers, applications, loans — to its neighbours through their
+ * narrow ports: the lender registry (catalogue, endpoints, keys), the whitelist (entry), the vault
+ * (pre-check identity, consent, data release). Only this file knows all of them.
+ */
+export interface JourneyServices {
+  readonly offers: OfferService;
+  readonly applications: ApplicationService;
+  readonly loans: LoanService;
+  /** Lender callbacks by kind, for the inbound pipeline. */
+  readonly callbackHandlers: Readonly<Record<string, CallbackHandler>>;
+  /** What happens when the outbox delivered a call: an acknowledged apply moves its application. */
+  readonly onDelivered: OnDelivered;
+}
+
+export interface JourneyDependencies {
+  readonly db: Executor;
+  readonly clock: Clock;
+  readonly lenders: LenderServices;
+  readonly borrowers: BorrowerServices;
+  readonly whitelist: WhitelistServices;
+  readonly keyring: PlatformKeyring;
+  readonly loanEvents?: LoanEvents;
+  readonly offerBudgetMs?: number;
+  readonly fetch?: typeof fetch;
+}
+
+/** The salt id of pre-check hashes for one lender; the salt itself is agreed at admission. */
+function preCheckSalt(partnerId: string): string {
+  return `lendgate-precheck-v1.${partnerId}`;
+}
+
+export function createJourney(deps: JourneyDependencies): JourneyServices {
+  const { db, clock, lenders, borrowers, whitelist } = deps;
+  const catalogue = lenderCatalogue(lenders, clock);
+  const endpoints = registryEndpoints(lenders, clock);
+
+  const loans = new LoanService(db, clock, deps.loanEvents);
+
+  const applicationsToday = async (lenderId: string): Promise<number> => {
+    const midnight = new Date(`${chinaDate(clock())}T00:00:00+08:00`);
+    const { n } = await db
+      .selectFrom('applications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('lender_id', '=', lenderId)
+      .where('created_at', '>=', midnight)
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  };
+
+  const marketplacePorts: MarketplacePorts = {
+    catalogue,
+    entryVisible: (principal) => whitelist.service.entryFor(principal),
+    async preCheckIdentity(borrowerId, partnerId) {
+      const identity = await borrowers.vault.preCheckIdentity(borrowerId, preCheckSalt(partnerId));
+      if (!identity || identity.ageBand === null) return undefined;
+      return {
+        phoneSha256: identity.phoneSha256,
+        idNumberSha256: identity.idNumberSha256,
+        hashSalt: preCheckSalt(partnerId),
+        ageBand: identity.ageBand,
+        region: identity.region,
+      };
+    },
+    endpointOf: (partnerId) => endpoints.endpointOf(partnerId),
+    applicationsToday,
+  };
+  const offers = new OfferService(db, clock, marketplacePorts, deps.keyring, {
+    ...(deps.offerBudgetMs === undefined ? {} : { budgetMs: deps.offerBudgetMs }),
+    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+  });
+
+  const encryptionKeyOf = async (lenderId: string): Promise<PublicEncryptionKey> => {
+    const keys = (await lenders.keys.keySetFor(lenderId, clock())) ?? [];
+    const key = selectEncryptionKey(keys, clock().getTime());
+    if (!key) throw new AppError('SERVICE_UNAVAILABLE', 'The lender has no valid encryption key.');
+    return key;
+  };
+
+  const applicationPorts: ApplicationPorts = {
+    async offerableProduct(productId) {
+      const product = (await catalogue()).find((entry) => entry.productId === productId);
+      // The catalogue is cached briefly: ask the registry itself whether the lender still accepts.
+      if (!product || !(await lenders.partners.acceptsApplications(product.lenderId))) return undefined;
+      return {
+        productId: product.productId,
+        productCode: product.productCode,
+        lenderId: product.lenderId,
+        partnerId: product.partnerId,
+        amountMinFen: product.amountMinFen,
+        amountMaxFen: product.amountMaxFen,
+        termsMonths: product.termsMonths,
+        methods: product.methods as readonly RepaymentMethod[],
+        dayCount: product.dayCount as 'ACT/360' | 'ACT/365',
+        dataCategories: product.dataCategories,
+        dailyApplicationQuota: product.dailyApplicationQuota,
+      };
+    },
+    entryVisible: async (principal) => (await whitelist.service.entryFor(principal)).visible,
+    preCheckAccepted: (trx, borrowerId, productId) => offers.hasAcceptedPreCheck(trx, borrowerId, productId),
+    async activeConsent(trx: Transaction<Database>, borrowerId, lenderId) {
+      const consent = await borrowers.consents.active(borrowerId, lenderId, trx);
+      if (!consent) return undefined;
+      return { consentId: consent.id, ...consent.evidence };
+    },
+    recipientKey: encryptionKeyOf,
+    async releasePii(trx, request) {
+      const release = await borrowers.vault.buildLenderPii(
+        request.borrowerId,
+        request.categories,
+        request.recipientKey,
+        {
+          lenderId: request.lenderId,
+          partnerId: request.partnerId,
+          requestId: request.requestId,
+          consentId: request.consentId,
+        },
+        trx,
+      );
+      return release.pii;
+    },
+  };
+  const applications = new ApplicationService(db, clock, applicationPorts);
+
+  return {
+    offers,
+    applications,
+    loans,
+    callbackHandlers: {
+      'credit-decision': applications.creditDecisionHandler,
+      disbursement: loans.disbursementHandler,
+      'repayment-schedule': loans.scheduleHandler,
+      repayment: loans.repaymentHandler,
+      'loan-status': loans.loanStatusHandler,
+    },
+    async onDelivered(message) {
+      if (message.call !== 'apply') return;
+      const applicationId = (message.body as { applicationId?: unknown }).applicationId;
+      if (typeof applicationId === 'string') await applications.applyAcknowledged(applicationId);
+    },
+  };
+}

@@ -1,0 +1,257 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SpawnedSandbox } from '../sandbox/lender/testing.ts';
+import { chinaDate } from '../src/applications/service.ts';
+import { startDemoLenders } from '../src/demo/sandbox-lenders.ts';
+import { seedDemo } from '../src/demo/seed.ts';
+import { quoteLoan } from '../src/money/index.ts';
+import { createLogger } from '../src/shared/logger.ts';
+import { createTestApp, type TestApp } from '../src/testing/app.ts';
+
+/**
+ * The borrower journey end to end, over HTTP, against the sandbox lender running as a real
+ * process: sign-in through a channel, whitelist, offers by pre-check fan-out, profile, consent,
+ * application, decision, drawdown, schedule, one repayment, early payoff. Then every log line and
+ * every database row is searched for the borrower's personal data in plain text.
+ */
+const ID_NUMBER = '310104198805123455';
+const PHONE = '13912345678';
+const CARD = '6222021234567890128';
+const NAME = '王小明';
+
+interface Offer {
+  readonly productId: string;
+  readonly productCode: string;
+  readonly preCheck: string;
+  readonly lender: { readonly id: string };
+}
+interface Offers {
+  readonly profileNeeded: boolean;
+  readonly offers: readonly Offer[];
+}
+interface Application {
+  readonly id: string;
+  readonly status: string;
+  readonly approval: { readonly apr: string } | null;
+}
+interface Installment {
+  readonly period: number;
+  readonly principalFen: number;
+  readonly interestFen: number;
+  readonly status: string;
+}
+interface Loan {
+  readonly id: string;
+  readonly installments: readonly Installment[];
+}
+interface Amount {
+  readonly amountFen: number;
+}
+
+describe('borrower journey end to end', () => {
+  let t: TestApp;
+  let base: string;
+  let sandbox: SpawnedSandbox;
+  const logLines: string[] = [];
+  let token: string;
+
+  beforeAll(async () => {
+    const logStream = new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    });
+    t = await createTestApp({
+      env: { LENDGATE_DEMO: 'true', LOG_LEVEL: 'debug' },
+      logger: createLogger('debug', logStream),
+    });
+    await seedDemo(t.database.db, () => new Date(), undefined, t.masterKey);
+    base = await t.server.listen({ port: 0, host: '127.0.0.1' });
+    t.app.services.outbox.start();
+    const started = await startDemoLenders(
+      { lenders: t.app.services.lenders, keyring: t.app.services.keyring, logger: createLogger('silent') },
+      { dataDir: mkdtempSync(join(tmpdir(), 'lendgate-e2e-sandbox-')), platformUrl: base, port: 0 },
+    );
+    sandbox = started.sandbox;
+    expect(started.lines.every((line) => line.includes('passed'))).toBe(true);
+  }, 120_000);
+
+  afterAll(async () => {
+    await sandbox?.stop();
+    await t?.close();
+  });
+
+  async function call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    expected = [200, 201, 202],
+  ): Promise<T> {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await response.json()) as Record<string, unknown>;
+    if (!expected.includes(response.status))
+      throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
+    return json as T;
+  }
+
+  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('walks from channel sign-in to early payoff, to the fen, sharing data exactly once', async () => {
+    const minted = await call<{ token: string }>('POST', '/api/v1/dev/channels/shop/tokens', {
+      channelUserId: 'demo-001',
+    });
+    const session = await call<{ token: string }>('POST', '/api/v1/channels/shop/sessions', {
+      token: minted.token,
+    });
+    token = session.token;
+
+    expect(await call('GET', '/api/v1/borrower/entry')).toMatchObject({ visible: true });
+    const before = await call<Offers>('GET', '/api/v1/borrower/offers');
+    expect(before.profileNeeded).toBe(true);
+
+    await call('PUT', '/api/v1/borrower/profile', {
+      name: NAME,
+      idNumber: ID_NUMBER,
+      phone: PHONE,
+      bankCard: CARD,
+    });
+    const offers = await call<Offers>('GET', '/api/v1/borrower/offers?sort=apr');
+    expect(offers.profileNeeded).toBe(false);
+    expect(offers.offers.length).toBeGreaterThan(0);
+    const offer = offers.offers.find((o) => o.productCode === 'xinghe-quick');
+    if (!offer) throw new Error('the sandbox bank did not pre-approve the demo borrower');
+    expect(offer).toMatchObject({ preCheck: 'accepted' });
+
+    const lenderId: string = offer.lender.id;
+    const agreements = await call<{ items: { id: string; version: number }[] }>(
+      'GET',
+      `/api/v1/agreements?lenderId=${lenderId}`,
+    );
+    const items = agreements.items;
+    await call('POST', '/api/v1/borrower/consents', {
+      lenderId,
+      agreements: items.map((a) => ({ id: a.id, version: a.version })),
+      device: { platform: 'web' },
+    });
+
+    const application = await call<Application>('POST', '/api/v1/borrower/applications', {
+      productId: offer.productId,
+      amountFen: 1_000_000,
+      termMonths: 12,
+      method: 'equal_installment',
+    });
+    const approved = await until('approval', async () => {
+      const { application: current } = await call<{ application: Application }>(
+        'GET',
+        `/api/v1/borrower/applications/${application.id}`,
+      );
+      return current.status === 'approved' ? current.approval : undefined;
+    });
+    if (!approved) throw new Error('approved without terms');
+    const terms = { amountFen: 1_000_000, termMonths: 12, method: 'equal_installment' };
+    const sheet = await call<{ apr: string; totalRepaymentFen: number }>(
+      'POST',
+      `/api/v1/borrower/applications/${application.id}/disclosure`,
+      terms,
+    );
+    const today = chinaDate(new Date());
+    const expected = quoteLoan({
+      principalFen: 1_000_000,
+      termMonths: 12,
+      method: 'equal_installment',
+      annualRate: approved.apr,
+      startDate: today,
+    });
+    expect(sheet.apr).toBe(expected.apr);
+    expect(sheet.totalRepaymentFen).toBe(expected.totalRepaymentFen);
+
+    await call('POST', `/api/v1/borrower/applications/${application.id}/drawdowns`, {
+      ...terms,
+      disclosureAccepted: true,
+    });
+    const loan = await until('the loan with its schedule', async () => {
+      const { items: loans } = await call<{ items: Loan[] }>('GET', '/api/v1/borrower/loans');
+      const found = loans[0];
+      return found && found.installments.length === 12 ? found : undefined;
+    });
+    expect(
+      loan.installments.map(
+        (i: { principalFen: number; interestFen: number }) => i.principalFen + i.interestFen,
+      ),
+    ).toEqual(expected.installments.map((i) => i.principalFen + i.interestFen));
+
+    const first = await call<Amount>('POST', `/api/v1/borrower/loans/${loan.id}/repayments`, {
+      kind: 'installment',
+      periods: [1],
+    });
+    expect(first.amountFen).toBe(expected.installments[0]!.totalFen);
+    await until('the first installment paid', async () => {
+      const { loan: current } = await call<{ loan: Loan }>('GET', `/api/v1/borrower/loans/${loan.id}`);
+      return current.installments[0].status === 'paid' ? true : undefined;
+    });
+
+    const payoff = await call<{ feeFen: number; totalFen: number }>(
+      'GET',
+      `/api/v1/borrower/loans/${loan.id}/payoff-quote`,
+    );
+    expect(payoff.feeFen).toBe(0);
+    // Installment 1 was paid ahead today: what remains is the rest of the principal, with no
+    // interest for the current period (src/loans/payoff.ts; the sandbox computes the same).
+    const rest = 1_000_000 - expected.installments[0]!.principalFen;
+    expect(payoff).toMatchObject({ principalFen: rest, interestFen: 0, totalFen: rest });
+    const paidOff = await call<Amount>('POST', `/api/v1/borrower/loans/${loan.id}/repayments`, {
+      kind: 'payoff',
+    });
+    expect(paidOff.amountFen).toBe(payoff.totalFen);
+    await until('settlement', async () => {
+      const { application: current } = await call<{ application: Application }>(
+        'GET',
+        `/api/v1/borrower/applications/${application.id}`,
+      );
+      return current.status === 'settled' ? true : undefined;
+    });
+
+    const releases = await call<{ items: { lenderId: string }[] }>('GET', '/api/v1/borrower/data-releases');
+    const entries = releases.items;
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ lenderId });
+  }, 120_000);
+
+  it('writes no personal data in plain text to any log line or database row', async () => {
+    const logs = logLines.join('');
+    expect(logs.length).toBeGreaterThan(0);
+    const { rows: tables } = await sql<{ table_name: string }>`
+      SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`.execute(t.database.db);
+    let dump = '';
+    for (const { table_name } of tables) {
+      const { rows } = await sql.raw(`SELECT * FROM "${table_name}"`).execute(t.database.db);
+      dump += JSON.stringify(rows);
+    }
+    expect(dump.length).toBeGreaterThan(1000);
+    for (const secret of [ID_NUMBER, PHONE, CARD, NAME]) {
+      expect(logs).not.toContain(secret);
+      expect(dump).not.toContain(secret);
+    }
+    expect(sandbox.logs()).not.toContain(ID_NUMBER);
+  });
+});
