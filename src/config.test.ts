@@ -44,6 +44,20 @@ describe('parseConfig', () => {
     );
   });
 
+  it('starts the sandbox lenders with the demo unless told otherwise', () => {
+    expect(parseConfig({}).sandbox).toBe(true);
+    expect(parseConfig({ LENDGATE_DEMO: 'false' }).sandbox).toBe(false);
+    expect(parseConfig({ LENDGATE_SANDBOX: 'off' }).sandbox).toBe(false);
+    expect(parseConfig({ LENDGATE_SANDBOX_PORT: '4100' }).sandboxPort).toBe(4100);
+    expect(() => parseConfig({ LENDGATE_SANDBOX_PORT: 'x' })).toThrow(/LENDGATE_SANDBOX_PORT/);
+  });
+
+  it('reads the outbox settings with bounds', () => {
+    const config = parseConfig({ OUTBOX_LEASE_MS: '5000', OUTBOX_BATCH_SIZE: '50', OUTBOX_POLL_MS: '100' });
+    expect([config.outboxLeaseMs, config.outboxBatchSize, config.outboxPollMs]).toEqual([5000, 50, 100]);
+    expect(() => parseConfig({ OUTBOX_BATCH_SIZE: '0' })).toThrow(/OUTBOX_BATCH_SIZE/);
+  });
+
   it('parses booleans and CORS origins', () => {
     const config = parseConfig({
       LENDGATE_DEMO: 'off',

@@ -38,6 +38,10 @@ export interface Config {
   readonly outboxBatchSize: number;
   /** How often an idle worker looks for due messages (a pass that found work is followed at once). */
   readonly outboxPollMs: number;
+  /** Start the sandbox lender process for the demo partners (on by default with demo data). */
+  readonly sandbox: boolean;
+  /** Port of the sandbox lender process; 0 picks a free one. */
+  readonly sandboxPort: number;
 }
 
 export class ConfigError extends Error {
@@ -112,13 +116,14 @@ export function parseConfig(env: Env): Config {
       problems.push(`CORS_ORIGINS entry "${origin}" is not an origin`);
   }
 
+  const demo = boolean('LENDGATE_DEMO', read('NODE_ENV') !== 'production');
   const config: Config = {
     port: integer('PORT', 3000, 0, 65535),
     host,
     databaseUrl,
     dataDir: read('DATA_DIR') ?? './.lendgate/data',
     logLevel: logLevel as LogLevel,
-    demo: boolean('LENDGATE_DEMO', read('NODE_ENV') !== 'production'),
+    demo,
     masterKey,
     adminEmail,
     adminPassword,
@@ -130,6 +135,8 @@ export function parseConfig(env: Env): Config {
     outboxLeaseMs: integer('OUTBOX_LEASE_MS', 60_000, 1_000, 3_600_000),
     outboxBatchSize: integer('OUTBOX_BATCH_SIZE', 20, 1, 1_000),
     outboxPollMs: integer('OUTBOX_POLL_MS', 500, 10, 60_000),
+    sandbox: boolean('LENDGATE_SANDBOX', demo),
+    sandboxPort: integer('LENDGATE_SANDBOX_PORT', 0, 0, 65535),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({ ...config, corsOrigins: Object.freeze([...corsOrigins]) });

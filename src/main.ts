@@ -1,8 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SpawnedSandbox } from '../sandbox/lender/testing.ts';
 import { createApp, VERSION } from './app.ts';
-import { type Config, ConfigError, parseConfig } from './config.ts';
+import { type Config, ConfigError, MEMORY_DATA_DIR, parseConfig } from './config.ts';
 import { resolveMasterKey } from './crypto/master-key.ts';
 import { openDatabase } from './db/connection.ts';
 import { migrateToLatest } from './db/migrations.ts';
+import { startDemoLenders } from './demo/sandbox-lenders.ts';
 import { seedDemo } from './demo/seed.ts';
 import { ensureFirstAdmin } from './operators/bootstrap.ts';
 import { systemClock } from './shared/clock.ts';
@@ -40,6 +45,7 @@ async function main(): Promise<void> {
       notices.push(...notice.lines);
   }
 
+  let sandbox: SpawnedSandbox | undefined;
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
@@ -51,6 +57,7 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     await app.services.outbox.stop();
+    await sandbox?.stop();
     await app.server.close();
     await database.close();
     logger.flush();
@@ -71,10 +78,35 @@ async function main(): Promise<void> {
     `  health        ${base}/healthz`,
     `  API docs      ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
     `  operator API  ${base}/api/v1/admin`,
+    `  borrower H5   ${base}/h5/`,
     ...notices.map((line) => `  note          ${line}`),
     '',
   ];
   process.stderr.write(`${banner.join('\n')}\n`);
+
+  if (config.sandbox) {
+    // The demo's lenders come up after the server is healthy: admission runs the conformance kit
+    // against them, which takes a few seconds on the first start.
+    try {
+      const started = await startDemoLenders(
+        { lenders: app.services.lenders, keyring: app.services.keyring, logger },
+        { dataDir: sandboxDataDir(config.dataDir), platformUrl: base, port: config.sandboxPort },
+      );
+      sandbox = started.sandbox;
+      if (shuttingDown) await sandbox.stop();
+      const lines = [`sandbox lender ${sandbox.url} plays the demo partners`, ...started.lines];
+      process.stderr.write(`${lines.map((line) => `  lenders       ${line}`).join('\n')}\n\n`);
+    } catch (error) {
+      logger.warn({ err: error }, 'the sandbox lenders did not start; offers will be empty');
+    }
+  }
+}
+
+/** Where the sandbox keeps its lenders' keys: beside the database, or a fresh folder for memory://. */
+function sandboxDataDir(dataDir: string): string {
+  return dataDir === MEMORY_DATA_DIR
+    ? mkdtempSync(join(tmpdir(), 'lendgate-sandbox-'))
+    : join(dataDir, 'sandbox');
 }
 
 main().catch((error: unknown) => {

@@ -51,9 +51,17 @@ async function main(): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+    // Started by a platform for its demo: stop when that process is gone (its parent changes).
+    if (process.env.SANDBOX_EXIT_WITH_PARENT === '1') {
+      const parent = process.ppid;
+      setInterval(() => {
+        if (process.ppid !== parent) resolve();
+      }, 500).unref();
+    }
   });
-  await sandbox.close();
+  // Callbacks still being retried must not keep a stopped sandbox alive: give closing a few seconds.
+  await Promise.race([sandbox.close(), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
   return 0;
 }
 
-process.exitCode = await main();
+process.exit(await main());

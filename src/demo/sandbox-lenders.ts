@@ -74,7 +74,11 @@ export function startDemoSandbox(options: SandboxOptions): Promise<SpawnedSandbo
     callbacks: { retryBaseMs: 200, retryCapMs: 30_000 },
     lenders: demoSandboxLenders(),
   };
-  return spawnSandbox({ SANDBOX_CONFIG: JSON.stringify(config), SANDBOX_PORT: String(options.port) });
+  return spawnSandbox({
+    SANDBOX_CONFIG: JSON.stringify(config),
+    SANDBOX_PORT: String(options.port),
+    SANDBOX_EXIT_WITH_PARENT: '1',
+  });
 }
 
 async function freePort(): Promise<number> {
