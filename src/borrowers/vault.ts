@@ -297,17 +297,34 @@ export class BorrowerVault {
    * profile lacks a phone or id number. Plain values never leave this function.
    */
   async preCheckIdentity(borrowerId: string, salt: string): Promise<PreCheckIdentity | null> {
+    return (await this.preCheckIdentities(borrowerId, [salt])).get(salt) ?? null;
+  }
+
+  /**
+   * The pre-check identity for several partners' salts at once: the profile is read and decrypted
+   * once (an offers page asks every partner). The map is empty when the profile lacks a phone or
+   * id number.
+   */
+  async preCheckIdentities(
+    borrowerId: string,
+    salts: readonly string[],
+  ): Promise<Map<string, PreCheckIdentity>> {
+    const identities = new Map<string, PreCheckIdentity>();
     const { profile } = await this.#plain(this.#db, borrowerId, ['idNumber', 'phone']);
-    if (profile.phone === null || profile.idNumber === null) return null;
+    if (profile.phone === null || profile.idNumber === null) return identities;
     const today = chinaDate(this.#clock());
     const parsed = parseIdNumber(profile.idNumber, today);
-    if (!parsed.ok) return null;
-    return {
-      phoneSha256: saltedSha256(salt, profile.phone),
-      idNumberSha256: saltedSha256(salt, profile.idNumber),
-      ageBand: ageBand(ageOn(parsed.value.birthDate, today)),
-      region: parsed.value.regionPrefix,
-    };
+    if (!parsed.ok) return identities;
+    const band = ageBand(ageOn(parsed.value.birthDate, today));
+    for (const salt of new Set(salts)) {
+      identities.set(salt, {
+        phoneSha256: saltedSha256(salt, profile.phone),
+        idNumberSha256: saltedSha256(salt, profile.idNumber),
+        ageBand: band,
+        region: parsed.value.regionPrefix,
+      });
+    }
+    return identities;
   }
 
   /** Borrowers whose profile holds this phone, found by blind index (no decryption). */

@@ -37,9 +37,15 @@ export interface MarketplacePorts {
   entryVisible(
     principal: BorrowerPrincipal,
   ): Promise<{ visible: boolean; reason?: string; preApprovedLimitFen?: number }>;
-  /** The pre-check identity for one lender (salted per lender), or undefined without a profile. */
-  preCheckIdentity(borrowerId: string, partnerId: string): Promise<PreCheckIdentity | undefined>;
+  /**
+   * The pre-check identity for each lender (salted per lender), read once per offers request;
+   * empty without a complete profile.
+   */
+  preCheckIdentities(
+    borrowerId: string,
+    partnerIds: readonly string[],
+  ): Promise<ReadonlyMap<string, PreCheckIdentity>>;
   endpointOf(partnerId: string): Promise<LenderEndpoint | undefined>;
-  /** Applications sent to this lender since midnight (China time). */
-  applicationsToday(lenderId: string): Promise<number>;
+  /** Applications sent to each of these lenders since midnight (China time). */
+  applicationsToday(lenderIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }

@@ -115,22 +115,27 @@ describe('offers: pre-check fan-out under a latency budget', () => {
     const ports: MarketplacePorts = {
       catalogue: async () => catalogue,
       entryVisible: async () => (visible ? { visible: true } : { visible: false, reason: 'not_whitelisted' }),
-      preCheckIdentity: async (_borrowerId, partnerId) =>
-        hasProfile
-          ? {
-              phoneSha256: 'a'.repeat(64),
-              idNumberSha256: 'b'.repeat(64),
-              hashSalt: `${partnerId}:v1`,
-              ageBand: '25-34',
-              region: '310000',
-            }
-          : undefined,
+      preCheckIdentities: async (_borrowerId, partnerIds) =>
+        new Map(
+          hasProfile
+            ? partnerIds.map((partnerId) => [
+                partnerId,
+                {
+                  phoneSha256: 'a'.repeat(64),
+                  idNumberSha256: 'b'.repeat(64),
+                  hashSalt: `${partnerId}.v1`,
+                  ageBand: '25-34',
+                  region: '310000',
+                },
+              ])
+            : [],
+        ),
       endpointOf: async () => ({
         baseUrl,
         timeoutMs: { pre_check: 1_000, apply: 5_000, drawdown: 5_000, repay: 5_000, status_query: 5_000 },
         signingKeys: [lenderPublic],
       }),
-      applicationsToday: async () => sentToday,
+      applicationsToday: async (lenderIds) => new Map(lenderIds.map((id) => [id, sentToday])),
     };
     service = new OfferService(handle.db, clock, ports, keyring, { budgetMs: 400 });
     borrower = {

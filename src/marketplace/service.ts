@@ -107,35 +107,26 @@ export class OfferService {
       (product) =>
         amountFen === undefined || (amountFen >= product.amountMinFen && amountFen <= product.amountMaxFen),
     );
-    const identities = new Map<string, Promise<PreCheckIdentity | undefined>>();
-    const identityFor = (partnerId: string) => {
-      if (!identities.has(partnerId))
-        identities.set(partnerId, this.#ports.preCheckIdentity(principal.borrowerId, partnerId));
-      return identities.get(partnerId)!;
-    };
-    const quotaLeft = new Map<string, Promise<boolean>>();
-    const underQuota = (product: CatalogueEntry) => {
-      if (!quotaLeft.has(product.lenderId)) {
-        quotaLeft.set(
-          product.lenderId,
-          this.#ports.applicationsToday(product.lenderId).then((n) => n < product.dailyApplicationQuota),
-        );
-      }
-      return quotaLeft.get(product.lenderId)!;
-    };
+    // One read of the profile and one count of today's applications serve every lender asked.
+    const [identities, sentToday] = await Promise.all([
+      this.#ports.preCheckIdentities(principal.borrowerId, [...new Set(catalogue.map((p) => p.partnerId))]),
+      this.#ports.applicationsToday([...new Set(catalogue.map((p) => p.lenderId))]),
+    ]);
+    const underQuota = (product: CatalogueEntry) =>
+      (sentToday.get(product.lenderId) ?? 0) < product.dailyApplicationQuota;
 
     const startedAt = Date.now();
     const deadline = startedAt + this.#budgetMs;
     const key = await this.#keyring.signingKey();
     const checked = await Promise.all(
       catalogue.map(async (product) => {
-        if (!(await underQuota(product))) {
+        if (!underQuota(product)) {
           return {
             product,
             answer: this.#answer('over_quota', startedAt, { reason: 'daily quota reached' }),
           };
         }
-        const identity = await identityFor(product.partnerId);
+        const identity = identities.get(product.partnerId);
         if (!identity) return { product, answer: undefined };
         return { product, answer: await this.#preCheck(product, identity, key, startedAt, deadline) };
       }),

@@ -14,6 +14,18 @@ function capture() {
 }
 
 describe('logger redaction', () => {
+  it('never changes the object it logs, however deep the sensitive fields sit', () => {
+    const { lines, logger } = capture();
+    const profile = { name: '张三', contacts: [{ name: '李四', phone: '13900001111' }] };
+    const snapshot = structuredClone(profile);
+    logger.info({ profile, deeper: { a: { b: { c: { d: { phone: '13800000000' } } } } } }, 'profile');
+    expect(profile).toEqual(snapshot);
+    const line = lines.join('');
+    expect(line).not.toContain('13900001111');
+    expect(line).not.toContain('13800000000');
+    expect(line).not.toContain('李四');
+  });
+
   it('never writes PII fields or authorization headers', () => {
     const { lines, logger } = capture();
     logger.info(

@@ -9,7 +9,7 @@ import type { LenderServices } from '../lenders/index.ts';
 import type { LoanEvents } from '../loans/events.ts';
 import { LoanService } from '../loans/service.ts';
 import { lenderCatalogue } from '../marketplace/lender-catalogue.ts';
-import type { MarketplacePorts } from '../marketplace/ports.ts';
+import type { MarketplacePorts, PreCheckIdentity } from '../marketplace/ports.ts';
 import { OfferService } from '../marketplace/service.ts';
 import type { RepaymentMethod } from '../money/index.ts';
 import { type PublicEncryptionKey, selectEncryptionKey } from '../protocol/envelope/index.ts';
@@ -59,30 +59,38 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
 
   const loans = new LoanService(db, clock, deps.loanEvents);
 
-  const applicationsToday = async (lenderId: string): Promise<number> => {
+  const applicationsToday = async (lenderIds: readonly string[]): Promise<Map<string, number>> => {
+    const counts = new Map<string, number>();
+    if (lenderIds.length === 0) return counts;
     const midnight = new Date(`${chinaDate(clock())}T00:00:00+08:00`);
-    const { n } = await db
+    const rows = await db
       .selectFrom('applications')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('lender_id', '=', lenderId)
+      .select(['lender_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('lender_id', 'in', [...lenderIds])
       .where('created_at', '>=', midnight)
-      .executeTakeFirstOrThrow();
-    return Number(n);
+      .groupBy('lender_id')
+      .execute();
+    for (const row of rows) counts.set(row.lender_id, Number(row.n));
+    return counts;
   };
 
   const marketplacePorts: MarketplacePorts = {
     catalogue,
     entryVisible: (principal) => whitelist.service.entryFor(principal),
-    async preCheckIdentity(borrowerId, partnerId) {
-      const identity = await borrowers.vault.preCheckIdentity(borrowerId, preCheckSalt(partnerId));
-      if (!identity || identity.ageBand === null) return undefined;
-      return {
-        phoneSha256: identity.phoneSha256,
-        idNumberSha256: identity.idNumberSha256,
-        hashSalt: preCheckSalt(partnerId),
-        ageBand: identity.ageBand,
-        region: identity.region,
-      };
+    async preCheckIdentities(borrowerId, partnerIds) {
+      const identities = await borrowers.vault.preCheckIdentities(borrowerId, partnerIds.map(preCheckSalt));
+      const byPartner = new Map<string, PreCheckIdentity>();
+      for (const partnerId of partnerIds) {
+        const identity = identities.get(preCheckSalt(partnerId));
+        // No age band (under 18): no pre-check, no offer.
+        if (!identity || identity.ageBand === null) continue;
+        byPartner.set(partnerId, {
+          ...identity,
+          ageBand: identity.ageBand,
+          hashSalt: preCheckSalt(partnerId),
+        });
+      }
+      return byPartner;
     },
     endpointOf: (partnerId) => endpoints.endpointOf(partnerId),
     applicationsToday,
