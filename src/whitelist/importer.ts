@@ -18,6 +18,8 @@ import type { WhitelistKeyType } from './tables.ts';
 
 /** Rows per INSERT: big enough that per-statement costs vanish, small enough to stay light. */
 export const DEFAULT_BATCH_SIZE = 5_000;
+/** Batches inserted at once (PostgreSQL; the embedded database runs them one after another). */
+export const DEFAULT_PARALLEL_INSERTS = 3;
 
 export interface ImportOptions {
   readonly actor: Actor;
@@ -28,6 +30,8 @@ export interface ImportOptions {
   /** Refuse a larger input (PAYLOAD_TOO_LARGE). */
   readonly maxBytes?: number;
   readonly batchSize?: number;
+  /** Batches inserted concurrently (default DEFAULT_PARALLEL_INSERTS). */
+  readonly parallelInserts?: number;
   /** Called after every batch with the counts so far. */
   readonly onProgress?: (progress: ImportProgress) => void;
 }
@@ -159,20 +163,36 @@ export class WhitelistImporter {
     let limits: (number | null)[] = [];
     let lineNumber = header.lineNumber;
 
-    const flush = async (): Promise<void> => {
-      if (keys.length > 0) {
-        const added = await insertEntries(this.#db, versionId, { keys, segments, limits });
-        counter.rowsAccepted += added;
-        counter.rowsDuplicate += keys.length - added;
-        keys = [];
-        segments = [];
-        limits = [];
-      }
+    // Up to `inFlight` batches are being inserted while the next one is parsed (on PostgreSQL
+    // each on its own connection); inside a caller's transaction there is one connection, so one.
+    const inFlight = this.#db.isTransaction
+      ? 1
+      : Math.max(1, options.parallelInserts ?? DEFAULT_PARALLEL_INSERTS);
+    const pending: Promise<void>[] = [];
+    const send = async (batch: { keys: string[]; segments: string[]; limits: (number | null)[] }) => {
+      const added = await insertEntries(this.#db, versionId, batch);
+      counter.rowsAccepted += added;
+      counter.rowsDuplicate += batch.keys.length - added;
       const progress = counter.snapshot();
       if (!(await saveProgress(this.#db, versionId, progress))) {
         throw new AppError('CONFLICT', `Version ${row.version} was dropped during its import.`);
       }
       options.onProgress?.(progress);
+    };
+    const flush = async (): Promise<void> => {
+      if (keys.length === 0) return;
+      const sent = send({ keys, segments, limits });
+      // Handled when awaited below; the no-op keeps a failure from being an unhandled rejection
+      // while it waits its turn.
+      sent.catch(() => {});
+      pending.push(sent);
+      keys = [];
+      segments = [];
+      limits = [];
+      if (pending.length >= inFlight) await pending.shift();
+    };
+    const drain = async (): Promise<void> => {
+      while (pending.length > 0) await pending.shift();
     };
     const take = async (lines: readonly Line[]): Promise<void> => {
       for (const line of lines) {
@@ -200,7 +220,10 @@ export class WhitelistImporter {
       await take(header.rest);
       for (let next = await batches.next(); !next.done; next = await batches.next()) await take(next.value);
       await flush();
+      await drain();
     } catch (error) {
+      // No insert may still be running when the version is marked failed and its partition dropped.
+      await Promise.allSettled(pending);
       const failure =
         error instanceof AppError || error instanceof InputTooLargeError
           ? error.message

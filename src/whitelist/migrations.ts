@@ -72,4 +72,62 @@ export const whitelistMigrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  /**
+   * The lookup as one function: it reads the channel's live version and then that version's
+   * entry. PL/pgSQL caches the plan of the entry query (a generic plan prunes partitions when it
+   * runs), where the same lookup as one ad hoc SQL statement over the partitioned table was
+   * re-planned on every call and ran at a third of the speed. STABLE: both reads see the snapshot
+   * of the calling statement, so a concurrent activation is seen entirely or not at all.
+   */
+  '0051_whitelist_lookup_functions': {
+    async up(db) {
+      await sql`
+        CREATE FUNCTION whitelist_entry(p_channel text, p_channel_user_id text, p_phone text)
+        RETURNS TABLE (segment text, limit_fen bigint)
+        LANGUAGE plpgsql STABLE AS $fn$
+        DECLARE
+          v_version integer;
+          v_key_type text;
+          v_salt text;
+        BEGIN
+          SELECT s.active_version_id, v.key_type, s.phone_salt INTO v_version, v_key_type, v_salt
+          FROM whitelist_settings s JOIN whitelist_versions v ON v.id = s.active_version_id
+          WHERE s.channel_code = p_channel;
+          IF v_version IS NULL THEN
+            RETURN;
+          END IF;
+          RETURN QUERY
+            SELECT e.segment, e.limit_fen FROM whitelist_entries e
+            WHERE e.version_id = v_version
+              AND e.key = CASE WHEN v_key_type = 'phone_sha256'
+                THEN encode(sha256(convert_to(v_salt || p_phone, 'UTF8')), 'hex')
+                ELSE p_channel_user_id END;
+        END
+        $fn$`.execute(db);
+      // Everything the entry decision needs, read the same way: the kill switches, the entry and
+      // its segment's rollout, all under the calling statement's one snapshot.
+      await sql`
+        CREATE FUNCTION whitelist_entry_facts(p_channel text, p_channel_user_id text, p_phone text)
+        RETURNS TABLE (global_kill boolean, channel_kill boolean, segment text, limit_fen bigint, percent integer)
+        LANGUAGE plpgsql STABLE AS $fn$
+        DECLARE
+          v_global boolean;
+          v_channel boolean;
+          v_segment text;
+          v_limit bigint;
+          v_percent integer;
+        BEGIN
+          SELECT g.kill_switch INTO v_global FROM whitelist_global g;
+          SELECT s.kill_switch INTO v_channel FROM whitelist_settings s WHERE s.channel_code = p_channel;
+          SELECT e.segment, e.limit_fen INTO v_segment, v_limit
+          FROM whitelist_entry(p_channel, p_channel_user_id, p_phone) e;
+          IF v_segment IS NOT NULL THEN
+            SELECT r.percent INTO v_percent FROM whitelist_rollouts r
+            WHERE r.channel_code = p_channel AND r.segment = v_segment;
+          END IF;
+          RETURN QUERY SELECT coalesce(v_global, false), coalesce(v_channel, false), v_segment, v_limit, v_percent;
+        END
+        $fn$`.execute(db);
+    },
+  },
 };

@@ -25,6 +25,10 @@ function reasonText(reason: string | undefined): string | null {
 /** A phone is looked up as its 11 digits; anything else matches nothing. */
 const PHONE = /^1[0-9]{10}$/;
 
+function phoneKey(phone: string | undefined): string | null {
+  return phone !== undefined && PHONE.test(phone) ? phone : null;
+}
+
 /**
  * Whitelist gating (白名单): which version of each channel's list is live, rollouts and kill
  * switches, and the one question the borrower side asks — may this user see the entry?
@@ -42,8 +46,9 @@ export class WhitelistService {
 
   /**
    * Whether the signed-in borrower sees the borrowing entry, with their segment and pre-approved
-   * limit when they do. Everything about the list is read in one statement, so an activation
-   * running at the same time gives the old answer or the new one, never a mix.
+   * limit when they do. Switches, list and rollout are read by one statement (the
+   * whitelist_entry_facts function, migration 0051), so an activation or a switch flipped at the
+   * same time gives the old answer or the new one, never a mix.
    */
   async entryFor(
     principal: BorrowerPrincipal,
@@ -53,23 +58,18 @@ export class WhitelistService {
     const channelUserId = status === 'active' ? await this.#channels.channelUserIdOf(principal) : null;
     const { rows } = await sql<{
       global_kill: boolean;
-      channel_kill: boolean | null;
+      channel_kill: boolean;
       segment: string | null;
       limit_fen: number | null;
       percent: number | null;
-    }>`
-      SELECT g.kill_switch AS global_kill, s.kill_switch AS channel_kill, e.segment, e.limit_fen, r.percent
-      FROM whitelist_global g
-      LEFT JOIN whitelist_settings s ON s.channel_code = ${principal.channelCode}
-      LEFT JOIN LATERAL (${this.#entryQuery(channelUserId, options.phone)}) e ON true
-      LEFT JOIN whitelist_rollouts r ON r.channel_code = s.channel_code AND r.segment = e.segment`.execute(
+    }>`SELECT * FROM whitelist_entry_facts(${principal.channelCode}::text, ${channelUserId}::text, ${phoneKey(options.phone)}::text)`.execute(
       this.#db,
     );
     const row = rows[0]!;
     return decideEntry({
       channelActive: status === 'active',
       globalKillSwitch: row.global_kill,
-      channelKillSwitch: row.channel_kill ?? false,
+      channelKillSwitch: row.channel_kill,
       entry: row.segment === null ? null : { segment: row.segment, limitFen: row.limit_fen },
       rolloutPercent: row.percent ?? 100,
       bucket: channelUserId === null ? 0 : rolloutBucket(principal.channelCode, channelUserId),
@@ -82,10 +82,9 @@ export class WhitelistService {
     key: { readonly channelUserId?: string; readonly phone?: string },
   ): Promise<WhitelistMatch | null> {
     const { rows } = await sql<{ segment: string; limit_fen: number | null }>`
-      SELECT e.segment, e.limit_fen
-      FROM whitelist_settings s
-      CROSS JOIN LATERAL (${this.#entryQuery(key.channelUserId ?? null, key.phone)}) e
-      WHERE s.channel_code = ${channelCode}`.execute(this.#db);
+      SELECT e.segment, e.limit_fen FROM ${this.#entry(channelCode, key.channelUserId ?? null, key.phone)}`.execute(
+      this.#db,
+    );
     const row = rows[0];
     return row ? { segment: row.segment, limitFen: row.limit_fen } : null;
   }
@@ -105,19 +104,11 @@ export class WhitelistService {
   }
 
   /**
-   * The active version's entry for the user, as a subquery over `s` (the settings row): keyed by
-   * channel user id, or by the salted phone hash (computed in the database with the list's salt).
+   * The live version's entry for the user as a row source `e` (the whitelist_entry function,
+   * migration 0051): keyed by channel user id, or by the salted phone hash for phone-keyed lists.
    */
-  #entryQuery(channelUserId: string | null, phone: string | undefined) {
-    const phoneKey = phone !== undefined && PHONE.test(phone) ? phone : null;
-    return sql`
-      SELECT e.segment, e.limit_fen
-      FROM whitelist_versions v
-      JOIN whitelist_entries e ON e.version_id = v.id
-      WHERE v.id = s.active_version_id
-        AND e.key = CASE v.key_type
-          WHEN 'phone_sha256' THEN encode(sha256(convert_to(s.phone_salt || ${phoneKey}::text, 'UTF8')), 'hex')
-          ELSE ${channelUserId}::text END`;
+  #entry(channelCode: string, channelUserId: string | null, phone: string | undefined) {
+    return sql`whitelist_entry(${channelCode}::text, ${channelUserId}::text, ${phoneKey(phone)}::text) AS e`;
   }
 
   async overview(channelCode: string): Promise<WhitelistOverview> {
