@@ -1,4 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { defineConfig } from 'vitest/config';
+
+// One id per test run, inherited by the workers: each run's PostgreSQL template database has its
+// own name, so concurrent runs against one server never drop each other's template.
+process.env.LENDGATE_TEST_RUN ??= randomBytes(4).toString('hex');
 
 export default defineConfig({
   test: {

@@ -11,12 +11,16 @@ import { ALL_MIGRATIONS, migrateToLatest } from './migrations.ts';
  *   test file starts a copy from that dump (~300 ms instead of a 2 s boot plus migrations).
  */
 
-/** The template's name changes whenever the set of migrations does, so a stale one is never used. */
+/**
+ * The template's name changes whenever the set of migrations does, so a stale one is never used,
+ * and carries the test run's id (set in vitest.config.ts), so concurrent runs do not collide.
+ */
 export function templateDatabaseName(): string {
   const names = Object.keys(ALL_MIGRATIONS).sort().join(',');
   let hash = 0;
   for (const char of names) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `lendgate_template_${hash.toString(16)}`;
+  const run = (process.env.LENDGATE_TEST_RUN ?? '').replace(/[^a-z0-9]/g, '');
+  return `lendgate_template_${hash.toString(16)}${run === '' ? '' : `_${run}`}`;
 }
 
 function withDatabase(url: string, database: string): string {
