@@ -277,18 +277,26 @@ export class ApplicationService {
     id: string,
     terms: DrawdownTerms,
   ): Promise<{ drawdownId: string }> {
+    // An approval past its validity expires the application, and that must stay recorded although
+    // the drawdown is refused: so it is its own transaction, committed before the refusal.
+    const expired = await inTransaction(this.#db, async (trx) => {
+      const row = await this.#ownLocked(trx, principal, id);
+      const validUntil = row.approval_valid_until;
+      if (
+        row.status !== 'approved' ||
+        validUntil === null ||
+        validUntil.getTime() > this.#clock().getTime()
+      ) {
+        return false;
+      }
+      await applyEvent(trx, row, 'approval_expired', { type: 'system', id: null }, this.#clock());
+      return true;
+    });
+    if (expired) throw new AppError('APPROVAL_EXPIRED', 'The approval has expired; apply again.');
     return inTransaction(this.#db, async (trx) => {
       const row = await this.#ownLocked(trx, principal, id);
       const application = toApplication(row);
       const now = this.#clock();
-      if (
-        application.status === 'approved' &&
-        application.approval?.validUntil &&
-        Date.parse(application.approval.validUntil) <= now.getTime()
-      ) {
-        await applyEvent(trx, row, 'approval_expired', { type: 'system', id: null }, now);
-        throw new AppError('APPROVAL_EXPIRED', 'The approval has expired; apply again.');
-      }
       const { disclosure, startDate } = this.#checkDrawdown(application, terms);
       if (!checkAprWithinCap(disclosure.apr).ok) {
         throw new AppError('APR_CAP_EXCEEDED', 'These terms would cost more than the 24% all-in cap.');

@@ -360,3 +360,87 @@ describe('application to loan to settlement', () => {
     });
   });
 });
+
+describe('an approval that has expired', () => {
+  it('refuses the drawdown with APPROVAL_EXPIRED, expires the application, and sends nothing', async () => {
+    const handle = await createTestDatabase();
+    try {
+      let now = new Date('2026-05-01T02:00:00Z');
+      const clock = () => now;
+      const recipient = (await generateKeyPair('RSA-OAEP-256', { notBefore: 0, modulusLength: 2048 }))
+        .publicKey;
+      const product = {
+        productId: '7d1f7a8e-0000-4000-8000-000000000002',
+        productCode: 'EXP',
+        lenderId: '7d1f7a8e-0000-4000-8000-0000000000bb',
+        partnerId: 'expiring-lender',
+        amountMinFen: 100_000,
+        amountMaxFen: 5_000_000,
+        termsMonths: [12],
+        methods: ['equal_installment' as const],
+        dayCount: 'ACT/360' as const,
+        dataCategories: ['name'],
+        dailyApplicationQuota: 10,
+      };
+      const applications = new ApplicationService(handle.db, clock, {
+        offerableProduct: async () => product,
+        entryVisible: async () => true,
+        preCheckAccepted: async () => true,
+        activeConsent: async () => ({
+          consentId: 'c',
+          version: '1',
+          textSha256: 'h',
+          givenAt: now.toISOString(),
+        }),
+        recipientKey: async () => recipient,
+        releasePii: async () => ({ opaque: true }),
+      });
+      const inbound = new InboundCallbacks(
+        handle.db,
+        { 'credit-decision': applications.creditDecisionHandler },
+        clock,
+      );
+      const borrower = {
+        borrowerId: await new BorrowerSessions(handle.db, clock).createBorrower(),
+        channelCode: 'maps',
+      };
+      const application = await applications.apply(borrower, {
+        productId: product.productId,
+        amountFen: 500_000,
+        termMonths: 12,
+        method: 'equal_installment',
+      });
+      const body = {
+        applicationId: application.id,
+        decision: 'approved',
+        limitFen: 1_000_000,
+        apr: '0.12',
+        termsMonths: [12],
+        validUntil: '2026-05-02T02:00:00Z',
+        decidedAt: now.toISOString(),
+      };
+      await inbound.ingest({
+        partnerId: 'expiring-lender',
+        requestId: 'decision-1',
+        kind: 'credit-decision',
+        businessId: application.id,
+        bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('base64'),
+        body,
+      });
+      now = new Date('2026-05-02T02:00:01Z');
+      await expect(
+        applications.requestDrawdown(borrower, application.id, {
+          amountFen: 500_000,
+          termMonths: 12,
+          method: 'equal_installment',
+        }),
+      ).rejects.toMatchObject({ code: 'APPROVAL_EXPIRED' });
+      expect((await applications.get(borrower, application.id)).status).toBe('expired');
+      expect(await handle.db.selectFrom('drawdowns').selectAll().execute()).toHaveLength(0);
+      const calls = await handle.db.selectFrom('outbox_messages').select('call').execute();
+      expect(calls.map((c) => c.call)).toEqual(['apply']);
+    } finally {
+      await handle.close();
+    }
+  });
+});
