@@ -18,6 +18,7 @@ import { adminLenderKeyRoutes } from './http/routes/admin-lender-keys.ts';
 import { adminLenderProductRoutes } from './http/routes/admin-lender-products.ts';
 import { adminLenderRoutes } from './http/routes/admin-lenders.ts';
 import { adminOperatorRoutes } from './http/routes/admin-operators.ts';
+import { adminProtocolRoutes } from './http/routes/admin-protocol.ts';
 import { adminReconciliationRoutes } from './http/routes/admin-reconciliation.ts';
 import { adminSettlementRoutes } from './http/routes/admin-settlement.ts';
 import { adminWhitelistRoutes } from './http/routes/admin-whitelists.ts';
@@ -203,6 +204,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       adminLenderProductRoutes(services.lenders),
       adminLenderKeyRoutes(services.lenders),
       adminAuditRoutes(db),
+      adminProtocolRoutes(db, deps.clock),
       adminSettlementRoutes(services.settlement),
       adminReconciliationRoutes(services.settlement),
       adminComplianceRoutes(services.borrowers, db),

@@ -1,0 +1,154 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { recordAudit } from '../../audit/audit-log.ts';
+import { type Executor, inTransaction } from '../../db/transaction.ts';
+import { listCallbacks, listRejections } from '../../protocol/operations.ts';
+import { listDeadLetters, requeueDeadLetter } from '../../protocol/outbox.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { AppError } from '../../shared/errors.ts';
+import { BearerSecurity, errorResponses, StringEnum } from '../schemas.ts';
+
+const Page = {
+  partnerId: Type.Optional(Type.String({ maxLength: 64 })),
+  beforeId: Type.Optional(Type.Integer({ minimum: 1 })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+};
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** Operators' view of the lender protocol: dead letters (with requeue), refusals, kept callbacks. */
+export const adminProtocolRoutes =
+  (db: Executor, clock: Clock): FastifyPluginAsync =>
+  async (instance) => {
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+    const tags = ['protocol'];
+
+    app.get(
+      '/api/v1/admin/protocol/dead-letters',
+      {
+        config: { roles: ['admin', 'operator'] },
+        schema: {
+          tags,
+          summary: 'Calls to lenders that will not be retried any more (final refusal or 25 h of failures)',
+          security: BearerSecurity,
+          querystring: Type.Object(
+            { partnerId: Page.partnerId, limit: Page.limit },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  id: Type.String(),
+                  partnerId: Type.String(),
+                  call: Type.String(),
+                  requestId: Type.String(),
+                  attempts: Type.Integer(),
+                  lastError: Nullable(Type.String()),
+                  responseStatus: Type.Union([Type.Integer(), Type.Null()]),
+                  createdAt: Type.String({ format: 'date-time' }),
+                }),
+              ),
+            }),
+            ...errorResponses(401, 403),
+          },
+        },
+      },
+      async (request) => ({ items: await listDeadLetters(db, request.query.limit, request.query.partnerId) }),
+    );
+
+    app.post(
+      '/api/v1/admin/protocol/dead-letters/:id/requeue',
+      {
+        config: { roles: ['admin', 'operator'] },
+        schema: {
+          tags,
+          summary: 'Send a dead letter again (same request id, so the lender sees a repeat, not a new call)',
+          security: BearerSecurity,
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+          response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        await inTransaction(db, async (trx) => {
+          if (!(await requeueDeadLetter(trx, request.params.id, clock()))) {
+            throw new AppError('NOT_FOUND', 'No dead letter has this id.');
+          }
+          await recordAudit(trx, {
+            actor: { type: 'operator', id: request.operator!.id },
+            action: 'protocol.dead_letter.requeue',
+            target: { type: 'outbox_message', id: request.params.id },
+            requestId: request.id,
+          });
+        });
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/api/v1/admin/protocol/rejections',
+      {
+        config: { roles: ['admin', 'operator', 'compliance'] },
+        schema: {
+          tags,
+          summary:
+            'Lender messages refused at the edge: bad signature, stale timestamp, replay, unknown partner',
+          security: BearerSecurity,
+          querystring: Type.Object(Page, { additionalProperties: false }),
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  id: Type.Integer(),
+                  at: Type.String({ format: 'date-time' }),
+                  partnerId: Nullable(Type.String()),
+                  requestId: Nullable(Type.String()),
+                  path: Type.String(),
+                  code: Type.String(),
+                  message: Type.String(),
+                }),
+              ),
+            }),
+            ...errorResponses(401, 403),
+          },
+        },
+      },
+      async (request) => ({ items: await listRejections(db, request.query) }),
+    );
+
+    app.get(
+      '/api/v1/admin/protocol/callbacks',
+      {
+        config: { roles: ['admin', 'operator', 'compliance'] },
+        schema: {
+          tags,
+          summary:
+            'Lender callbacks by status: deferred (waiting for what they depend on) or refused (e.g. above the cap)',
+          security: BearerSecurity,
+          querystring: Type.Object(
+            { status: StringEnum(['deferred', 'refused', 'applied'] as const), ...Page },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  id: Type.Integer(),
+                  partnerId: Type.String(),
+                  requestId: Type.String(),
+                  kind: Type.String(),
+                  businessId: Type.String(),
+                  status: Type.String(),
+                  responseStatus: Type.Integer(),
+                  answer: Type.Unknown(),
+                  receivedAt: Type.String({ format: 'date-time' }),
+                }),
+              ),
+            }),
+            ...errorResponses(401, 403),
+          },
+        },
+      },
+      async (request) => ({ items: await listCallbacks(db, request.query) }),
+    );
+  };
