@@ -22,6 +22,8 @@ const ID_NUMBER = '310104198805123455';
 const PHONE = '13912345678';
 const CARD = '6222021234567890128';
 const NAME = '王小明';
+const SECOND_ID_NUMBER = '110105199003071239';
+const SECOND_PHONE = '13712345678';
 
 interface Offer {
   readonly productId: string;
@@ -116,9 +118,16 @@ describe('borrower journey end to end', () => {
     }
   }
 
-  it('walks from channel sign-in to early payoff, to the fen, sharing data exactly once', async () => {
+  interface Person {
+    readonly user: string;
+    readonly idNumber: string;
+    readonly phone: string;
+  }
+
+  /** The whole journey for one demo user; returns the loan id. */
+  async function walk(person: Person): Promise<string> {
     const minted = await call<{ token: string }>('POST', '/api/v1/dev/channels/shop/tokens', {
-      channelUserId: 'demo-001',
+      channelUserId: person.user,
     });
     const session = await call<{ token: string }>('POST', '/api/v1/channels/shop/sessions', {
       token: minted.token,
@@ -131,8 +140,8 @@ describe('borrower journey end to end', () => {
 
     await call('PUT', '/api/v1/borrower/profile', {
       name: NAME,
-      idNumber: ID_NUMBER,
-      phone: PHONE,
+      idNumber: person.idNumber,
+      phone: person.phone,
       bankCard: CARD,
     });
     const offers = await call<Offers>('GET', '/api/v1/borrower/offers?sort=apr');
@@ -235,6 +244,43 @@ describe('borrower journey end to end', () => {
     const entries = releases.items;
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ lenderId });
+    return loan.id;
+  }
+
+  it('walks from channel sign-in to early payoff, to the fen, sharing data exactly once', async () => {
+    await walk({ user: 'demo-001', idNumber: ID_NUMBER, phone: PHONE });
+  }, 120_000);
+
+  it('gives one effect per callback when the lender sends each twice and out of order', async () => {
+    const faults = await fetch(`${sandbox.url}/sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ partnerId: 'xinghe-bank', duplicateCallbacks: true, outOfOrderCallbacks: true }),
+    });
+    expect(faults.status).toBe(200);
+    try {
+      const loanId = await walk({ user: 'demo-002', idNumber: SECOND_ID_NUMBER, phone: SECOND_PHONE });
+      const repayments = await t.database.db
+        .selectFrom('loan_repayments')
+        .select('lender_repayment_id')
+        .where('loan_id', '=', loanId)
+        .execute();
+      // One installment, then the payoff: two repayments, however many times they were sent.
+      expect(repayments).toHaveLength(2);
+      const { rows } = await sql<{ event: string; n: number }>`
+        SELECT e.event, count(*)::int AS n FROM application_events e
+        JOIN loans l ON l.application_id = e.application_id
+        WHERE l.id = ${loanId} GROUP BY e.event`.execute(t.database.db);
+      expect(rows.every((row) => row.n === 1)).toBe(true);
+      const stats = (await (await fetch(`${sandbox.url}/sandbox/stats`)).json()) as Record<string, unknown>;
+      expect(JSON.stringify(stats)).toMatch(/"duplicatesSent":[1-9]/);
+    } finally {
+      await fetch(`${sandbox.url}/sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ reset: true }),
+      });
+    }
   }, 120_000);
 
   it('writes no personal data in plain text to any log line or database row', async () => {
@@ -248,7 +294,7 @@ describe('borrower journey end to end', () => {
       dump += JSON.stringify(rows);
     }
     expect(dump.length).toBeGreaterThan(1000);
-    for (const secret of [ID_NUMBER, PHONE, CARD, NAME]) {
+    for (const secret of [ID_NUMBER, PHONE, CARD, NAME, SECOND_ID_NUMBER, SECOND_PHONE]) {
       expect(logs).not.toContain(secret);
       expect(dump).not.toContain(secret);
     }
