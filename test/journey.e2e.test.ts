@@ -260,13 +260,24 @@ describe('borrower journey end to end', () => {
     expect(faults.status).toBe(200);
     try {
       const loanId = await walk({ user: 'demo-002', idNumber: SECOND_ID_NUMBER, phone: SECOND_PHONE });
-      const repayments = await t.database.db
+      // One installment, then the payoff: two repayments, however many times they were sent. Out of
+      // order, the settled status may come before the payoff's repayment: wait for it, then count.
+      const repayments = await until('both repayments recorded', async () => {
+        const rows = await t.database.db
+          .selectFrom('loan_repayments')
+          .select('lender_repayment_id')
+          .where('loan_id', '=', loanId)
+          .execute();
+        return rows.length >= 2 ? rows : undefined;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(repayments).toHaveLength(2);
+      const after = await t.database.db
         .selectFrom('loan_repayments')
-        .select('lender_repayment_id')
+        .select('id')
         .where('loan_id', '=', loanId)
         .execute();
-      // One installment, then the payoff: two repayments, however many times they were sent.
-      expect(repayments).toHaveLength(2);
+      expect(after).toHaveLength(2);
       const { rows } = await sql<{ event: string; n: number }>`
         SELECT e.event, count(*)::int AS n FROM application_events e
         JOIN loans l ON l.application_id = e.application_id

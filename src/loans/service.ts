@@ -260,6 +260,27 @@ export class LoanService {
       .set({ schedule_version: schedule.version })
       .where('id', '=', loan.id)
       .execute();
+    // The schedule may show a repayment before its repayment callback arrives (callbacks can come
+    // out of order): a request whose installments are all paid is complete either way.
+    const paid = new Set(
+      schedule.installments.filter((row) => row.status === 'paid').map((row) => row.period),
+    );
+    const open = await trx
+      .selectFrom('repayment_requests')
+      .select(['id', 'periods'])
+      .where('loan_id', '=', loan.id)
+      .where('status', '=', 'requested')
+      .execute();
+    const done = open
+      .filter((request) => request.periods.every((period) => paid.has(period)))
+      .map((r) => r.id);
+    if (done.length > 0) {
+      await trx
+        .updateTable('repayment_requests')
+        .set({ status: 'completed' })
+        .where('id', 'in', done)
+        .execute();
+    }
     const application = await lockApplication(trx, loan.application_id);
     if (application?.status === 'disbursed') {
       await applyEvent(
