@@ -35,7 +35,7 @@ import { quoteRoutes } from './http/routes/quotes.ts';
 import { webRoutes } from './http/routes/web.ts';
 import { buildServer } from './http/server.ts';
 import { registryEndpoints } from './lenders/endpoints.ts';
-import { createLenderServices, type LenderServices } from './lenders/index.ts';
+import { createLenderServices, isIpAllowed, type LenderServices } from './lenders/index.ts';
 import { hasActiveLoans, type LoanService } from './loans/service.ts';
 import type { OfferService } from './marketplace/service.ts';
 import { OperatorService } from './operators/service.ts';
@@ -222,6 +222,11 @@ export async function createApp(deps: AppDependencies): Promise<App> {
         inbound: services.inbound,
         keyring: services.keyring,
         clock: deps.clock,
+        async ipAllowed(partnerId, ip) {
+          const lender = await services.lenders.partners.findByCode(partnerId);
+          // A partner the registry does not know never gets here: its key lookup fails first.
+          return lender === undefined || isIpAllowed(lender.ipAllowList, ip);
+        },
       }),
     ],
   });

@@ -32,7 +32,7 @@ describe('open API: signed lender callbacks', () => {
       return { status: 'applied' };
     };
     t = await createTestApp({
-      partnerKeys: staticKeyLookup({ 'lender-a': [pair.publicKey] }),
+      partnerKeys: staticKeyLookup({ 'lender-a': [pair.publicKey], 'lender-far': [pair.publicKey] }),
       callbackHandlers: { 'credit-decision': decision },
     });
   });
@@ -144,6 +144,29 @@ describe('open API: signed lender callbacks', () => {
         'UNKNOWN_PARTNER',
       ]),
     );
+  });
+
+  it('refuses a correctly signed callback from an address off the partner allow-list', async () => {
+    await t.app.services.lenders.partners.create(
+      {
+        code: 'lender-far',
+        kind: 'bank',
+        legalName: 'Far Bank',
+        licenseType: '金融许可证',
+        licenseNumber: 'FAR-1',
+        contact: { name: 'Ops', email: 'ops@far.example', phone: '+86 400 000 0000' },
+        dailyApplicationQuota: 10,
+        callbackBaseUrl: 'https://far.example',
+        ipAllowList: ['203.0.113.0/24'],
+      },
+      { type: 'system', id: null },
+    );
+    const before = applied.length;
+    const response = await send(decisionBody('APP-FAR'), { partnerId: 'lender-far' }).response();
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.code).toBe('FORBIDDEN');
+    expect(applied.length).toBe(before);
+    expect(await rejections()).toContain('IP_NOT_ALLOWED');
   });
 
   it('refuses an unsigned request before looking at its body', async () => {

@@ -27,6 +27,8 @@ export interface OpenApiDependencies {
   readonly inbound: InboundCallbacks;
   readonly keyring: PlatformKeyring;
   readonly clock: Clock;
+  /** Whether a partner may call from this address (its IP allow-list; empty allows all). */
+  readonly ipAllowed?: (partnerId: string, ip: string) => Promise<boolean>;
 }
 
 declare module 'fastify' {
@@ -187,6 +189,15 @@ export const openRoutes =
       if (!verdict.ok) {
         await recordRejection(deps, request, verdict.code, verdict.message);
         throw new AppError(verdict.code, verdict.message);
+      }
+      if (deps.ipAllowed && !(await deps.ipAllowed(verdict.partnerId, request.ip))) {
+        await recordRejection(
+          deps,
+          request,
+          'IP_NOT_ALLOWED',
+          `address ${request.ip} is not on the allow-list`,
+        );
+        throw new AppError('FORBIDDEN', 'This address is not on the partner’s IP allow-list.');
       }
       request.partnerId = verdict.partnerId;
       try {
