@@ -10,6 +10,7 @@ import {
   REPAYMENT_METHODS,
   type RepaymentMethod,
 } from '../money/index.ts';
+import type { CreditDecisionCallback } from '../protocol/envelope/index.ts';
 import type { CallbackHandler } from '../protocol/inbound.ts';
 import { enqueueLenderCall } from '../protocol/outbox.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -32,18 +33,6 @@ export interface DrawdownTerms {
   readonly amountFen: number;
   readonly termMonths: number;
   readonly method: RepaymentMethod;
-}
-
-export interface CreditDecision {
-  readonly applicationId: string;
-  readonly decision: 'approved' | 'rejected';
-  readonly reason?: string;
-  readonly limitFen?: number;
-  readonly apr?: string;
-  readonly termsMonths?: number[];
-  readonly methods?: string[];
-  readonly validUntil?: string;
-  readonly decidedAt: string;
 }
 
 /** ISO date of an instant in China Standard Time (UTC+8), the loans' calendar. */
@@ -366,7 +355,7 @@ export class ApplicationService {
 
   /** Handler of the credit-decision callback: only the lender the application went to may decide. */
   readonly creditDecisionHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
-    const decision = body as CreditDecision;
+    const decision = body as CreditDecisionCallback;
     const row = await lockApplication(trx, decision.applicationId);
     if (!row) throw new AppError('NOT_FOUND', `No application ${decision.applicationId}.`);
     if (row.partner_id !== partnerId)
@@ -390,7 +379,7 @@ export class ApplicationService {
     await applyEvent(trx, row, 'decision_approved', cause, now, {
       approved_limit_fen: decision.limitFen,
       approved_apr: decision.apr,
-      approved_terms: decision.termsMonths ?? [row.term_months],
+      approved_terms: [...(decision.termsMonths ?? [row.term_months])],
       approved_methods: methods,
       approval_valid_until: decision.validUntil ? new Date(decision.validUntil) : null,
     });

@@ -6,6 +6,12 @@ import type { ApplicationEvent } from '../applications/state-machine.ts';
 import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import { checkScheduleWithinCap, type DayCount, type RepaymentMethod } from '../money/index.ts';
+import type {
+  DisbursementCallback,
+  LoanStatusCallback,
+  RepaymentCallback,
+  RepaymentScheduleCallback,
+} from '../protocol/envelope/index.ts';
 import type { CallbackHandler } from '../protocol/inbound.ts';
 import { enqueueLenderCall } from '../protocol/outbox.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -54,43 +60,6 @@ export interface Loan {
   readonly installments: Installment[];
 }
 
-interface DisbursementBody {
-  readonly drawdownId: string;
-  readonly applicationId: string;
-  readonly loanId: string;
-  readonly status: 'succeeded' | 'failed';
-  readonly reason?: string;
-  readonly principalFen: number;
-  readonly disbursedAt: string;
-  readonly startDate: string;
-}
-
-interface ScheduleBody {
-  readonly loanId: string;
-  readonly version: number;
-  readonly installments: readonly Installment[];
-}
-
-interface RepaymentBody {
-  readonly loanId: string;
-  readonly repaymentId: string;
-  readonly paidAt: string;
-  readonly principalFen: number;
-  readonly interestFen: number;
-  readonly feeFen: number;
-  readonly penaltyFen: number;
-  readonly periods: readonly number[];
-  readonly earlyPayoff: boolean;
-  readonly reversalOf?: string;
-}
-
-interface LoanStatusBody {
-  readonly loanId: string;
-  readonly status: LoanRow['status'];
-  readonly version: number;
-  readonly asOf: string;
-}
-
 const STATUS_EVENTS: Readonly<Record<LoanRow['status'], ApplicationEvent | undefined>> = {
   repaying: 'loan_current',
   overdue: 'loan_overdue',
@@ -128,7 +97,7 @@ export class LoanService {
 
   /** 放款结果: a successful disbursement opens the loan; a failure lets the borrower try again. */
   readonly disbursementHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
-    const result = body as DisbursementBody;
+    const result = body as DisbursementCallback;
     const drawdown = await trx
       .selectFrom('drawdowns')
       .selectAll()
@@ -209,7 +178,7 @@ export class LoanService {
 
   /** 还款计划: the whole schedule, replaced by any newer version; older versions are ignored. */
   readonly scheduleHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
-    const schedule = body as ScheduleBody;
+    const schedule = body as RepaymentScheduleCallback;
     const loan = await this.#byLenderId(trx, partnerId, schedule.loanId);
     if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${schedule.loanId}` };
     if (schedule.version <= loan.schedule_version)
@@ -296,7 +265,7 @@ export class LoanService {
 
   /** 还款结果: recorded once per lender repayment id; kept until the loan's schedule is known. */
   readonly repaymentHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
-    const repayment = body as RepaymentBody;
+    const repayment = body as RepaymentCallback;
     const loan = await this.#byLenderId(trx, partnerId, repayment.loanId);
     if (!loan || loan.schedule_version === 0) {
       return { status: 'deferred', waitingFor: `schedule of loan ${repayment.loanId}` };
@@ -356,7 +325,7 @@ export class LoanService {
 
   /** 贷款状态: newer status versions move the loan (and its application); older ones are ignored. */
   readonly loanStatusHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
-    const update = body as LoanStatusBody;
+    const update = body as LoanStatusCallback;
     const loan = await this.#byLenderId(trx, partnerId, update.loanId);
     if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${update.loanId}` };
     if (update.version <= loan.status_version)
