@@ -12,13 +12,19 @@ export function yuanText(fen: number): string {
   return `${negative ? '-' : ''}¥${grouped}.${cents}`;
 }
 
-/** A decimal APR string (at most 6 decimals, as the API sends) as a percentage with 2 decimals, half up. */
+/**
+ * A decimal APR string as the API sends it (any number of decimals: offers carry 6, approvals
+ * 10) as a percentage with 2 decimals, half up, by integer arithmetic on the digits.
+ */
 export function percentText(decimal: string): string {
-  const [whole = '0', fraction = ''] = decimal.split('.');
-  if (fraction.length > 6) throw new Error(`more decimals than the oracle handles: ${decimal}`);
-  const micro = Number(whole) * 1_000_000 + Number(fraction.padEnd(6, '0'));
-  const hundredths = Math.floor((micro + 50) / 100);
-  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}%`;
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(decimal);
+  if (!match) throw new Error(`not a decimal rate: ${decimal}`);
+  const fraction = match[2] ?? '';
+  // Percent hundredths are the rate × 10,000: the whole part, then four decimals, half up on the rest.
+  const kept = BigInt(`${match[1]}${fraction.slice(0, 4).padEnd(4, '0')}`);
+  const rest = fraction.slice(4);
+  const hundredths = rest !== '' && rest[0]! >= '5' ? kept + 1n : kept;
+  return `${hundredths / 100n}.${String(hundredths % 100n).padStart(2, '0')}%`;
 }
 
 export function percentRangeText(min: string, max: string): string {

@@ -3,6 +3,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 export interface RunningServer {
   readonly baseUrl: string;
   readonly child: ChildProcess;
+  /** The `  lenders       ` lines of the banner: the sandbox lender and each demo partner's admission. */
+  readonly lenders: readonly string[];
   /** Everything the server wrote to stderr so far (its banner and warnings). */
   readonly output: () => string;
   stop(): Promise<void>;
@@ -14,9 +16,14 @@ export function buildWebIfStale(): void {
   if (result.status !== 0) throw new Error(`building the H5 failed:\n${result.stdout}\n${result.stderr}`);
 }
 
+const LENDERS_LINE = /^ {2}lenders {7}(.*)$/gm;
+
 /**
- * Starts the real entry point (`node src/main.ts`) on a fresh in-memory database in demo mode and
- * resolves with its URL once the banner is printed.
+ * Starts the real entry point (`node src/main.ts`) as `npm start` does in demo mode, on a fresh
+ * in-memory database whatever DATABASE_URL says (each run starts from the demo seed, and nothing
+ * is left behind in a shared PostgreSQL), and resolves once the banner is printed and the demo
+ * lenders have been through admission (the `  lenders` lines, printed after the server is
+ * healthy). Rejects if the server exits, or prints no lenders lines within 40 s.
  */
 export function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
@@ -30,9 +37,16 @@ export function startServer(env: Record<string, string> = {}): Promise<RunningSe
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  // The server's log (JSON lines on stdout, warnings and errors only): shown when it fails to start.
+  let log = '';
+  let failed: ((error: Error) => void) | undefined;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    log += chunk.toString();
+    if (log.includes('the sandbox lenders did not start')) failed?.(new Error(`no demo lenders:\n${log}`));
+  });
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
@@ -42,21 +56,28 @@ export function startServer(env: Record<string, string> = {}): Promise<RunningSe
       setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
     });
   return new Promise((resolve, reject) => {
+    failed = (error) => {
+      clearTimeout(timer);
+      void stop();
+      reject(error);
+    };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`no banner within 40 s:\n${stderr}`));
+      reject(new Error(`no banner with the lenders lines within 40 s:\n${stderr}\n${log}`));
     }, 40_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      const match = /health\s+(http:\/\/[^/\s]+)\/healthz/.exec(stderr);
-      if (match && stderr.endsWith('\n\n')) {
+      const health = /health\s+(http:\/\/[^/\s]+)\/healthz/.exec(stderr);
+      const lenders = [...stderr.matchAll(LENDERS_LINE)].map((match) => match[1]!);
+      // The lenders block ends with an empty line once every partner's admission is printed.
+      if (health && lenders.length > 0 && stderr.endsWith('\n\n')) {
         clearTimeout(timer);
-        resolve({ baseUrl: match[1]!, child, output: () => stderr, stop });
+        resolve({ baseUrl: health[1]!, child, lenders, output: () => stderr, stop });
       }
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the server exited with ${code}:\n${stderr}`));
+      reject(new Error(`the server exited with ${code}:\n${stderr}\n${log}`));
     });
   });
 }

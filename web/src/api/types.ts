@@ -36,9 +36,9 @@ export interface Offer {
   readonly productId: string;
   readonly productCode: string;
   readonly productName: string;
-  /** `id` (the lender's uuid, needed for its agreements and the consent) is not in the route yet. */
   readonly lender: {
-    readonly id?: string;
+    /** The lender's uuid: its agreements and the consent are asked by it. */
+    readonly id: string;
     readonly code: string;
     readonly name: string;
     readonly kind: string;
@@ -277,7 +277,8 @@ export interface Loan {
 export interface PayoffQuote {
   readonly principalFen: number;
   readonly interestFen: number;
-  readonly feeFen: 0;
+  /** Fees and penalties of installments already due (normally 0); paying off itself is free. */
+  readonly feeFen: number;
   readonly totalFen: number;
   readonly accrualStartDate: string;
   readonly accrualDays: number;

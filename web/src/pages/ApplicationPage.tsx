@@ -133,7 +133,7 @@ function Decision({
   return (
     <Result
       status="waiting"
-      title={statusLabel(t, status)}
+      title={t('application.waitingTitle')}
       description={t('application.waiting', { lender })}
       data-testid="waiting"
     />

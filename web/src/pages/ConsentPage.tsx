@@ -24,8 +24,11 @@ function AgreementText({
     <Popup visible={agreement !== null} onMaskClick={onClose} bodyClassName="lg-sheet" destroyOnClose>
       {agreement ? (
         <div data-testid="agreement-text">
-          <h3>{agreement.title}</h3>
-          <pre className="lg-agreement-text">{agreement.text}</pre>
+          {/* Legal texts are Chinese in either language: set in a Chinese face, with Chinese quotes. */}
+          <h3 lang="zh-CN">{agreement.title}</h3>
+          <pre className="lg-agreement-text" lang="zh-CN">
+            {agreement.text}
+          </pre>
           <Button block onClick={onClose}>
             {t('consent.close')}
           </Button>
@@ -212,13 +215,13 @@ export function ConsentPage({ productId }: { readonly productId: string }) {
   const journey = useJourney();
   const loaded = useAsync(async () => {
     const offer = await journey.offer(productId);
-    const lenderId = offer?.lender.id;
-    if (!offer || !lenderId) return { offer, lenderId, agreements: [] };
+    if (!offer) return { offer, agreements: [] };
+    const lenderId = offer.lender.id;
     const { items } = await borrowerApi.agreements(lenderId);
     const agreements = items
       .filter((a) => a.lenderId === null || a.lenderId === lenderId)
       .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
-    return { offer, lenderId, agreements };
+    return { offer, agreements };
   }, [productId]);
   const data = loaded.data;
   return (
@@ -226,13 +229,8 @@ export function ConsentPage({ productId }: { readonly productId: string }) {
       {loaded.loading ? <Loading /> : null}
       {loaded.error ? <LoadFailed error={loaded.error} onRetry={loaded.reload} /> : null}
       {data && !data.offer ? <p className="lg-empty">{t('product.notFound')}</p> : null}
-      {data?.offer && !data.lenderId ? (
-        <p className="lg-error" data-testid="consent-no-lender">
-          {t('consent.noLender')}
-        </p>
-      ) : null}
-      {data?.offer && data.lenderId ? (
-        <ConsentForm offer={data.offer} lenderId={data.lenderId} agreements={data.agreements} />
+      {data?.offer ? (
+        <ConsentForm offer={data.offer} lenderId={data.offer.lender.id} agreements={data.agreements} />
       ) : null}
     </PageShell>
   );

@@ -19,7 +19,7 @@ export function DisclosureSheet({ sheet }: { readonly sheet: Disclosure }) {
       <MoneyRows
         rows={[
           { label: t('drawdown.principal'), fen: sheet.principalFen, testId: 'sheet-principal' },
-          { label: t('drawdown.received'), fen: sheet.amountReceivedFen },
+          { label: t('drawdown.received'), fen: sheet.amountReceivedFen, testId: 'sheet-received' },
           { label: t('drawdown.term'), text: t('offers.months', { n: sheet.termMonths }) },
           { label: t('drawdown.method'), text: methodLabel(t, sheet.method) },
           { label: t('drawdown.period'), text: `${sheet.startDate} – ${sheet.maturityDate}` },

@@ -1,5 +1,5 @@
 import { Button, Dialog, NoticeBar, Result } from 'antd-mobile';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { borrowerApi } from '../api/borrower.ts';
 import type { Application, Loan, LoanInstallment, PayoffQuote } from '../api/types.ts';
 import { AprHero } from '../components/AprHero.tsx';
@@ -16,6 +16,10 @@ import { useAsync, useInterval } from '../state/use-async.ts';
 import { PayoffSheet } from './PayoffSheet.tsx';
 
 const SETTLED = new Set(['paid', 'waived']);
+const POLL_MS = 1_500;
+const POLLS = 20;
+/** How long the page looks for the lender's confirmation after a repayment. */
+const WATCH_MS = POLL_MS * POLLS;
 
 function dueOf(line: LoanInstallment): number {
   return line.principalFen + line.interestFen + line.feeFen + line.penaltyFen;
@@ -34,17 +38,34 @@ function LoanView({
   const [payoff, setPayoff] = useState<PayoffQuote | null>(null);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  // A repayment sent and not yet confirmed by the lender: how many installments were settled
+  // when it was sent. Until the lender's confirmation changes that, nothing can be paid twice.
+  const [sentAt, setSentAt] = useState<number | null>(null);
   const open = loan.installments.filter((line) => !SETTLED.has(line.status));
   const next = open[0];
   const settled = loan.status === 'settled';
   const outstandingPrincipal = open.reduce((sum, line) => sum + line.principalFen, 0);
   const cost = loan.installments.reduce((sum, line) => sum + line.interestFen + line.feeFen, 0);
+  const settledCount = loan.installments.length - open.length;
+
+  useEffect(() => {
+    if (sentAt === null || settledCount === sentAt) return;
+    setSentAt(null);
+    setNotice(settled ? null : t('loan.repaidConfirmed'));
+  }, [sentAt, settledCount, settled, t]);
+  useEffect(() => {
+    // The page stops looking after a while (LoanPage); so does the wait for the confirmation.
+    if (sentAt === null) return;
+    const timer = window.setTimeout(() => setSentAt(null), WATCH_MS);
+    return () => window.clearTimeout(timer);
+  }, [sentAt]);
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
     setNotice(null);
     try {
       await action();
+      setSentAt(settledCount);
       setNotice(t('loan.repaid'));
       onChanged();
     } catch (error) {
@@ -86,19 +107,31 @@ function LoanView({
           { label: t('loan.status'), text: statusLabel(t, loan.status), testId: 'loan-status' },
         ]}
       />
-      {notice ? <NoticeBar content={notice} color="info" wrap data-testid="loan-notice" /> : null}
+      {notice && !settled ? <NoticeBar content={notice} color="info" wrap data-testid="loan-notice" /> : null}
       {settled ? <Result status="success" title={t('loan.settled')} data-testid="loan-settled" /> : null}
       {!settled && next ? (
         <div className="lg-actions lg-actions--row">
-          <Button color="primary" loading={busy} onClick={repayNext} data-testid="repay-next">
+          <Button
+            color="primary"
+            loading={busy}
+            disabled={sentAt !== null}
+            onClick={repayNext}
+            data-testid="repay-next"
+          >
             {t('loan.repayNext', { n: next.period, amount: yuan(dueOf(next) - next.paidFen) })}
           </Button>
-          <Button color="primary" fill="outline" onClick={showPayoff} data-testid="payoff">
+          <Button
+            color="primary"
+            fill="outline"
+            disabled={sentAt !== null}
+            onClick={showPayoff}
+            data-testid="payoff"
+          >
             {t('loan.payoff')}
           </Button>
         </div>
       ) : null}
-      <p className="lg-free-note">{t('product.earlyPayoffFree')}</p>
+      {settled ? null : <p className="lg-free-note">{t('product.earlyPayoffFree')}</p>}
       <h2 className="lg-section-title">{t('loan.schedule')}</h2>
       <Schedule lines={loan.installments.map((line) => ({ ...line, totalFen: dueOf(line) }))} />
       <PayoffSheet
@@ -129,7 +162,7 @@ export function LoanPage({ id }: { readonly id: string }) {
       setWatching((n) => (n > 0 ? n - 1 : 0));
       state.reload();
     },
-    1500,
+    POLL_MS,
     watching > 0,
   );
   return (
@@ -140,7 +173,7 @@ export function LoanPage({ id }: { readonly id: string }) {
         <LoanView
           loan={state.data.loan}
           application={state.data.application}
-          onChanged={() => setWatching(20)}
+          onChanged={() => setWatching(POLLS)}
         />
       ) : null}
     </PageShell>

@@ -27,6 +27,7 @@ export function MinePage() {
             {state.data.loans.map((loan) => (
               <List.Item
                 key={loan.id}
+                data-testid="mine-loan"
                 onClick={() => navigate({ name: 'loan', id: loan.id })}
                 description={`${loan.startDate} · ${t('offers.months', { n: loan.termMonths })}`}
                 extra={statusLabel(t, loan.status)}
@@ -40,6 +41,7 @@ export function MinePage() {
             {state.data.applications.map((application) => (
               <List.Item
                 key={application.id}
+                data-testid="mine-application"
                 onClick={() => navigate({ name: 'application', id: application.id })}
                 description={chinaDateTime(application.createdAt)}
                 extra={statusLabel(t, application.status)}

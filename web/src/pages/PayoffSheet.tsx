@@ -20,8 +20,15 @@ export function PayoffSheet({ quote, busy, onConfirm, onClose }: Props) {
           <h3>{t('loan.payoffTitle')}</h3>
           <MoneyRows
             rows={[
-              { label: t('loan.payoffPrincipal'), fen: quote.principalFen },
-              { label: t('loan.payoffInterest', { days: quote.accrualDays }), fen: quote.interestFen },
+              { label: t('loan.payoffPrincipal'), fen: quote.principalFen, testId: 'payoff-principal' },
+              {
+                label: t('loan.payoffInterest', { days: quote.accrualDays }),
+                fen: quote.interestFen,
+                testId: 'payoff-interest',
+              },
+              ...(quote.feeFen > 0
+                ? [{ label: t('loan.payoffDueFees'), fen: quote.feeFen, testId: 'payoff-due-fees' }]
+                : []),
               { label: t('loan.payoffFee'), text: `¥0.00 ${t('loan.payoffFree')}`, testId: 'payoff-fee' },
               { label: t('loan.payoffTotal'), fen: quote.totalFen, strong: true, testId: 'payoff-total' },
             ]}
