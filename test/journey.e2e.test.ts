@@ -48,6 +48,8 @@ interface Installment {
 }
 interface Loan {
   readonly id: string;
+  readonly productName: string;
+  readonly lenderName: string;
   readonly installments: readonly Installment[];
 }
 interface Amount {
@@ -209,6 +211,9 @@ describe('borrower journey end to end', () => {
       ),
     ).toEqual(expected.installments.map((i) => i.principalFen + i.interestFen));
 
+    // The borrower's loan says whose it is, as offered when they applied.
+    expect(loan.productName).toBe('星河快贷');
+    expect(loan.lenderName).toContain('星河银行');
     const first = await call<Amount>('POST', `/api/v1/borrower/loans/${loan.id}/repayments`, {
       kind: 'installment',
       periods: [1],

@@ -64,4 +64,14 @@ export const applicationMigrations: Record<string, Migration> = {
       );
     },
   },
+  // Migrations run in name order and a new one must sort after every shipped one (Kysely refuses
+  // otherwise): this is why it is 0100, not 0061.
+  '0100_application_names': {
+    async up(db) {
+      await sql`
+        ALTER TABLE applications
+          ADD COLUMN product_name text NOT NULL DEFAULT '',
+          ADD COLUMN lender_name text NOT NULL DEFAULT ''`.execute(db);
+    },
+  },
 };

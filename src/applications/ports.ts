@@ -15,7 +15,9 @@ import type { PublicEncryptionKey } from '../protocol/envelope/index.ts';
 export interface OfferableProduct {
   readonly productId: string;
   readonly productCode: string;
+  readonly productName: string;
   readonly lenderId: string;
+  readonly lenderName: string;
   /** The lender's protocol identity (its code). */
   readonly partnerId: string;
   readonly amountMinFen: number;

@@ -17,6 +17,8 @@ export interface Application {
   readonly partnerId: string;
   readonly productId: string;
   readonly productCode: string;
+  readonly productName: string;
+  readonly lenderName: string;
   readonly requestedAmountFen: number;
   readonly termMonths: number;
   readonly method: string;
@@ -35,6 +37,16 @@ export interface Application {
   readonly updatedAt: string;
 }
 
+/**
+ * A stored rate (numeric with up to 10 places) shown like every other APR in the API: at least six
+ * places, trailing zeros beyond them dropped ("0.1368000000" → "0.136800").
+ */
+export function sixPlaces(rate: string): string {
+  const [whole = '0', fraction = ''] = rate.split('.');
+  const trimmed = fraction.replace(/0+$/, '');
+  return `${whole}.${trimmed.padEnd(6, '0')}`;
+}
+
 export function toApplication(row: Selectable<ApplicationRow>): Application {
   return {
     id: row.id,
@@ -44,6 +56,8 @@ export function toApplication(row: Selectable<ApplicationRow>): Application {
     partnerId: row.partner_id,
     productId: row.product_id,
     productCode: row.product_code,
+    productName: row.product_name,
+    lenderName: row.lender_name,
     requestedAmountFen: row.requested_amount_fen,
     termMonths: row.term_months,
     method: row.method,
@@ -55,7 +69,7 @@ export function toApplication(row: Selectable<ApplicationRow>): Application {
         ? null
         : {
             limitFen: row.approved_limit_fen,
-            apr: row.approved_apr,
+            apr: sixPlaces(row.approved_apr),
             termsMonths: row.approved_terms ?? [],
             methods: row.approved_methods ?? [],
             validUntil: row.approval_valid_until?.toISOString() ?? null,
@@ -64,6 +78,19 @@ export function toApplication(row: Selectable<ApplicationRow>): Application {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
+}
+
+/** The product and lender names an application was made for, as offered at the time. */
+export async function applicationNames(
+  executor: Executor,
+  id: string,
+): Promise<{ productName: string; lenderName: string }> {
+  const row = await executor
+    .selectFrom('applications')
+    .select(['product_name', 'lender_name'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return { productName: row?.product_name ?? '', lenderName: row?.lender_name ?? '' };
 }
 
 /** Reads an application and locks it for the rest of the transaction (transitions serialize). */
@@ -84,7 +111,9 @@ export async function applyEvent(
   event: ApplicationEvent,
   cause: Cause,
   at: Date,
-  changes: Partial<Omit<ApplicationRow, 'id' | 'created_at' | 'status'>> = {},
+  changes: Partial<
+    Omit<ApplicationRow, 'id' | 'created_at' | 'status' | 'product_name' | 'lender_name'>
+  > = {},
   details: Record<string, unknown> = {},
 ): Promise<boolean> {
   const from = row.status as ApplicationState;

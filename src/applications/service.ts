@@ -103,6 +103,8 @@ export class ApplicationService {
           partner_id: product.partnerId,
           product_id: product.productId,
           product_code: product.productCode,
+          product_name: product.productName,
+          lender_name: product.lenderName,
           requested_amount_fen: input.amountFen,
           term_months: input.termMonths,
           method: input.method,

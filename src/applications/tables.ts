@@ -11,6 +11,9 @@ export interface ApplicationRow {
   partner_id: string;
   product_id: string;
   product_code: string;
+  /** Names as offered when the borrower applied, for the borrower's lists. */
+  product_name: ColumnType<string, string | undefined, never>;
+  lender_name: ColumnType<string, string | undefined, never>;
   requested_amount_fen: number;
   term_months: number;
   method: string;

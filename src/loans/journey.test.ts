@@ -30,6 +30,8 @@ describe('application to loan to settlement', () => {
   const product = {
     productId: '7d1f7a8e-0000-4000-8000-000000000001',
     productCode: 'XH-CASH',
+    productName: '星河快贷',
+    lenderName: '星河银行',
     lenderId: '7d1f7a8e-0000-4000-8000-0000000000aa',
     partnerId: 'xinghe-bank',
     amountMinFen: 100_000,
@@ -153,6 +155,7 @@ describe('application to loan to settlement', () => {
     const application = await apply();
     applicationId = application.id;
     expect(application.status).toBe('pre_checked');
+    expect(application).toMatchObject({ productName: '星河快贷', lenderName: '星河银行' });
     expect(releases).toEqual([
       expect.objectContaining({
         partnerId: 'xinghe-bank',
@@ -203,7 +206,7 @@ describe('application to loan to settlement', () => {
     expect(application.status).toBe('approved');
     expect(application.approval).toMatchObject({
       limitFen: 2_000_000,
-      apr: '0.1800000000',
+      apr: '0.180000',
       termsMonths: [6, 12],
     });
     const history = await applications.history(borrower, applicationId);
@@ -372,6 +375,8 @@ describe('an approval that has expired', () => {
       const product = {
         productId: '7d1f7a8e-0000-4000-8000-000000000002',
         productCode: 'EXP',
+        productName: 'Expiring',
+        lenderName: 'Expiring Lender',
         lenderId: '7d1f7a8e-0000-4000-8000-0000000000bb',
         partnerId: 'expiring-lender',
         amountMinFen: 100_000,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import { applyEvent, lockApplication } from '../applications/repository.ts';
+import { applicationNames, applyEvent, lockApplication } from '../applications/repository.ts';
 import { chinaDate } from '../applications/service.ts';
 import type { ApplicationEvent } from '../applications/state-machine.ts';
 import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
@@ -49,6 +49,8 @@ export interface Loan {
   readonly id: string;
   readonly applicationId: string;
   readonly partnerId: string;
+  readonly productName: string;
+  readonly lenderName: string;
   readonly principalFen: number;
   readonly termMonths: number;
   readonly method: string;
@@ -371,10 +373,12 @@ export class LoanService {
       .where('loan_id', '=', row.id)
       .orderBy('period')
       .execute();
+    const names = await applicationNames(executor, row.application_id);
     return {
       id: row.id,
       applicationId: row.application_id,
       partnerId: row.partner_id,
+      ...names,
       principalFen: row.principal_fen,
       termMonths: row.term_months,
       method: row.method,

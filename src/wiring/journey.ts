@@ -115,7 +115,9 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
       return {
         productId: product.productId,
         productCode: product.productCode,
+        productName: product.productName,
         lenderId: product.lenderId,
+        lenderName: product.lenderName,
         partnerId: product.partnerId,
         amountMinFen: product.amountMinFen,
         amountMaxFen: product.amountMaxFen,
