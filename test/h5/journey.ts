@@ -11,7 +11,8 @@ import { percentRangeText, percentText, yuanText } from './oracle.ts';
  * offers, product and calculator, data form, consent, waiting and decision, drawdown with the
  * disclosure sheet, the loan with its schedule, one installment repaid, the early payoff, settled,
  * my loans, and what was shared with whom. Each page is checked for what a borrower would judge —
- * the APR first and largest where there is a price, amounts to the fen as yuan (the page's own API
+ * the APR first and largest where there is a price, whose loan it is (product and lender, as the
+ * API names them and as they were offered), amounts to the fen as yuan (the page's own API
  * answers are the oracle, formatted by the test's own `oracle.ts`), text in the page's language
  * and drawn with a real font, nothing wider than 375 px — and photographed. Any failure fails.
  */
@@ -98,7 +99,13 @@ interface AgreementView {
   readonly categories: readonly string[];
 }
 
-interface ApplicationView {
+/** Whose loan it is, as the API names an application and a loan. */
+interface Names {
+  readonly productName: string;
+  readonly lenderName: string;
+}
+
+interface ApplicationView extends Names {
   readonly id: string;
   readonly status: string;
   readonly requestedAmountFen: number;
@@ -129,7 +136,7 @@ interface LoanLine {
   readonly status: string;
 }
 
-interface LoanView {
+interface LoanView extends Names {
   readonly id: string;
   readonly applicationId: string;
   readonly principalFen: number;
@@ -233,6 +240,8 @@ class Journey {
   #quote: { amountFen: number; termMonths: number; method: string } | undefined;
   #applicationId = '';
   #approval: { apr: string; limitFen: number } | undefined;
+  /** The product and lender names of the application, as the API gave them. */
+  #names: Names | undefined;
   #sheet: DisclosureView | undefined;
   #loanId = '';
   #agreements: Promise<{ items: AgreementView[] }> | undefined;
@@ -522,6 +531,25 @@ class Journey {
     }
   }
 
+  /**
+   * The API names the product and the lender as they were offered (the offer taken is the
+   * oracle: the names the borrower chose by).
+   */
+  #asOffered(names: Names, what: string): void {
+    const offer = this.#offer!;
+    assert.equal(names.productName, offer.productName, `${what}: the product as offered`);
+    assert.equal(names.lenderName, offer.lender.name, `${what}: the lender as offered`);
+  }
+
+  /** Whose loan it is, within `scope` (the APR hero on a page with a price): product, then lender. */
+  async #checkParties(scope: Locator, names: Names): Promise<void> {
+    await this.#expectText(scope.getByTestId('parties-product'), names.productName);
+    await this.#expectText(
+      scope.getByTestId('parties-lender'),
+      this.t('offers.lender', { name: names.lenderName }),
+    );
+  }
+
   // ── steps ──────────────────────────────────────────────────────────────────────────────────
 
   async signIn(): Promise<void> {
@@ -780,7 +808,10 @@ class Journey {
     assert.equal(outcome, 'approved', `the lender approves (${body.application.decisionReason ?? ''})`);
     assert.ok(body.application.approval);
     this.#approval = body.application.approval;
+    this.#asOffered(body.application, 'the application');
+    this.#names = { productName: body.application.productName, lenderName: body.application.lenderName };
     await this.#expectText('apr-value', percentText(body.application.approval.apr));
+    await this.#checkParties(this.#byTestId('apr-hero'), this.#names);
     await this.#expectText('approved-limit', yuanText(body.application.approval.limitFen));
     await this.#checkPage('approved', { price: true });
   }
@@ -804,6 +835,7 @@ class Journey {
       'the sheet is at the approved APR',
     );
     await this.#expectText(this.#page.getByTestId('apr-value').first(), percentText(this.#approval!.apr));
+    await this.#checkParties(this.#page.getByTestId('apr-hero').first(), this.#names!);
     await this.#expectText('sheet-principal', yuanText(sheet.principalFen));
     await this.#expectText('sheet-received', yuanText(sheet.amountReceivedFen));
     await this.#expectText('sheet-interest', yuanText(sheet.totalInterestFen));
@@ -821,17 +853,20 @@ class Journey {
     await this.#page.waitForURL(/\/h5\/applications\/[0-9a-f-]{36}$/);
     await this.#waitFor('the disbursement', { loan: this.#visible('view-loan') }, this.#lenderWait);
     await this.#checkPage('disbursed');
-    await this.#byTestId('view-loan').click();
   }
 
   async #loan(): Promise<LoanView> {
     return (await this.#api<{ loan: LoanView }>(`/api/v1/borrower/loans/${this.#loanId}`)).body.loan;
   }
 
-  /** The loan page against the loan the API holds: APR first, principal, cost, what is left, schedule. */
+  /**
+   * The loan page against the loan the API holds: APR first with whose loan it is, principal, cost,
+   * what is left, schedule.
+   */
   async #checkLoan(loan: LoanView): Promise<void> {
     const open = loan.installments.filter((line) => !['paid', 'waived'].includes(line.status));
     await this.#expectText('apr-value', percentText(this.#approval!.apr));
+    await this.#checkParties(this.#byTestId('apr-hero'), loan);
     await this.#expectText('loan-principal', yuanText(loan.principalFen));
     await this.#expectText(
       'loan-cost',
@@ -853,10 +888,15 @@ class Journey {
 
   async loan(): Promise<void> {
     const page = this.#page;
+    // The loan the page itself was given is the oracle for what it shows.
+    const asked = this.#answer<{ loan: LoanView }>(/^\/api\/v1\/borrower\/loans\/[0-9a-f-]{36}$/, 'the loan');
+    await this.#byTestId('view-loan').click();
+    const { loan } = await asked;
     await this.#byTestId('schedule').waitFor();
     this.#loanId = new URL(page.url()).pathname.split('/')[3]!;
-    const loan = await this.#loan();
+    assert.equal(loan.id, this.#loanId, 'the loan the page asked for');
     assert.equal(loan.applicationId, this.#applicationId);
+    this.#asOffered(loan, 'the loan');
     // What was disclosed is what was booked: the same installments, to the fen.
     assert.deepEqual(
       loan.installments.map((line) => line.principalFen + line.interestFen + line.feeFen),
@@ -937,19 +977,53 @@ class Journey {
   }
 
   async mine(): Promise<void> {
+    // The lists the page itself was given are the oracle.
+    const loansAsked = this.#answer<{ items: LoanView[] }>(/^\/api\/v1\/borrower\/loans$/, 'my loans');
+    const applicationsAsked = this.#answer<{ items: ApplicationView[] }>(
+      /^\/api\/v1\/borrower\/applications$/,
+      'my applications',
+    );
     await this.#page.goto(`${this.#options.baseUrl}/h5/mine`);
+    const [loans, applications] = await Promise.all([loansAsked, applicationsAsked]);
     await this.#page.getByText(this.t('mine.applications')).waitFor();
     await this.#byTestId('mine-loan').first().waitFor();
-    const loans = this.#byTestId('mine-loan');
-    assert.equal(await loans.count(), 1, 'one loan');
-    const loan = await this.#loan();
-    const line = await this.#words(loans.first());
+
+    assert.equal(loans.items.length, 1, 'one loan in the answer');
+    const loan = loans.items[0]!;
+    assert.equal(loan.id, this.#loanId, 'the loan walked');
+    assert.equal(loan.status, 'settled');
+    this.#asOffered(loan, 'my loans');
+    const loanLines = this.#byTestId('mine-loan');
+    assert.equal(await loanLines.count(), 1, 'one loan');
+    const loanLine = loanLines.first();
+    await this.#expectText(loanLine.getByTestId('mine-product'), loan.productName);
+    await this.#expectText(
+      loanLine.getByTestId('mine-lender'),
+      this.t('offers.lender', { name: loan.lenderName }),
+    );
+    const line = await this.#words(loanLine);
     assert.ok(line.includes(yuanText(loan.principalFen)), `the loan shows ${yuanText(loan.principalFen)}`);
     assert.ok(line.includes(this.t('status.settled')), 'the loan shows settled');
-    const applications = this.#byTestId('mine-application');
-    assert.equal(await applications.count(), 1, 'one application');
-    const application = await this.#words(applications.first());
-    assert.ok(application.includes(yuanText(this.#quote!.amountFen)), 'the amount applied for');
+
+    assert.equal(applications.items.length, 1, 'one application in the answer');
+    const applied = applications.items[0]!;
+    assert.equal(applied.id, this.#applicationId, 'the application walked');
+    assert.equal(
+      applied.requestedAmountFen,
+      this.#quote!.amountFen,
+      'for the amount tried in the calculator',
+    );
+    this.#asOffered(applied, 'my applications');
+    const applicationLines = this.#byTestId('mine-application');
+    assert.equal(await applicationLines.count(), 1, 'one application');
+    const applicationLine = applicationLines.first();
+    await this.#expectText(applicationLine.getByTestId('mine-product'), applied.productName);
+    await this.#expectText(
+      applicationLine.getByTestId('mine-lender'),
+      this.t('offers.lender', { name: applied.lenderName }),
+    );
+    const application = await this.#words(applicationLine);
+    assert.ok(application.includes(yuanText(applied.requestedAmountFen)), 'the amount applied for');
     assert.ok(application.includes(this.t('status.settled')), 'the application shows settled');
     await this.#checkPage('mine');
   }

@@ -13,8 +13,8 @@ export function yuanText(fen: number): string {
 }
 
 /**
- * A decimal APR string as the API sends it (any number of decimals: offers carry 6, approvals
- * 10) as a percentage with 2 decimals, half up, by integer arithmetic on the digits.
+ * A decimal APR string as the API sends it (any number of decimals; offers, quotes and approvals
+ * carry 6: "0.136800") as a percentage with 2 decimals, half up, by integer arithmetic on the digits.
  */
 export function percentText(decimal: string): string {
   const match = /^(\d+)(?:\.(\d+))?$/.exec(decimal);

@@ -180,6 +180,7 @@ export type ApplicationStatus =
   | 'expired';
 
 export interface Approval {
+  /** All-in APR of the approval, six places like every other APR ("0.136800"). */
   readonly apr: string;
   readonly limitFen: number;
   readonly termsMonths: readonly number[];
@@ -192,6 +193,12 @@ export interface Application {
   readonly status: ApplicationStatus;
   readonly productId: string;
   readonly productCode: string;
+  /**
+   * The product and lender names as offered when the borrower applied. Empty ('') for an
+   * application made before the API carried them: show `Parties` with a fallback then.
+   */
+  readonly productName: string;
+  readonly lenderName: string;
   readonly partnerId: string;
   readonly channelCode: string;
   readonly requestedAmountFen: number;
@@ -263,6 +270,9 @@ export interface Loan {
   readonly id: string;
   readonly applicationId: string;
   readonly partnerId: string;
+  /** Its application's product and lender names (empty for one made before they were kept). */
+  readonly productName: string;
+  readonly lenderName: string;
   readonly principalFen: number;
   readonly termMonths: number;
   readonly method: string;

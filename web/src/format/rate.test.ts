@@ -8,6 +8,9 @@ describe('rates as percentages (exact decimals)', () => {
     expect(percent('0.240000')).toBe('24.00%');
     expect(percent('0.123449')).toBe('12.34%');
     expect(percent('0.123450')).toBe('12.35%');
+    // Approvals come with six places like every other APR; ten (as stored) show the same.
+    expect(percent('0.136800')).toBe('13.68%');
+    expect(percent('0.1368000000')).toBe('13.68%');
     expect(percent('1')).toBe('100.00%');
     expect(percent('0.07', 0)).toBe('7%');
     expect(percent('nonsense')).toBe('—');

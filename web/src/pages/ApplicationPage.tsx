@@ -6,6 +6,7 @@ import { LoadFailed, Loading } from '../components/LoadState.tsx';
 import { statusLabel } from '../components/labels.ts';
 import { MoneyRows } from '../components/MoneyRows.tsx';
 import { PageShell } from '../components/PageShell.tsx';
+import { applicationNames, type Names, Parties } from '../components/Parties.tsx';
 import { chinaDateTime } from '../format/dates.ts';
 import { percent } from '../format/rate.ts';
 import { useI18n } from '../i18n/context.tsx';
@@ -23,13 +24,15 @@ function stepOf(status: ApplicationStatus): number {
   return 2;
 }
 
-function Approved({ application }: { readonly application: Application }) {
+function Approved({ application, names }: { readonly application: Application; readonly names: Names }) {
   const { t } = useI18n();
   const approval = application.approval;
   if (!approval) return null;
   return (
     <>
-      <AprHero label={t('application.approvedApr')} value={percent(approval.apr)} note={t('apr.note')} />
+      <AprHero label={t('application.approvedApr')} value={percent(approval.apr)} note={t('apr.note')}>
+        <Parties names={names} onHero />
+      </AprHero>
       <Result status="success" title={t('application.approved')} data-testid="approved" />
       <MoneyRows
         rows={[
@@ -82,19 +85,37 @@ function Loaned({ loan }: { readonly loan: Loan | undefined }) {
   );
 }
 
+/** The decision with whose it is: in the APR hero once approved, else in a card above the outcome. */
 function Decision({
   detail,
   loan,
-  lender,
+  names,
 }: {
   detail: ApplicationDetail;
+  loan: Loan | undefined;
+  names: Names;
+}) {
+  const { application } = detail;
+  if (application.status === 'approved') return <Approved application={application} names={names} />;
+  return (
+    <>
+      <Parties names={names} />
+      <Outcome application={application} loan={loan} lender={names.lenderName} />
+    </>
+  );
+}
+
+function Outcome({
+  application,
+  loan,
+  lender,
+}: {
+  application: Application;
   loan: Loan | undefined;
   lender: string;
 }) {
   const { t } = useI18n();
-  const { application } = detail;
   const status = application.status;
-  if (status === 'approved') return <Approved application={application} />;
   if (LOANED.includes(status)) return <Loaned loan={loan} />;
   if (status === 'drawdown_requested') {
     return <Result status="waiting" title={t('application.disbursing')} data-testid="disbursing" />;
@@ -156,9 +177,9 @@ export function ApplicationPage({ id }: { readonly id: string }) {
     status !== undefined && (WAITING.includes(status) || (LOANED.includes(status) && !state.data?.loan));
   useInterval(state.reload, 1500, polling);
   const application = state.data?.detail.application;
-  const lender = application
-    ? (journey.known(application.productId)?.lender.name ?? application.partnerId)
-    : '';
+  const names = application
+    ? applicationNames(application, journey.known(application.productId))
+    : { productName: '', lenderName: '' };
   return (
     <PageShell title={t('application.title')} back={{ name: 'mine' }}>
       {!state.data && state.loading ? <Loading /> : null}
@@ -171,7 +192,7 @@ export function ApplicationPage({ id }: { readonly id: string }) {
             <Steps.Step title={t('application.step.decision')} />
           </Steps>
           <div data-testid="application-status" data-status={application.status}>
-            <Decision detail={state.data.detail} loan={state.data.loan} lender={lender} />
+            <Decision detail={state.data.detail} loan={state.data.loan} names={names} />
           </div>
           <h2 className="lg-section-title">{t('application.history')}</h2>
           <ul className="lg-history">

@@ -7,6 +7,7 @@ import { AprHero } from '../components/AprHero.tsx';
 import { errorMessage } from '../components/errors.ts';
 import { LoadFailed, Loading } from '../components/LoadState.tsx';
 import { PageShell } from '../components/PageShell.tsx';
+import { applicationNames, Parties } from '../components/Parties.tsx';
 import { type TermsDraft, TermsPicker } from '../components/TermsPicker.tsx';
 import { parseYuan, yuan, yuanPlain } from '../format/money.ts';
 import { percent } from '../format/rate.ts';
@@ -130,15 +131,19 @@ function DrawdownForm({ application, approval }: { application: Application; app
 /** 借款: choose amount, term and method within the approval; the disclosure sheet; confirm. */
 export function DrawdownPage({ id }: { readonly id: string }) {
   const { t } = useI18n();
+  const journey = useJourney();
   const loaded = useAsync(() => borrowerApi.application(id), [id]);
   const application = loaded.data?.application;
+  const known = application ? journey.known(application.productId) : undefined;
   return (
     <PageShell title={t('drawdown.title')} back={{ name: 'application', id }}>
       {loaded.loading ? <Loading /> : null}
       {loaded.error ? <LoadFailed error={loaded.error} onRetry={loaded.reload} /> : null}
       {application?.approval ? (
         <>
-          <AprHero label={t('application.approvedApr')} value={percent(application.approval.apr)} />
+          <AprHero label={t('application.approvedApr')} value={percent(application.approval.apr)}>
+            <Parties names={applicationNames(application, known)} onHero />
+          </AprHero>
           <DrawdownForm application={application} approval={application.approval} />
         </>
       ) : null}

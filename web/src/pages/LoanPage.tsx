@@ -8,6 +8,7 @@ import { LoadFailed, Loading } from '../components/LoadState.tsx';
 import { methodLabel, statusLabel } from '../components/labels.ts';
 import { MoneyRows } from '../components/MoneyRows.tsx';
 import { PageShell } from '../components/PageShell.tsx';
+import { applicationNames, namesOf, Parties } from '../components/Parties.tsx';
 import { Schedule } from '../components/Schedule.tsx';
 import { yuan } from '../format/money.ts';
 import { percent } from '../format/rate.ts';
@@ -47,6 +48,7 @@ function LoanView({
   const outstandingPrincipal = open.reduce((sum, line) => sum + line.principalFen, 0);
   const cost = loan.installments.reduce((sum, line) => sum + line.interestFen + line.feeFen, 0);
   const settledCount = loan.installments.length - open.length;
+  const names = namesOf(loan, applicationNames(application));
 
   useEffect(() => {
     if (sentAt === null || settledCount === sentAt) return;
@@ -95,8 +97,12 @@ function LoanView({
   return (
     <>
       {application.approval ? (
-        <AprHero label={t('apr.label')} value={percent(application.approval.apr)} note={t('apr.note')} />
-      ) : null}
+        <AprHero label={t('apr.label')} value={percent(application.approval.apr)} note={t('apr.note')}>
+          <Parties names={names} onHero />
+        </AprHero>
+      ) : (
+        <Parties names={names} />
+      )}
       <MoneyRows
         rows={[
           { label: t('loan.principal'), fen: loan.principalFen, testId: 'loan-principal' },
@@ -147,7 +153,10 @@ function LoanView({
   );
 }
 
-/** The loan: APR first, what is owed, the schedule; repay an installment or pay off early for free. */
+/**
+ * The loan: APR first, with whose loan it is (product and lender); what is owed, the schedule;
+ * repay an installment or pay off early for free.
+ */
 export function LoanPage({ id }: { readonly id: string }) {
   const { t } = useI18n();
   const [watching, setWatching] = useState(0);

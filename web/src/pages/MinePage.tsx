@@ -3,19 +3,47 @@ import { borrowerApi } from '../api/borrower.ts';
 import { LoadFailed, Loading } from '../components/LoadState.tsx';
 import { statusLabel } from '../components/labels.ts';
 import { PageShell } from '../components/PageShell.tsx';
+import { applicationNames, type Names, namesOf } from '../components/Parties.tsx';
 import { chinaDateTime } from '../format/dates.ts';
 import { yuanWithSign } from '../format/money.ts';
 import { useI18n } from '../i18n/context.tsx';
 import { navigate } from '../router.ts';
 import { useAsync } from '../state/use-async.ts';
 
-/** My applications and loans, newest first: the way back to a loan after leaving the page. */
+/** One line of the list: the product and its amount, then the lender and when. */
+function Line({ names, fen, when }: { names: Names; fen: number; when: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="lg-mine">
+      <div className="lg-mine__head">
+        <span className="lg-mine__product" data-testid="mine-product">
+          {names.productName}
+        </span>
+        <span className="lg-mine__amount">{yuanWithSign(fen)}</span>
+      </div>
+      <div className="lg-mine__lender" data-testid="mine-lender">
+        {t('offers.lender', { name: names.lenderName })}
+      </div>
+      <div className="lg-mine__when">{when}</div>
+    </div>
+  );
+}
+
+/**
+ * My applications and loans, newest first, each saying whose it is (product and lender): the way
+ * back to a loan after leaving the page.
+ */
 export function MinePage() {
   const { t } = useI18n();
   const state = useAsync(async () => {
     const [applications, loans] = await Promise.all([borrowerApi.applications(), borrowerApi.loans()]);
     return { applications: applications.items, loans: loans.items };
   }, []);
+  // A loan made before the API carried names takes its application's fallbacks.
+  const application = (id: string) => {
+    const found = state.data?.applications.find((candidate) => candidate.id === id);
+    return found && applicationNames(found);
+  };
   return (
     <PageShell title={t('mine.title')} back={{ name: 'entry' }}>
       {state.loading ? <Loading /> : null}
@@ -29,10 +57,13 @@ export function MinePage() {
                 key={loan.id}
                 data-testid="mine-loan"
                 onClick={() => navigate({ name: 'loan', id: loan.id })}
-                description={`${loan.startDate} · ${t('offers.months', { n: loan.termMonths })}`}
                 extra={statusLabel(t, loan.status)}
               >
-                {yuanWithSign(loan.principalFen)}
+                <Line
+                  names={namesOf(loan, application(loan.applicationId))}
+                  fen={loan.principalFen}
+                  when={`${loan.startDate} · ${t('offers.months', { n: loan.termMonths })}`}
+                />
               </List.Item>
             ))}
           </List>
@@ -43,10 +74,13 @@ export function MinePage() {
                 key={application.id}
                 data-testid="mine-application"
                 onClick={() => navigate({ name: 'application', id: application.id })}
-                description={chinaDateTime(application.createdAt)}
                 extra={statusLabel(t, application.status)}
               >
-                {yuanWithSign(application.requestedAmountFen)}
+                <Line
+                  names={applicationNames(application)}
+                  fen={application.requestedAmountFen}
+                  when={chinaDateTime(application.createdAt)}
+                />
               </List.Item>
             ))}
           </List>
