@@ -19,21 +19,39 @@ import type { Database } from './schema.ts';
  * Every module's migrations. Names start with a global sequence number so that the order across
  * modules is fixed; a migration, once shipped, is never edited — add a new one.
  */
-export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = {
-  ...operatorMigrations,
-  ...auditMigrations,
-  ...demoMigrations,
-  ...lenderMigrations,
-  ...protocolMigrations,
-  ...borrowerMigrations,
-  ...channelMigrations,
-  ...whitelistMigrations,
-  ...applicationMigrations,
-  ...marketplaceMigrations,
-  ...loanMigrations,
-  ...ledgerMigrations,
-  ...settlementMigrations,
-};
+const MODULE_MIGRATIONS: readonly Readonly<Record<string, Migration>>[] = [
+  operatorMigrations,
+  auditMigrations,
+  demoMigrations,
+  lenderMigrations,
+  protocolMigrations,
+  borrowerMigrations,
+  channelMigrations,
+  whitelistMigrations,
+  applicationMigrations,
+  marketplaceMigrations,
+  loanMigrations,
+  ledgerMigrations,
+  settlementMigrations,
+];
+
+/** Every migration in the order Kysely runs them: by name (a module may add one much later). */
+export const ALL_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fromEntries(
+  MODULE_MIGRATIONS.flatMap((migrations) => Object.entries(migrations)).sort(([a], [b]) => (a < b ? -1 : 1)),
+);
+
+/** Names of the migrations, one per sequence number, for the check that no two modules clash. */
+export function migrationSequenceClashes(): string[] {
+  const seen = new Map<string, string>();
+  const clashes: string[] = [];
+  for (const name of MODULE_MIGRATIONS.flatMap((migrations) => Object.keys(migrations))) {
+    const sequence = name.slice(0, 4);
+    const other = seen.get(sequence);
+    if (other !== undefined) clashes.push(`${other} and ${name}`);
+    seen.set(sequence, name);
+  }
+  return clashes;
+}
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...ALL_MIGRATIONS }) };
 
