@@ -48,7 +48,7 @@ import { PlatformKeyring } from './protocol/platform-keys.ts';
 import { createSettlementServices, type SettlementServices } from './settlement/index.ts';
 import type { Clock } from './shared/clock.ts';
 import { channelDirectory, createWhitelistServices, type WhitelistServices } from './whitelist/index.ts';
-import { createJourney } from './wiring/journey.ts';
+import { createJourney, type JourneyServices } from './wiring/journey.ts';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -73,6 +73,8 @@ export interface Services {
   readonly offers: OfferService;
   readonly applications: ApplicationService;
   readonly loans: LoanService;
+  /** Whether a borrower sees the entry (whitelist by channel user id or by phone). */
+  readonly entryFor: JourneyServices['entryFor'];
   /**
    * Revenue share: ledger, contracts, statements, reconciliation. `settlement.accruals` is the
    * LoanEvents listener to pass to LoanService, so fees are posted in each callback's transaction.
@@ -148,6 +150,7 @@ export function createServices(deps: AppDependencies): Services {
     offers: journey.offers,
     applications: journey.applications,
     loans: journey.loans,
+    entryFor: journey.entryFor,
     inbound: new InboundCallbacks(db, deps.callbackHandlers ?? journey.callbackHandlers, deps.clock),
     outbox: new OutboxWorker({
       db,
@@ -199,7 +202,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       channelSessionRoutes(services.channels),
       ...(devMintingEnabled(deps.config) ? [devChannelTokenRoutes(services.channels)] : []),
       adminWhitelistRoutes(services.whitelist),
-      borrowerEntryRoutes(services.whitelist.service),
+      borrowerEntryRoutes({ entryFor: services.entryFor }),
       adminLenderRoutes(services.lenders),
       adminLenderProductRoutes(services.lenders),
       adminLenderKeyRoutes(services.lenders),

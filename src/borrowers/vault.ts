@@ -168,6 +168,16 @@ export class BorrowerVault {
     }
   }
 
+  /**
+   * The borrower's phone for a lookup in a whitelist keyed by salted phone hash (the whitelist
+   * hashes it with its own salt in the database). The value stays in this process: it is never
+   * answered, logged or stored in plain text.
+   */
+  async phoneForLookup(borrowerId: string): Promise<string | undefined> {
+    const { profile } = await this.#plain(this.#db, borrowerId, ['phone']);
+    return profile.phone ?? undefined;
+  }
+
   /** The borrower's own profile, masked. An empty profile is all nulls. */
   async view(borrowerId: string): Promise<ProfileView> {
     const { profile, updatedAt } = await this.#plain(this.#db, borrowerId);

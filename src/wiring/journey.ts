@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { ApplicationPorts } from '../applications/ports.ts';
 import { ApplicationService, chinaDate } from '../applications/service.ts';
 import type { BorrowerServices } from '../borrowers/index.ts';
+import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import type { Database } from '../db/schema.ts';
 import type { Executor } from '../db/transaction.ts';
 import { registryEndpoints } from '../lenders/endpoints.ts';
@@ -18,7 +19,7 @@ import type { OnDelivered } from '../protocol/outbox-worker.ts';
 import type { PlatformKeyring } from '../protocol/platform-keys.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
-import type { WhitelistServices } from '../whitelist/index.ts';
+import type { EntryDecision, WhitelistServices } from '../whitelist/index.ts';
 
 /**
  * Wires the borrower journey — offers, applications, loans — to its neighbours through their
@@ -33,6 +34,8 @@ export interface JourneyServices {
   readonly callbackHandlers: Readonly<Record<string, CallbackHandler>>;
   /** What happens when the outbox delivered a call: an acknowledged apply moves its application. */
   readonly onDelivered: OnDelivered;
+  /** Whether the borrower sees the entry: by channel user id, or by phone for phone-keyed lists. */
+  readonly entryFor: (principal: BorrowerPrincipal) => Promise<EntryDecision>;
 }
 
 export interface JourneyDependencies {
@@ -59,6 +62,13 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
 
   const loans = new LoanService(db, clock, deps.loanEvents);
 
+  // A list keyed by salted phone hash needs the borrower's phone: the vault hands it over in
+  // process, the whitelist hashes it with its own salt.
+  const entryFor = async (principal: BorrowerPrincipal): Promise<EntryDecision> => {
+    const phone = await borrowers.vault.phoneForLookup(principal.borrowerId);
+    return whitelist.service.entryFor(principal, phone === undefined ? {} : { phone });
+  };
+
   const applicationsToday = async (lenderIds: readonly string[]): Promise<Map<string, number>> => {
     const counts = new Map<string, number>();
     if (lenderIds.length === 0) return counts;
@@ -76,7 +86,7 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
 
   const marketplacePorts: MarketplacePorts = {
     catalogue,
-    entryVisible: (principal) => whitelist.service.entryFor(principal),
+    entryVisible: entryFor,
     async preCheckIdentities(borrowerId, partnerIds) {
       const identities = await borrowers.vault.preCheckIdentities(borrowerId, partnerIds.map(preCheckSalt));
       const byPartner = new Map<string, PreCheckIdentity>();
@@ -128,7 +138,7 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
         dailyApplicationQuota: product.dailyApplicationQuota,
       };
     },
-    entryVisible: async (principal) => (await whitelist.service.entryFor(principal)).visible,
+    entryVisible: async (principal) => (await entryFor(principal)).visible,
     preCheckAccepted: (trx, borrowerId, productId) => offers.hasAcceptedPreCheck(trx, borrowerId, productId),
     async activeConsent(trx: Transaction<Database>, borrowerId, lenderId) {
       const consent = await borrowers.consents.active(borrowerId, lenderId, trx);
@@ -165,6 +175,7 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
       repayment: loans.repaymentHandler,
       'loan-status': loans.loanStatusHandler,
     },
+    entryFor,
     async onDelivered(message) {
       if (message.call !== 'apply') return;
       const applicationId = (message.body as { applicationId?: unknown }).applicationId;

@@ -15,7 +15,7 @@ export const borrowerEntryRoutes =
         schema: {
           tags: ['borrower'],
           summary: 'Whether the borrowing entry shows for me, with my segment and pre-approved limit',
-          security: [{ bearerAuth: [] }],
+          security: [{ borrowerAuth: [] }],
           response: { 200: EntrySchema, ...errorResponses(401) },
         },
       },
