@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { createTestDatabase, preparePostgresTemplate } from '../src/db/testing.ts';
+import { createTestDatabase, dropPostgresTemplate, preparePostgresTemplate } from '../src/db/testing.ts';
 import { LoanService } from '../src/loans/service.ts';
 import {
   contentSha256,
@@ -129,5 +129,6 @@ export default async function run(): Promise<void> {
     console.log(`  ${TOTAL} operations each, ${concurrency} in flight`);
   } finally {
     await pipelineDb.close();
+    if (url) await dropPostgresTemplate(url);
   }
 }

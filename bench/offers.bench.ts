@@ -84,5 +84,9 @@ export default async function run(): Promise<void> {
     await sandbox.stop();
     await t.close();
     await bare.close();
+    if (process.env.DATABASE_URL) {
+      const { dropPostgresTemplate } = await import('../src/db/testing.ts');
+      await dropPostgresTemplate(process.env.DATABASE_URL);
+    }
   }
 }
