@@ -170,19 +170,15 @@ export class LenderService {
           field: 'code',
         });
       const funders = await this.#replaceFunders(trx, row, checked.funders, now);
-      await trx
-        .insertInto('lender_status_history')
-        .values({
-          lender_id: id,
-          from_status: null,
-          to_status: 'applied',
-          reason: 'application registered',
-          actor_type: actor.type,
-          actor_id: actor.id,
-          request_id: requestId ?? null,
-          at: now,
-        })
-        .execute();
+      await recordStatusChange(trx, {
+        lenderId: id,
+        from: null,
+        to: 'applied',
+        reason: 'application registered',
+        actor,
+        requestId,
+        at: now,
+      });
       await recordAudit(trx, {
         actor,
         action: 'lender.create',
@@ -290,19 +286,15 @@ export class LenderService {
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('lender_status_history')
-        .values({
-          lender_id: id,
-          from_status: row.status,
-          to_status: change.to,
-          reason,
-          actor_type: actor.type,
-          actor_id: actor.id,
-          request_id: requestId ?? null,
-          at: now,
-        })
-        .execute();
+      await recordStatusChange(trx, {
+        lenderId: id,
+        from: row.status,
+        to: change.to,
+        reason,
+        actor,
+        requestId,
+        at: now,
+      });
       await recordAudit(trx, {
         actor,
         action: 'lender.status_change',
@@ -593,4 +585,32 @@ export class LenderService {
     problems.throwIfAny();
     return out;
   }
+}
+
+/** One row of a partner's status history: who moved it, from where, to where, why, when. */
+async function recordStatusChange(
+  trx: Executor,
+  change: {
+    readonly lenderId: string;
+    readonly from: LenderStatus | null;
+    readonly to: LenderStatus;
+    readonly reason: string;
+    readonly actor: Actor;
+    readonly requestId: string | undefined;
+    readonly at: Date;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('lender_status_history')
+    .values({
+      lender_id: change.lenderId,
+      from_status: change.from,
+      to_status: change.to,
+      reason: change.reason,
+      actor_type: change.actor.type,
+      actor_id: change.actor.id,
+      request_id: change.requestId ?? null,
+      at: change.at,
+    })
+    .execute();
 }
