@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db/transaction.ts';
 import { AppError } from '../shared/errors.ts';
+import { isUuid } from '../shared/ids.ts';
 import { type ApplicationEvent, type ApplicationState, transition } from './state-machine.ts';
 import type { ApplicationRow } from './tables.ts';
 
@@ -98,6 +99,9 @@ export async function lockApplication(
   trx: Executor,
   id: string,
 ): Promise<Selectable<ApplicationRow> | undefined> {
+  // Application ids are UUIDs; a lender may send any id its contract allows ("app_0001"), which
+  // is unknown here, not a failed cast.
+  if (!isUuid(id)) return undefined;
   return trx.selectFrom('applications').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 

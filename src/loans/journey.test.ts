@@ -192,11 +192,34 @@ describe('application to loan to settlement', () => {
   });
 
   it('refuses an approval above the 24% cap and a decision from another lender, changing nothing', async () => {
-    const breach = await callback('credit-decision', decision({ apr: '0.36' }), `${applicationId}-breach`);
+    // Under the application's own business id: a refusal must leave it open for the corrected
+    // decision that the next test sends.
+    const breach = await callback('credit-decision', decision({ apr: '0.36' }), applicationId);
     expect(breach).toMatchObject({ httpStatus: 422, body: { error: { code: 'APR_CAP_EXCEEDED' } } });
-    const foreign = await callback('credit-decision', decision(), `${applicationId}-foreign`, 'other-lender');
+    const foreign = await callback('credit-decision', decision(), applicationId, 'other-lender');
     expect(foreign).toMatchObject({ httpStatus: 403, body: { error: { code: 'FORBIDDEN' } } });
     expect((await applications.get(borrower, applicationId)).status).toBe('sent');
+  });
+
+  it('answers NOT_FOUND for ids of any shape the contract allows that name nothing here', async () => {
+    for (const unknown of ['app-0001', 'APP.1:x', '7d1f7a8e-0000-4000-8000-00000000ffff']) {
+      const decided = await callback('credit-decision', decision({ applicationId: unknown }), unknown);
+      expect(decided).toMatchObject({ httpStatus: 404, body: { error: { code: 'NOT_FOUND' } } });
+      const disbursed = await callback(
+        'disbursement',
+        {
+          drawdownId: unknown,
+          applicationId: unknown,
+          loanId: 'XH-LOAN-X',
+          status: 'succeeded',
+          principalFen: 1_000_000,
+          disbursedAt: now.toISOString(),
+          startDate: '2026-03-10',
+        },
+        unknown,
+      );
+      expect(disbursed).toMatchObject({ httpStatus: 404, body: { error: { code: 'NOT_FOUND' } } });
+    }
   });
 
   it('records the approval once, however many times it arrives', async () => {

@@ -16,6 +16,7 @@ import type { CallbackHandler } from '../protocol/inbound.ts';
 import { enqueueLenderCall } from '../protocol/outbox.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
+import { isUuid } from '../shared/ids.ts';
 import type { LoanEvents } from './events.ts';
 import { payoffFromSchedule, type SchedulePayoff } from './payoff.ts';
 import type { LoanInstallmentRow, LoanRow } from './tables.ts';
@@ -100,12 +101,15 @@ export class LoanService {
   /** 放款结果: a successful disbursement opens the loan; a failure lets the borrower try again. */
   readonly disbursementHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
     const result = body as DisbursementCallback;
-    const drawdown = await trx
-      .selectFrom('drawdowns')
-      .selectAll()
-      .where('id', '=', result.drawdownId)
-      .forUpdate()
-      .executeTakeFirst();
+    // Drawdown ids are the platform's UUIDs; any other id the contract allows is simply unknown.
+    const drawdown = isUuid(result.drawdownId)
+      ? await trx
+          .selectFrom('drawdowns')
+          .selectAll()
+          .where('id', '=', result.drawdownId)
+          .forUpdate()
+          .executeTakeFirst()
+      : undefined;
     const application = drawdown ? await lockApplication(trx, drawdown.application_id) : undefined;
     if (!drawdown || !application) throw new AppError('NOT_FOUND', `No drawdown ${result.drawdownId}.`);
     if (application.partner_id !== partnerId)
@@ -175,7 +179,11 @@ export class LoanService {
       disbursedAt: result.disbursedAt,
       requestId,
     });
-    return { status: 'applied', result: { loanId } };
+    return {
+      status: 'applied',
+      result: { loanId },
+      provides: [`disbursement of loan ${result.loanId}`],
+    };
   };
 
   /** 还款计划: the whole schedule, replaced by any newer version; older versions are ignored. */
@@ -262,7 +270,7 @@ export class LoanService {
         this.#clock(),
       );
     }
-    return { status: 'applied' };
+    return { status: 'applied', provides: [`schedule of loan ${schedule.loanId}`] };
   };
 
   /** 还款结果: recorded once per lender repayment id; kept until the loan's schedule is known. */
@@ -322,7 +330,7 @@ export class LoanService {
       .where('status', '=', 'requested')
       .where('kind', '=', repayment.earlyPayoff ? 'payoff' : 'installment')
       .execute();
-    return { status: 'applied' };
+    return { status: 'applied', provides: [`repayment ${repayment.repaymentId}`] };
   };
 
   /** 贷款状态: newer status versions move the loan (and its application); older ones are ignored. */

@@ -1,15 +1,36 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
-import { AppError } from '../shared/errors.ts';
+import { AppError, statusOf } from '../shared/errors.ts';
 
 /** What a handler made of a callback. */
 export type CallbackOutcome =
-  /** The effect is applied; `result` goes back to the lender. */
-  | { readonly status: 'applied'; readonly result?: Readonly<Record<string, unknown>> }
-  /** A prerequisite has not arrived yet (e.g. a repayment before its schedule); keep it and retry. */
+  /**
+   * The effect is applied; `result` goes back to the lender. `provides` names the prerequisites
+   * this callback made available (the same strings deferred callbacks wait for), so that exactly
+   * the callbacks held back for them are retried.
+   */
+  | {
+      readonly status: 'applied';
+      readonly result?: Readonly<Record<string, unknown>>;
+      readonly provides?: readonly string[];
+    }
+  /**
+   * A prerequisite has not arrived yet (e.g. a repayment before its schedule); keep it and retry
+   * when a callback of the same partner `provides` exactly `waitingFor`.
+   */
   | { readonly status: 'deferred'; readonly waitingFor: string };
+
+/** Bounds on held-back callbacks, per partner. */
+export interface DeferralLimits {
+  /** Callbacks one partner may have waiting at once; beyond it a new one is refused. */
+  readonly maxPerPartner: number;
+  /** How long one may wait; older ones are refused (and listed for operators). */
+  readonly maxAgeMs: number;
+}
+
+export const DEFAULT_DEFERRAL_LIMITS: DeferralLimits = { maxPerPartner: 1_000, maxAgeMs: 24 * 3_600_000 };
 
 export interface CallbackContext {
   readonly partnerId: string;
@@ -55,18 +76,28 @@ function conflict(field: 'request id' | 'business id'): AppError {
  * transaction as its effect, before the lender gets an answer (write, then acknowledge), and two
  * unique keys make repeats safe: on (partner, request id) and on (partner, kind, business id).
  * A repeat with the same body gets the first answer back; with a different body, `CONFLICT`.
- * Callbacks that arrive before what they depend on are kept as `deferred` and re-applied, in
- * arrival order, whenever a later callback of the same partner is applied.
+ * A refusal is recorded under its request id only, so that a corrected callback about the same
+ * object (a new request id) is judged afresh.
+ * Callbacks that arrive before what they depend on are kept as `deferred` (bounded per partner in
+ * number and age) and re-applied, each in its own savepoint, when a callback of the same partner
+ * provides what they wait for.
  */
 export class InboundCallbacks {
   readonly #db: Executor;
   readonly #handlers: ReadonlyMap<string, CallbackHandler>;
   readonly #clock: Clock;
+  readonly #limits: DeferralLimits;
 
-  constructor(db: Executor, handlers: Readonly<Record<string, CallbackHandler>>, clock: Clock) {
+  constructor(
+    db: Executor,
+    handlers: Readonly<Record<string, CallbackHandler>>,
+    clock: Clock,
+    limits: DeferralLimits = DEFAULT_DEFERRAL_LIMITS,
+  ) {
     this.#db = db;
     this.#handlers = new Map(Object.entries(handlers));
     this.#clock = clock;
+    this.#limits = limits;
   }
 
   async ingest(callback: InboundCallback): Promise<InboundAnswer> {
@@ -78,6 +109,7 @@ export class InboundCallbacks {
         if (stored) return stored;
         const receivedAt = this.#clock();
         const outcome = await handler(trx, { ...callback, receivedAt });
+        if (outcome.status === 'deferred') await this.#checkRoomToWait(trx, callback.partnerId, receivedAt);
         const answer = answerFor(outcome);
         await trx
           .updateTable('inbound_messages')
@@ -86,11 +118,14 @@ export class InboundCallbacks {
             response_status: answer.httpStatus,
             response_body: JSON.stringify(answer.body),
             applied_at: outcome.status === 'applied' ? receivedAt : null,
+            waiting_for: outcome.status === 'deferred' ? outcome.waitingFor : null,
           })
           .where('partner_id', '=', callback.partnerId)
           .where('request_id', '=', callback.requestId)
           .execute();
-        if (outcome.status === 'applied') await this.#retryDeferred(trx, callback.partnerId);
+        if (outcome.status === 'applied' && outcome.provides?.length) {
+          await this.#retryWaiting(trx, callback.partnerId, outcome.provides);
+        }
         return answer;
       });
     } catch (error) {
@@ -130,6 +165,8 @@ export class InboundCallbacks {
         response_status: httpStatus,
         response_body: JSON.stringify(body),
         applied_at: null,
+        // The injected clock, like every other time here: the age bound on deferrals reads it.
+        received_at: this.#clock(),
       })
       .onConflict((oc) => oc.doNothing())
       .returning('id')
@@ -143,7 +180,11 @@ export class InboundCallbacks {
       .where((eb) =>
         eb.or([
           eb('request_id', '=', callback.requestId),
-          eb.and([eb('kind', '=', callback.kind), eb('business_id', '=', callback.businessId)]),
+          eb.and([
+            eb('kind', '=', callback.kind),
+            eb('business_id', '=', callback.businessId),
+            eb('status', '<>', 'refused'),
+          ]),
         ]),
       )
       .orderBy('id')
@@ -162,35 +203,130 @@ export class InboundCallbacks {
     };
   }
 
-  /** Re-applies this partner's deferred callbacks until none makes progress. */
-  async #retryDeferred(trx: Transaction<Database>, partnerId: string): Promise<void> {
-    for (let progress = true; progress; ) {
-      progress = false;
-      const deferred = await trx
+  /**
+   * Refuses a new deferral when the partner already has its fill of callbacks waiting (after
+   * refusing those that waited too long): a lender sending callbacks for objects that never come
+   * must not grow the table without bound.
+   */
+  async #checkRoomToWait(trx: Transaction<Database>, partnerId: string, now: Date): Promise<void> {
+    await this.expireWaiting(partnerId, trx);
+    const { n } = await trx
+      .selectFrom('inbound_messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('partner_id', '=', partnerId)
+      .where('status', '=', 'deferred')
+      .executeTakeFirstOrThrow();
+    if (Number(n) >= this.#limits.maxPerPartner) {
+      throw new AppError(
+        'PREREQUISITE_MISSING',
+        `${this.#limits.maxPerPartner} callbacks are already waiting for what they depend on; send that ` +
+          `first, then this callback again with a new request id (received ${now.toISOString()}).`,
+      );
+    }
+  }
+
+  /**
+   * Refuses this partner's callbacks that have waited longer than allowed: they stay listed (as
+   * refused, with the reason) for operators, and free their business ids for a fresh callback.
+   */
+  async expireWaiting(partnerId: string, db: Executor = this.#db): Promise<number> {
+    const cutoff = new Date(this.#clock().getTime() - this.#limits.maxAgeMs);
+    const hours = Math.round(this.#limits.maxAgeMs / 3_600_000);
+    const expired = await db
+      .updateTable('inbound_messages')
+      .set((eb) => ({
+        status: 'refused',
+        response_status: statusOf('PREREQUISITE_MISSING'),
+        response_body: sql<string>`jsonb_build_object('error', jsonb_build_object(
+          'code', 'PREREQUISITE_MISSING',
+          'message', 'Waited more than ' || ${hours}::text || ' h for ' || ${eb.ref('waiting_for')} || '.'))`,
+      }))
+      .where('partner_id', '=', partnerId)
+      .where('status', '=', 'deferred')
+      .where('received_at', '<', cutoff)
+      .executeTakeFirst();
+    return Number(expired.numUpdatedRows);
+  }
+
+  /**
+   * Re-applies the callbacks waiting for what was just provided, in arrival order, each in its own
+   * savepoint: one that fails cannot undo the callback that released it, and its own outcome —
+   * applied, refused for good, or still waiting (now perhaps for something else) — is recorded
+   * against it. What an applied one provides in turn releases the next (a schedule releases the
+   * repayments waiting for it).
+   */
+  async #retryWaiting(
+    trx: Transaction<Database>,
+    partnerId: string,
+    provided: readonly string[],
+  ): Promise<void> {
+    const queue = [...provided];
+    const seen = new Set<string>();
+    for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const waiting = await trx
         .selectFrom('inbound_messages')
         .select(['id', 'request_id', 'kind', 'business_id', 'body', 'received_at'])
         .where('partner_id', '=', partnerId)
         .where('status', '=', 'deferred')
+        .where('waiting_for', '=', key)
         .orderBy('id')
         .execute();
-      for (const row of deferred) {
+      for (const row of waiting) {
         const handler = this.#handlers.get(row.kind);
         if (!handler) continue;
-        const outcome = await handler(trx, {
-          partnerId,
-          requestId: row.request_id,
-          businessId: row.business_id,
-          body: row.body,
-          receivedAt: row.received_at,
-        });
-        if (outcome.status !== 'applied') continue;
-        await trx
-          .updateTable('inbound_messages')
-          .set({ status: 'applied', applied_at: this.#clock() })
-          .where('id', '=', row.id)
-          .execute();
-        progress = true;
+        const outcome = await this.#retryOne(trx, handler, partnerId, row);
+        if (outcome?.status === 'applied') queue.push(...(outcome.provides ?? []));
       }
+    }
+  }
+
+  async #retryOne(
+    trx: Transaction<Database>,
+    handler: CallbackHandler,
+    partnerId: string,
+    row: { id: number; request_id: string; business_id: string; body: unknown; received_at: Date },
+  ): Promise<CallbackOutcome | undefined> {
+    const savepoint = sql.raw(`deferred_${row.id}`);
+    await sql`SAVEPOINT ${savepoint}`.execute(trx);
+    try {
+      const outcome = await handler(trx, {
+        partnerId,
+        requestId: row.request_id,
+        businessId: row.business_id,
+        body: row.body,
+        receivedAt: row.received_at,
+      });
+      const answer = answerFor(outcome);
+      await trx
+        .updateTable('inbound_messages')
+        .set({
+          status: outcome.status,
+          response_status: answer.httpStatus,
+          response_body: JSON.stringify(answer.body),
+          applied_at: outcome.status === 'applied' ? this.#clock() : null,
+          waiting_for: outcome.status === 'deferred' ? outcome.waitingFor : null,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      await sql`RELEASE SAVEPOINT ${savepoint}`.execute(trx);
+      return outcome;
+    } catch (error) {
+      await sql`ROLLBACK TO SAVEPOINT ${savepoint}`.execute(trx);
+      // A defect or an outage is not the lender's fault: the callback keeps waiting and is tried
+      // again at the next arrival (or refused when it grows too old). A refusal is final.
+      if (!(error instanceof AppError) || error.status >= 500) return undefined;
+      await trx
+        .updateTable('inbound_messages')
+        .set({
+          status: 'refused',
+          response_status: error.status,
+          response_body: JSON.stringify({ error: { code: error.code, message: error.message } }),
+        })
+        .where('id', '=', row.id)
+        .execute();
+      return undefined;
     }
   }
 

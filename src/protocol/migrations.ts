@@ -86,4 +86,25 @@ export const protocolMigrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0110_inbound_refusals_and_waits': {
+    async up(db) {
+      // A refused callback must not hold its business id: the lender's corrected callback (a new
+      // request id, the same application) has to get through. Refusals keep only the request id.
+      await sql`
+        ALTER TABLE inbound_messages
+          DROP CONSTRAINT inbound_messages_partner_id_kind_business_id_key`.execute(db);
+      await sql`
+        CREATE UNIQUE INDEX inbound_business_once ON inbound_messages (partner_id, kind, business_id)
+          WHERE status <> 'refused'`.execute(db);
+      // What a held-back callback waits for, so that an arrival retries only its own dependants.
+      await sql`ALTER TABLE inbound_messages ADD COLUMN waiting_for text`.execute(db);
+      await sql`
+        UPDATE inbound_messages SET waiting_for = response_body->>'waitingFor'
+          WHERE status = 'deferred'`.execute(db);
+      await sql`DROP INDEX inbound_deferred`.execute(db);
+      await sql`
+        CREATE INDEX inbound_waiting ON inbound_messages (partner_id, waiting_for, id)
+          WHERE status = 'deferred'`.execute(db);
+    },
+  },
 };

@@ -60,6 +60,8 @@ export interface InboundMessageRow {
   response_body: Json;
   received_at: Generated<Date>;
   applied_at: Date | null;
+  /** For a deferred callback: the prerequisite it waits for (e.g. `disbursement of loan L1`). */
+  waiting_for: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Messages refused at the edge (bad signature, replay, cap breach…), for operators to see. */

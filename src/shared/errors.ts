@@ -25,6 +25,10 @@ export const ERROR_CODES = {
   APPROVAL_EXPIRED: { status: 409, message: 'The approval has expired.' },
   LENDER_OVER_QUOTA: { status: 409, message: 'The lender takes no more applications today.' },
   LENDER_NOT_CONFORMANT: { status: 409, message: 'The partner has not passed a conformance run.' },
+  PREREQUISITE_MISSING: {
+    status: 409,
+    message: 'What this callback depends on has not arrived; send that first, then this again.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The content type is not supported.' },
   APR_CAP_EXCEEDED: { status: 422, message: 'The APR is above the 24% all-in cap.' },

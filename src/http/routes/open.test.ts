@@ -9,6 +9,7 @@ import {
   verifyResponse,
 } from '../../protocol/envelope/index.ts';
 import type { CallbackHandler } from '../../protocol/inbound.ts';
+import { AppError } from '../../shared/errors.ts';
 import { createTestApp, type TestApp } from '../../testing/app.ts';
 
 describe('open API: signed lender callbacks', () => {
@@ -26,8 +27,12 @@ describe('open API: signed lender callbacks', () => {
     lenderKey = pair.privateKey;
     strangerKey = stranger.privateKey;
     const decision: CallbackHandler = async (_trx, { body, partnerId }) => {
-      const { applicationId } = body as { applicationId: string };
+      const { applicationId, apr } = body as { applicationId: string; apr?: string };
       if (applicationId.startsWith('foreign-')) throw new Error('unreachable in these tests');
+      // The refusals a real decision handler gives, keyed by the test's ids.
+      if (applicationId.startsWith('missing-')) throw new AppError('NOT_FOUND', 'No such application.');
+      if (applicationId.startsWith('theirs-')) throw new AppError('FORBIDDEN', 'Not sent to you.');
+      if (apr === '0.36') throw new AppError('APR_CAP_EXCEEDED', 'Above the cap.');
       applied.push(`${partnerId}:${applicationId}`);
       return { status: 'applied' };
     };
@@ -105,6 +110,42 @@ describe('open API: signed lender callbacks', () => {
     const resent = await send(decisionBody('APP-1')).response();
     expect(resent.statusCode).toBe(200);
     expect(applied.filter((entry) => entry === 'lender-a:APP-1')).toHaveLength(1);
+  });
+
+  it('answers every refusal with its own 4xx code, signed, and lets a corrected callback through', async () => {
+    const keys = (await t.server.inject({ method: 'GET', url: '/open/v1/keys' })).json().keys;
+    const cases = [
+      { body: decisionBody('missing-1'), status: 404, code: 'NOT_FOUND' },
+      { body: decisionBody('theirs-1'), status: 403, code: 'FORBIDDEN' },
+      { body: decisionBody('APP-CAP', { apr: '0.36' }), status: 422, code: 'APR_CAP_EXCEEDED' },
+    ];
+    for (const [index, expected] of cases.entries()) {
+      const requestId = `refused-${index}`;
+      for (const attempt of ['first', 'repeat']) {
+        const response = await send(expected.body, { requestId }).response();
+        expect({ attempt, status: response.statusCode }).toEqual({ attempt, status: expected.status });
+        expect(response.json().error).toMatchObject({ code: expected.code, requestId: expect.any(String) });
+        const verdict = verifyResponse({
+          request: {
+            method: 'POST',
+            path: '/open/v1/callbacks/credit-decision',
+            partnerId: 'lender-a',
+            requestId,
+          },
+          status: response.statusCode,
+          headers: response.headers as Record<string, string>,
+          body: response.body,
+          keys,
+          nowMs: Date.now(),
+        });
+        expect(verdict.ok).toBe(true);
+      }
+    }
+    expect(applied).not.toContain('lender-a:APP-CAP');
+    // The lender corrects its price: a new request id about the same application is judged afresh.
+    const corrected = await send(decisionBody('APP-CAP', { apr: '0.18' })).response();
+    expect(corrected.statusCode).toBe(200);
+    expect(applied.filter((entry) => entry === 'lender-a:APP-CAP')).toHaveLength(1);
   });
 
   it('refuses the same request id with a different body as CONFLICT', async () => {

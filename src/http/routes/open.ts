@@ -12,7 +12,8 @@ import {
 import type { InboundCallbacks } from '../../protocol/inbound.ts';
 import type { PlatformKeyring } from '../../protocol/platform-keys.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { AppError } from '../../shared/errors.ts';
+import { AppError, type ErrorCode } from '../../shared/errors.ts';
+import { errorBody } from '../error-handler.ts';
 import { errorResponses, StringEnum } from '../schemas.ts';
 
 /**
@@ -277,8 +278,13 @@ export const openRoutes =
             bodySha256: header(ENVELOPE_HEADERS.contentSha256),
             body,
           });
-          // A stored answer may be a recorded refusal (4xx, error shape): replay it as it was.
-          return reply.code(answer.httpStatus as 200).send(answer.body as { status: 'applied' });
+          if (answer.httpStatus < 400) {
+            return reply.code(answer.httpStatus as 200).send(answer.body as { status: 'applied' });
+          }
+          // A refusal, new or recorded: its code and message as stored, under this request's id.
+          const { error } = answer.body as { error: { code: ErrorCode; message: string } };
+          const refusal = errorBody(request.id, error.code, error.message);
+          return reply.code(answer.httpStatus as 200).send(refusal as unknown as { status: 'applied' });
         },
       );
     }
