@@ -19,6 +19,18 @@ describe('parseConfig', () => {
     expect(parseConfig({ NODE_ENV: 'production', LENDGATE_DEMO: 'yes' }).demo).toBe(true);
   });
 
+  it('turns demo mode (and the sandbox lenders) on for PostgreSQL only when asked explicitly', () => {
+    // A real database gets no demo operators with a printed password and no dev token minting
+    // just because NODE_ENV was not set.
+    const url = 'postgres://lendgate@db.internal:5432/lendgate';
+    const onPostgres = parseConfig({ DATABASE_URL: url });
+    expect([onPostgres.demo, onPostgres.sandbox]).toEqual([false, false]);
+    const asked = parseConfig({ DATABASE_URL: url, LENDGATE_DEMO: 'true' });
+    expect([asked.demo, asked.sandbox]).toEqual([true, true]);
+    // The embedded database keeps its try-it-out default.
+    expect(parseConfig({ DATA_DIR: '/tmp/x' }).demo).toBe(true);
+  });
+
   it('refuses a PORT that is not a port number, naming the variable', () => {
     for (const port of ['abc', '70000', '-1', '80.5']) {
       expect(() => parseConfig({ PORT: port })).toThrow(ConfigError);

@@ -16,7 +16,10 @@ export interface Config {
   /** Folder of the embedded database and of generated secrets; `memory://` keeps nothing. */
   readonly dataDir: string;
   readonly logLevel: LogLevel;
-  /** Seed demo channels, lenders and accounts once. */
+  /**
+   * Seed demo channels, lenders and accounts once, and mint dev sign-in tokens. Default: on for the
+   * embedded database outside production, off on PostgreSQL unless LENDGATE_DEMO=true.
+   */
   readonly demo: boolean;
   /** Base64 of 32 bytes; when unset, generated into `dataDir` on first start (see secrets.ts). */
   readonly masterKey: string | undefined;
@@ -116,7 +119,9 @@ export function parseConfig(env: Env): Config {
       problems.push(`CORS_ORIGINS entry "${origin}" is not an origin`);
   }
 
-  const demo = boolean('LENDGATE_DEMO', read('NODE_ENV') !== 'production');
+  // Demo data and dev token minting are for trying Lendgate out: on by default only on the
+  // embedded database (and not in production); a real PostgreSQL gets them only when asked.
+  const demo = boolean('LENDGATE_DEMO', databaseUrl === undefined && read('NODE_ENV') !== 'production');
   const config: Config = {
     port: integer('PORT', 3000, 0, 65535),
     host,

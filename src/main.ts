@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SpawnedSandbox } from '../sandbox/lender/testing.ts';
 import { createApp, VERSION } from './app.ts';
+import { devMintingEnabled } from './channels/index.ts';
 import { type Config, ConfigError, MEMORY_DATA_DIR, parseConfig } from './config.ts';
 import { resolveMasterKey } from './crypto/master-key.ts';
 import { openDatabase } from './db/connection.ts';
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     `Lendgate ${VERSION} on Node ${process.version} — ready in ${Math.round(performance.now() - started)} ms`,
     `  database      ${database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`}`,
     `  migrations    ${applied.length > 0 ? `applied ${applied.length}` : 'up to date'}`,
+    `  mode          ${modeLine(config)}`,
     `  master key    ${masterKey.origin}`,
     `  health        ${base}/healthz`,
     `  API docs      ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
@@ -100,6 +102,17 @@ async function main(): Promise<void> {
       logger.warn({ err: error }, 'the sandbox lenders did not start; offers will be empty');
     }
   }
+}
+
+/** What the banner says of demo mode: whether demo data, dev token minting and sandbox lenders run. */
+function modeLine(config: Config): string {
+  if (!config.demo) return 'production-like: no demo data, dev token minting off';
+  const parts = [
+    'demo data',
+    devMintingEnabled(config) ? 'dev token minting on' : 'dev token minting off (NODE_ENV=production)',
+    config.sandbox ? 'sandbox lenders' : 'no sandbox lenders',
+  ];
+  return `demo (${parts.join(', ')})`;
 }
 
 /** Where the sandbox keeps its lenders' keys: beside the database, or a fresh folder for memory://. */

@@ -62,6 +62,7 @@ describe('npm start', () => {
     expect(first.banner).toContain(`Node ${process.version}`);
     expect(first.banner).toContain('password (shown once)');
     expect(first.banner).toContain('demo operator accounts');
+    expect(first.banner).toMatch(/mode {10}demo \(demo data, dev token minting on, sandbox lenders\)/);
     expect((await fetch(`${first.baseUrl}/healthz`)).status).toBe(200);
     const openapi = (await (await fetch(`${first.baseUrl}/openapi.json`)).json()) as { openapi: string };
     expect(openapi.openapi).toMatch(/^3\./);
