@@ -29,7 +29,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const masterKey = resolveMasterKey(config.masterKey, config.dataDir);
-  const database = await openDatabase(config);
+  const database = await openDatabase({
+    ...config,
+    onConnectionError: (error) => logger.warn({ err: error }, 'a database connection broke'),
+  });
   const { applied } = await migrateToLatest(database.db);
   const app = await createApp({ config, logger, database, clock: systemClock, masterKey: masterKey.key });
 

@@ -219,7 +219,7 @@ export async function handleCall(ctx: CallContext, kind: CallKind, call: RawCall
 
   if (lender !== undefined) await sleep(lender.faults().responseDelayMs);
   if (ctx.platformKeys.keys() === undefined)
-    return done(failure('SERVICE_UNAVAILABLE', 'the platform keys are not known yet', requestId));
+    return done(failure('UNAVAILABLE', 'the platform keys are not known yet', requestId));
 
   const verdict = await verifyRequest({
     method: call.method,
@@ -240,7 +240,7 @@ export async function handleCall(ctx: CallContext, kind: CallKind, call: RawCall
   if (injectError(hosted.faults(), ctx.random)) {
     ctx.stats.injectedError(hosted.partnerId);
     return done(
-      failure('SERVICE_UNAVAILABLE', 'sandbox fault: injected error, retry later', verdict.requestId),
+      failure('UNAVAILABLE', 'sandbox fault: injected error, retry later', verdict.requestId),
     );
   }
 

@@ -6,7 +6,7 @@
 export interface FaultSettings {
   /** Every answer is held this long before it is sent (a slow lender; compare with the call budgets). */
   readonly responseDelayMs: number;
-  /** Fraction (0–1) of verified calls answered `503 SERVICE_UNAVAILABLE` without any effect. */
+  /** Fraction (0–1) of verified calls answered `503 UNAVAILABLE` without any effect. */
   readonly errorRate: number;
   /** Each callback is sent twice: the copy has a new request id and the same body bytes. */
   readonly duplicateCallbacks: boolean;

@@ -514,7 +514,7 @@ describe('faults', () => {
     const body = applyBody(A, requestId);
     const failed = await call(APPLY, body, { requestId });
     expect(failed.status).toBe(503);
-    expect((failed.body as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
+    expect((failed.body as { error: { code: string } }).error.code).toBe('UNAVAILABLE');
     expect((await call(PRE_CHECK, PRE_CHECK_BODY, { partnerId: B })).status).toBe(200); // per partner
     await setFaults({ partnerId: A, errorRate: 0 });
     expect((await call(APPLY, body, { requestId })).status).toBe(202);

@@ -136,7 +136,7 @@ export async function startPlatformStandIn(key: PrivateSigningKey): Promise<Plat
       return answer(400, errorBody('VALIDATION_FAILED', problems.join('; '), requestId));
     if (failures > 0) {
       failures -= 1;
-      return answer(503, errorBody('SERVICE_UNAVAILABLE', 'try again', requestId));
+      return answer(503, errorBody('UNAVAILABLE', 'try again', requestId));
     }
     received.push({ kind, partnerId, requestId, bodyText, body, receivedAt: Date.now() });
     answer(200, { status: 'applied' });

@@ -324,7 +324,7 @@ export const PROTOCOL_ERRORS = {
   INVALID_STATE: 422,
   INTERNAL: 500,
   /** Temporarily unable to answer; retry with backoff. */
-  SERVICE_UNAVAILABLE: 503,
+  UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 export type ProtocolErrorCode = keyof typeof PROTOCOL_ERRORS;
 

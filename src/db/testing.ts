@@ -70,18 +70,32 @@ async function bootPgliteTemplate(): Promise<Blob> {
   }
 }
 
+/**
+ * A fresh, fully migrated PostgreSQL database (a copy of the run's template) for tests that need
+ * its URL — to start a server process on it, or to reach it through a proxy. Drop it in `afterAll`.
+ */
+export async function createPostgresTestDatabase(
+  url: string,
+): Promise<{ readonly url: string; drop(): Promise<void> }> {
+  const name = `lendgate_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(url, [`CREATE DATABASE ${name} TEMPLATE ${templateDatabaseName()}`]);
+  return {
+    url: withDatabase(url, name),
+    drop: () => adminQuery(url, [`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]),
+  };
+}
+
 /** A fresh, fully migrated database of its own for one test file. Close it in `afterAll`. */
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   const url = process.env.DATABASE_URL;
   if (url) {
-    const name = `lendgate_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-    await adminQuery(url, [`CREATE DATABASE ${name} TEMPLATE ${templateDatabaseName()}`]);
-    const handle = openPostgres(withDatabase(url, name), 5);
+    const database = await createPostgresTestDatabase(url);
+    const handle = openPostgres(database.url, 5);
     return {
       ...handle,
       async close() {
         await handle.close();
-        await adminQuery(url, [`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+        await database.drop();
       },
     };
   }

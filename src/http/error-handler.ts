@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isTransientDatabaseFailure } from '../db/failures.ts';
 import { MoneyValidationError } from '../money/index.ts';
 import { AppError, ERROR_CODES, type ErrorCode, type ErrorDetails } from '../shared/errors.ts';
 import { toFieldProblems } from './validation.ts';
@@ -49,6 +50,11 @@ export function classify(error: unknown): { code: ErrorCode; message: string; de
   if (mapped) return { code: mapped, message: ERROR_CODES[mapped].message };
   if (fastifyError.statusCode === 429)
     return { code: 'RATE_LIMITED', message: ERROR_CODES.RATE_LIMITED.message };
+  // The database is away (restart, network cut, no connection in time) or aborted a transaction
+  // over a conflict that its retries did not get past (db/transaction.ts): nothing is wrong with
+  // the request, the transaction it failed in was rolled back, and it may be sent again later.
+  if (isTransientDatabaseFailure(error))
+    return { code: 'UNAVAILABLE', message: ERROR_CODES.UNAVAILABLE.message };
   // Anything else is a defect or an outage: never show its message, which may carry internals.
   return { code: 'INTERNAL', message: ERROR_CODES.INTERNAL.message };
 }

@@ -5,6 +5,9 @@ import type { Clock } from '../shared/clock.ts';
 import { isRetryableStatus, retryDelayMs } from './backoff.ts';
 import { claimDueMessages, markDelivered, markFailed, type OutboxMessage } from './outbox.ts';
 
+/** The longest pause between two failed outbox passes (unless the poll interval is longer). */
+export const MAX_FAILURE_DELAY_MS = 5_000;
+
 /** What a delivery attempt came to. */
 export type DeliveryOutcome =
   | { readonly ok: true; readonly status: number; readonly body: unknown }
@@ -67,7 +70,12 @@ export class OutboxWorker {
     const { db, clock, leaseMs, batchSize, owner } = this.#options;
     const now = clock();
     const batch = await claimDueMessages(db, owner, now, new Date(now.getTime() + leaseMs), batchSize);
-    await Promise.all(batch.map((message) => this.#deliverOne(message)));
+    // Every delivery of the batch finishes before the pass does (so that `stop()` waits for them
+    // all), even when recording one of them fails — the database went away, say. That message
+    // stays claimed until its lease ends and is then sent again (lenders dedupe on the request id).
+    const results = await Promise.allSettled(batch.map((message) => this.#deliverOne(message)));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     return batch.length;
   }
 
@@ -110,22 +118,38 @@ export class OutboxWorker {
     );
   }
 
-  /** Polls until stopped; a pass that found work is followed at once by another. */
+  /**
+   * Polls until stopped; a pass that found work is followed at once by another. A pass that failed
+   * (the database is away, say) is logged and never ends the loop; the next one waits longer after
+   * each failure in a row (twice the poll interval each time, up to `MAX_FAILURE_DELAY_MS` or the
+   * poll interval if that is longer), so an outage is neither a hot loop nor a flood of log lines,
+   * and the first pass that succeeds again resumes the normal pace.
+   */
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    let failures = 0;
     const loop = async () => {
       if (this.#stopped) return;
       let handled = 0;
       try {
         handled = await this.runOnce();
+        if (failures > 0) this.#options.logger.info({ failures }, 'outbox passes succeed again');
+        failures = 0;
       } catch (error) {
-        this.#options.logger.error({ err: error }, 'outbox pass failed');
+        failures += 1;
+        this.#options.logger.error({ err: error, failures }, 'outbox pass failed');
       }
       if (!this.#stopped)
-        this.#timer = setTimeout(() => void this.#schedule(loop), handled > 0 ? 0 : this.#options.pollMs);
+        this.#timer = setTimeout(() => void this.#schedule(loop), this.#delayAfter(handled, failures));
     };
     void this.#schedule(loop);
+  }
+
+  #delayAfter(handled: number, failures: number): number {
+    const { pollMs } = this.#options;
+    if (failures > 0) return Math.max(pollMs, Math.min(pollMs * 2 ** failures, MAX_FAILURE_DELAY_MS));
+    return handled > 0 ? 0 : pollMs;
   }
 
   #schedule(loop: () => Promise<void>): Promise<void> {

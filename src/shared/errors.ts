@@ -37,7 +37,7 @@ export const ERROR_CODES = {
   ACCOUNT_LOCKED: { status: 423, message: 'The account is locked after repeated failures.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
   INTERNAL: { status: 500, message: 'An internal error occurred.' },
-  SERVICE_UNAVAILABLE: { status: 503, message: 'The service is not available.' },
+  UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable; try again shortly.' },
 } as const satisfies Record<string, { readonly status: number; readonly message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

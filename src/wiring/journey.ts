@@ -113,7 +113,7 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
   const encryptionKeyOf = async (lenderId: string): Promise<PublicEncryptionKey> => {
     const keys = (await lenders.keys.keySetFor(lenderId, clock())) ?? [];
     const key = selectEncryptionKey(keys, clock().getTime());
-    if (!key) throw new AppError('SERVICE_UNAVAILABLE', 'The lender has no valid encryption key.');
+    if (!key) throw new AppError('UNAVAILABLE', 'The lender has no valid encryption key.');
     return key;
   };
 

@@ -79,7 +79,7 @@ describe('the H5 under /h5/', () => {
     const page = await app.inject('/h5/');
     expect(page.statusCode).toBe(503);
     expect(page.json()).toMatchObject({
-      error: { code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('build:web') },
+      error: { code: 'UNAVAILABLE', message: expect.stringContaining('build:web') },
     });
     expect((await app.inject('/api/v1/ping')).statusCode).toBe(200);
   });

@@ -31,7 +31,7 @@ export const webRoutes =
     // query string (/h5/?channel=…&token=…), and request logs would keep it.
     const hide = { schema: { hide: true }, logLevel: 'warn' } as const;
     const notBuilt = () => {
-      throw new AppError('SERVICE_UNAVAILABLE', 'The borrower H5 is not built: run `npm run build:web`.');
+      throw new AppError('UNAVAILABLE', 'The borrower H5 is not built: run `npm run build:web`.');
     };
 
     app.get<{ Params: { '*': string } }>(`${H5_PREFIX}/assets/*`, hide, async (request, reply) => {
