@@ -2,7 +2,9 @@
  * Envelope throughput: a typical ~1 KB apply body with encrypted PII, signed and encrypted by the
  * sender, then verified and decrypted by the recipient — one full envelope per operation — for
  * Ed25519 and RSA-2048 signatures, against plain JSON.stringify + JSON.parse of the same body
- * measured in the same run. PII is wrapped for an RSA-2048 encryption key in both cases.
+ * measured in the same run. PII is wrapped for an RSA-2048 encryption key in both cases. The 国密
+ * case is the SM suite throughout: SM2-SM3 signature, SM3 digest, PII in SM2 + SM4-GCM (the
+ * sm-crypto-v2 provider, pure JavaScript).
  *
  * Run: `npm run bench -- envelope` or `npx node bench/envelope.bench.ts`.
  */
@@ -13,17 +15,34 @@ import {
   RSA_ENC_PUBLIC,
   RSA_SIGN_PRIVATE,
   RSA_SIGN_PUBLIC,
+  SM2_ENC_PRIVATE,
+  SM2_ENC_PUBLIC,
+  SM2_SIGN_PRIVATE,
+  SM2_SIGN_PUBLIC,
 } from '../sandbox/sdk/__fixtures__/test-keys.ts';
 import {
   decryptPii,
   encryptPii,
   InMemoryNonceStore,
+  type PrivateEncryptionKey,
   type PrivateSigningKey,
+  type PublicEncryptionKey,
   signRequest,
   staticKeyLookup,
   verifyRequest,
 } from '../sandbox/sdk/index.ts';
+import { installSm } from '../sandbox/sdk/sm.ts';
 import { type Measurement, measure, report } from './harness.ts';
+
+installSm();
+
+/** The recipient's encryption pair: RSA-2048 by default, SM2 for the 国密 case. */
+interface Recipient {
+  readonly publicKey: PublicEncryptionKey;
+  readonly privateKey: PrivateEncryptionKey;
+}
+const RSA_RECIPIENT: Recipient = { publicKey: RSA_ENC_PUBLIC, privateKey: RSA_ENC_PRIVATE };
+const SM_RECIPIENT: Recipient = { publicKey: SM2_ENC_PUBLIC, privateKey: SM2_ENC_PRIVATE };
 
 const PARTNER = 'lender-demo';
 /** Shorter rounds for the per-part breakdown. */
@@ -81,13 +100,14 @@ async function roundTrip(
   verifyKeys: ReturnType<typeof staticKeyLookup>,
   nonces: InMemoryNonceStore,
   i: number,
+  recipient: Recipient = RSA_RECIPIENT,
 ): Promise<unknown> {
   const requestId = `req-${i}`;
   const context = { partnerId: PARTNER, requestId };
   const signed = signRequest({
     method: 'POST',
     path: PATH,
-    body: applyBody(requestId, encryptPii(PII, RSA_ENC_PUBLIC, context)),
+    body: applyBody(requestId, encryptPii(PII, recipient.publicKey, context)),
     partnerId: PARTNER,
     requestId,
     key,
@@ -104,7 +124,7 @@ async function roundTrip(
   });
   if (!verdict.ok) throw new Error(`benchmark envelope refused: ${verdict.code}`);
   const received = JSON.parse(signed.body) as { pii: unknown };
-  return decryptPii(received.pii, RSA_ENC_PRIVATE, context);
+  return decryptPii(received.pii, recipient.privateKey, context);
 }
 
 /** Like the harness's `measure`, for an async operation: median ops/s over timed rounds. */
@@ -133,7 +153,7 @@ async function measureAsync(
 }
 
 export default async function envelopeBench(): Promise<void> {
-  const keys = staticKeyLookup({ [PARTNER]: [ED25519_A_PUBLIC, RSA_SIGN_PUBLIC] });
+  const keys = staticKeyLookup({ [PARTNER]: [ED25519_A_PUBLIC, RSA_SIGN_PUBLIC, SM2_SIGN_PUBLIC] });
   // The clock is real here, so nonces expire as in production; capacity covers a few seconds' load.
   const nonces = new InMemoryNonceStore({ maxEntries: 5_000_000 });
 
@@ -146,9 +166,9 @@ export default async function envelopeBench(): Promise<void> {
     `  apply body: ${JSON.stringify(sample).length} bytes with encrypted PII, ${JSON.stringify(plain).length} bytes in clear`,
   );
   const check = await roundTrip(ED25519_A_PRIVATE, keys, nonces, -1);
-  console.log(
-    `  round trip returns the PII: ${JSON.stringify(check) === JSON.stringify(PII) ? 'yes' : 'NO'}`,
-  );
+  const checkSm = await roundTrip(SM2_SIGN_PRIVATE, keys, nonces, -2, SM_RECIPIENT);
+  const same = (v: unknown) => (JSON.stringify(v) === JSON.stringify(PII) ? 'yes' : 'NO');
+  console.log(`  round trip returns the PII: ${same(check)} (Ed25519/RSA), ${same(checkSm)} (SM2-SM3/SM4)`);
 
   let n = 0;
   const baseline = measure('JSON.stringify + JSON.parse (baseline)', () =>
@@ -160,11 +180,15 @@ export default async function envelopeBench(): Promise<void> {
   const rsa = await measureAsync('RSA-2048 envelope (sign+encrypt+verify+decrypt)', (i) =>
     roundTrip(RSA_SIGN_PRIVATE, keys, nonces, i),
   );
-  report([baseline, ed, rsa], baseline);
+  const sm = await measureAsync('SM2-SM3 + SM2/SM4-GCM envelope (国密, sm-crypto-v2)', (i) =>
+    roundTrip(SM2_SIGN_PRIVATE, keys, nonces, i, SM_RECIPIENT),
+  );
+  report([baseline, ed, rsa, sm], baseline);
   // Where the time goes: the recipient's RSA-2048 private operation (unwrapping the data key)
   // dominates, whatever the signature algorithm.
   const context = { partnerId: PARTNER, requestId: 'req-sample' };
   const block = encryptPii(PII, RSA_ENC_PUBLIC, context);
+  const smBlock = encryptPii(PII, SM2_ENC_PUBLIC, context);
   const parts = [
     measure(
       '  part: signRequest Ed25519',
@@ -193,6 +217,19 @@ export default async function envelopeBench(): Promise<void> {
       QUICK,
     ),
     measure(
+      '  part: signRequest SM2-SM3',
+      () =>
+        signRequest({
+          method: 'POST',
+          path: PATH,
+          body: plain,
+          partnerId: PARTNER,
+          key: SM2_SIGN_PRIVATE,
+          nowMs: Date.now(),
+        }),
+      QUICK,
+    ),
+    measure(
       '  part: encryptPii (RSA-OAEP wrap + AES-GCM)',
       () => encryptPii(PII, RSA_ENC_PUBLIC, context),
       QUICK,
@@ -202,9 +239,15 @@ export default async function envelopeBench(): Promise<void> {
       () => decryptPii(block, RSA_ENC_PRIVATE, context),
       QUICK,
     ),
+    measure('  part: encryptPii (SM2 wrap + SM4-GCM)', () => encryptPii(PII, SM2_ENC_PUBLIC, context), QUICK),
+    measure(
+      '  part: decryptPii (SM2 unwrap + SM4-GCM)',
+      () => decryptPii(smBlock, SM2_ENC_PRIVATE, context),
+      QUICK,
+    ),
   ];
   report(parts, baseline);
-  for (const m of [ed, rsa]) {
+  for (const m of [ed, rsa, sm]) {
     console.log(
       `  ${m.name.split(' ')[0]}: ${Math.round(m.opsPerSec).toLocaleString('en-US')} envelopes/s, ${(baseline.opsPerSec / m.opsPerSec).toFixed(0)}× the cost of plain JSON`,
     );

@@ -316,4 +316,18 @@ describe('borrower journey end to end', () => {
     }
     expect(sandbox.logs()).not.toContain(ID_NUMBER);
   });
+
+  it('played 星河银行 on the 国密 suite: SM2-SM3 keys, PII sent in SM2 + SM4-GCM blocks', async () => {
+    const xinghe = await t.app.services.lenders.partners.findByCode('xinghe-bank');
+    const keys = await t.app.services.lenders.keys.keySetFor(xinghe!.id, new Date());
+    expect(keys?.map((k) => `${k.use}:${k.alg}`).sort()).toEqual(['encryption:SM2', 'signing:SM2-SM3']);
+    const applies = await t.database.db
+      .selectFrom('outbox_messages')
+      .select('body')
+      .where('partner_id', '=', 'xinghe-bank')
+      .where('call', '=', 'apply')
+      .execute();
+    expect(applies.length).toBeGreaterThan(0);
+    for (const { body } of applies) expect((body as { pii: { alg: string } }).pii.alg).toBe('SM2+SM4-GCM');
+  });
 });

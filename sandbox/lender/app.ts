@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { InMemoryNonceStore } from '../sdk/index.ts';
+import { installSm } from '../sdk/sm.ts';
 import type { CallContext } from './calls.ts';
 import type { SandboxConfig } from './config.ts';
 import { CallbackDelivery } from './delivery.ts';
@@ -21,6 +22,9 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
+// A hosted lender may play a partner on the 国密 suite (signingAlg SM2-SM3, encryptionAlg SM2).
+installSm();
+
 export async function startSandbox(config: SandboxConfig, log: Logger): Promise<RunningSandbox> {
   const nowMs = Date.now();
   const lenders: HostedLender[] = [];
@@ -30,6 +34,7 @@ export async function startSandbox(config: SandboxConfig, log: Logger): Promise<
       keysFile: lenderConfig.keysFile,
       dataDir: config.dataDir,
       signingAlg: lenderConfig.signingAlg,
+      encryptionAlg: lenderConfig.encryptionAlg,
       rsaBits: config.rsaBits,
       nowMs,
     });

@@ -57,6 +57,29 @@ describe('sandbox configuration', () => {
     expect(lender.faults.duplicateCallbacks).toBe(true);
   });
 
+  it('plays a partner on the 国密 suite: SM2-SM3 signing, and SM2 encryption unless told otherwise', () => {
+    const config = parseSandboxConfig(
+      {
+        lenders: [
+          { partnerId: 'sm-bank', signingAlg: 'SM2-SM3' },
+          { partnerId: 'sm-sign-rsa-pii', signingAlg: 'SM2-SM3', encryptionAlg: 'RSA-OAEP-256' },
+          { partnerId: 'ed-sm-pii', encryptionAlg: 'SM2' },
+          { partnerId: 'plain' },
+        ],
+      },
+      {},
+    );
+    expect(config.lenders.map((l) => [l.partnerId, l.signingAlg, l.encryptionAlg])).toEqual([
+      ['sm-bank', 'SM2-SM3', 'SM2'],
+      ['sm-sign-rsa-pii', 'SM2-SM3', 'RSA-OAEP-256'],
+      ['ed-sm-pii', 'Ed25519', 'SM2'],
+      ['plain', 'Ed25519', 'RSA-OAEP-256'],
+    ]);
+    expect(() => parseSandboxConfig({ lenders: [{ partnerId: 'x', encryptionAlg: 'SM4' }] }, {})).toThrow(
+      /encryptionAlg: must be RSA-OAEP-256 or SM2/,
+    );
+  });
+
   it('lists every problem at once', () => {
     const attempt = () =>
       parseSandboxConfig(
@@ -80,7 +103,7 @@ describe('sandbox configuration', () => {
           'SANDBOX_PLATFORM_KEYS: must be JSON',
           expect.stringMatching(/products\[0\].*APR for 12 months/),
           'config.lenders[0].faults.slow: is not a fault setting',
-          'config.lenders[1].signingAlg: must be Ed25519 or RSA-SHA256',
+          'config.lenders[1].signingAlg: must be Ed25519, RSA-SHA256 or SM2-SM3',
           'config.lenders: partner id a appears twice',
           'config.callbacks.retryBaseMs: must be an integer ≥ 1',
         ]),

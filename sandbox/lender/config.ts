@@ -3,7 +3,7 @@
  * with environment overrides. Parsing is pure — the caller reads the file — and lists every
  * problem at once. See docs/sandbox.md for the format.
  */
-import type { PublicKeyRecord, SignatureAlgorithm } from '../sdk/index.ts';
+import type { EncryptionAlgorithm, PublicKeyRecord, SignatureAlgorithm } from '../sdk/index.ts';
 import type { OutcomeDelays } from './book.ts';
 import { type FaultSettings, mergeFaults, NO_FAULTS } from './faults.ts';
 import { DEFAULT_PRODUCT, type ProductPolicy, productProblems } from './policy.ts';
@@ -12,6 +12,12 @@ export interface LenderConfig {
   readonly partnerId: string;
   readonly name: string;
   readonly signingAlg: SignatureAlgorithm;
+  /**
+   * Algorithm of the generated encryption key PII is encrypted for: `SM2` (SM2 + SM4-GCM blocks) or
+   * `RSA-OAEP-256`. Defaults to `SM2` for a lender that signs with `SM2-SM3` (a partner on the 国密
+   * suite uses it throughout), else `RSA-OAEP-256`.
+   */
+  readonly encryptionAlg: EncryptionAlgorithm;
   /** A JSON key file (see keys.ts); when absent, keys live in `<dataDir>/<partnerId>/keys.json`. */
   readonly keysFile: string | undefined;
   readonly products: readonly ProductPolicy[];
@@ -133,8 +139,11 @@ function lender(value: unknown, path: string, problems: string[]): LenderConfig 
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(partnerId))
     problems.push(`${path}.partnerId: must match [A-Za-z0-9._-]{1,64}`);
   const signingAlg = o.signingAlg ?? 'Ed25519';
-  if (signingAlg !== 'Ed25519' && signingAlg !== 'RSA-SHA256')
-    problems.push(`${path}.signingAlg: must be Ed25519 or RSA-SHA256`);
+  if (signingAlg !== 'Ed25519' && signingAlg !== 'RSA-SHA256' && signingAlg !== 'SM2-SM3')
+    problems.push(`${path}.signingAlg: must be Ed25519, RSA-SHA256 or SM2-SM3`);
+  const encryptionAlg = o.encryptionAlg ?? (signingAlg === 'SM2-SM3' ? 'SM2' : 'RSA-OAEP-256');
+  if (encryptionAlg !== 'RSA-OAEP-256' && encryptionAlg !== 'SM2')
+    problems.push(`${path}.encryptionAlg: must be RSA-OAEP-256 or SM2`);
   const delays = asObject(o.delays, `${path}.delays`, problems);
   const faults = mergeFaults(NO_FAULTS, o.faults ?? {});
   if (!faults.ok) problems.push(...faults.problems.map((problem) => `${path}.${problem}`));
@@ -144,7 +153,8 @@ function lender(value: unknown, path: string, problems: string[]): LenderConfig 
   return {
     partnerId,
     name: str(o, 'name', path, problems) ?? partnerId,
-    signingAlg: signingAlg === 'RSA-SHA256' ? 'RSA-SHA256' : 'Ed25519',
+    signingAlg: signingAlg === 'RSA-SHA256' || signingAlg === 'SM2-SM3' ? signingAlg : 'Ed25519',
+    encryptionAlg: encryptionAlg === 'SM2' ? 'SM2' : 'RSA-OAEP-256',
     keysFile: str(o, 'keysFile', path, problems),
     products: products.map((p, i) => product(p, `${path}.products[${i}]`, problems)),
     delays: {

@@ -1,7 +1,8 @@
 /**
- * A sandbox lender's own key pairs: a signing pair and an RSA encryption pair (PII is encrypted
- * for it). Loaded from a key file, or generated on first start into the data folder and reused on
- * later starts, so a lender registered once at the platform keeps its keys.
+ * A sandbox lender's own key pairs: a signing pair and an encryption pair (RSA, or SM2 for a lender
+ * on the 国密 suite; PII is encrypted for it). Loaded from a key file, or generated on first start
+ * into the data folder and reused on later starts, so a lender registered once at the platform
+ * keeps its keys.
  *
  * Key file (JSON, mode 0600): `{ "partnerId", "publicKeys": [PublicKeyRecord…],
  * "privateKeys": [{ "kid", "alg", "privateKeyPem" }…] }`. Next to a generated one the public half
@@ -10,6 +11,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
+  type EncryptionAlgorithm,
   generateKeyPair,
   isKeyValidAt,
   type PrivateEncryptionKey,
@@ -55,7 +57,7 @@ function fromFile(
     throw new Error(`${file}: no valid signing key with its private key`);
   const encryption: PrivateEncryptionKey[] = content.publicKeys
     .filter((k) => k.use === 'encryption' && privateOf(k.kid) !== undefined)
-    .map((k) => ({ kid: k.kid, alg: 'RSA-OAEP-256', privateKey: privateOf(k.kid)! }));
+    .map((k) => ({ kid: k.kid, alg: k.alg as EncryptionAlgorithm, privateKey: privateOf(k.kid)! }));
   if (encryption.length === 0) throw new Error(`${file}: no encryption key with its private key`);
   return {
     signing: { kid: signingRecord.kid, alg: signingRecord.alg, privateKey: privateOf(signingRecord.kid)! },
@@ -83,6 +85,8 @@ export async function loadLenderKeys(options: {
   readonly keysFile: string | undefined;
   readonly dataDir: string;
   readonly signingAlg: SignatureAlgorithm;
+  /** Algorithm of a generated encryption key (default `RSA-OAEP-256`). */
+  readonly encryptionAlg?: EncryptionAlgorithm;
   readonly rsaBits: number;
   readonly nowMs: number;
 }): Promise<LenderKeys> {
@@ -100,7 +104,7 @@ export async function loadLenderKeys(options: {
   // Valid from a minute ago, so a platform whose clock is slightly behind accepts them at once.
   const validity = { notBefore: options.nowMs - 60_000, modulusLength: options.rsaBits };
   const signing = await generateKeyPair(options.signingAlg, validity);
-  const encryption = await generateKeyPair('RSA-OAEP-256', validity);
+  const encryption = await generateKeyPair(options.encryptionAlg ?? 'RSA-OAEP-256', validity);
   const content: KeyFile = {
     partnerId: options.partnerId,
     publicKeys: [signing.publicKey, encryption.publicKey],

@@ -287,7 +287,7 @@ describe('validators name each problem', () => {
     expect(validateCallRequest('repay', noPeriods)).toEqual(['body.periods: is required']);
     expect(
       validateCallRequest('apply', { ...REQUESTS.apply, pii: { ...REQUESTS.apply.pii, alg: 'AES-ECB' } }),
-    ).toEqual(['body.pii.alg: must be one of RSA-OAEP-256+A256GCM']);
+    ).toEqual(['body.pii.alg: must be one of RSA-OAEP-256+A256GCM, SM2+SM4-GCM']);
   });
 
   it('requires offer terms on an approval, numbered installments, rates as strings', () => {

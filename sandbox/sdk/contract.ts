@@ -12,7 +12,7 @@
  * echo a value, so they may be logged and returned even when the message carries personal data.
  * Unknown fields are ignored: new optional fields can be added without breaking older partners.
  */
-import type { EncryptedPii } from './pii.ts';
+import { type EncryptedPii, PII_ALGORITHMS } from './pii.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Paths
@@ -617,7 +617,7 @@ function encryptedPii(c: Checker, value: unknown, path: string): void {
   const o = c.object(value, path);
   if (o === undefined) return;
   const p = `${path}.`;
-  c.oneOf(o, 'alg', p, ['RSA-OAEP-256+A256GCM']);
+  c.oneOf(o, 'alg', p, PII_ALGORITHMS);
   c.string(o, 'kid', p, { pattern: ID, what: 'a key id' });
   for (const key of ['wrappedKey', 'iv', 'ciphertext', 'tag'])
     c.string(o, key, p, { pattern: BASE64URL, max: 1_000_000, what: 'base64url without padding' });

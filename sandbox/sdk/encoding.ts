@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { smProvider } from './sm-provider.ts';
 
 /** Bytes of a message body exactly as sent: strings are UTF-8 encoded, byte arrays are used as they are. */
 export function bodyBytes(body: string | Uint8Array): Uint8Array {
@@ -8,6 +9,16 @@ export function bodyBytes(body: string | Uint8Array): Uint8Array {
 /** SHA-256 of the exact body bytes, standard base64 with padding (the `X-Lendgate-Content-SHA256` value). */
 export function contentSha256(body: string | Uint8Array): string {
   return createHash('sha256').update(bodyBytes(body)).digest('base64');
+}
+
+/**
+ * The `X-Lendgate-Content-SHA256` value for a message signed with `alg`: SHA-256 of the body, or SM3
+ * when the signature is `SM2-SM3` (a partner on the SM suite uses SM algorithms only). Both digests
+ * are 32 bytes, standard base64 with padding (44 characters).
+ */
+export function contentDigest(alg: string, body: string | Uint8Array): string {
+  if (alg !== 'SM2-SM3') return contentSha256(body);
+  return Buffer.from(smProvider().sm3(bodyBytes(body))).toString('base64');
 }
 
 /** Base64url without padding (RFC 4648 §5), used for nonces and the encrypted PII block. */

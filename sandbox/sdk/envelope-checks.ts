@@ -1,15 +1,16 @@
 import { invalidField } from './canonical.ts';
-import { contentSha256, fromBase64 } from './encoding.ts';
+import { contentDigest, fromBase64 } from './encoding.ts';
 import { ENVELOPE_HEADERS, type HeaderSource, readHeader } from './headers.ts';
 import {
   findSigningKey,
+  isSmAlgorithm,
   type PublicKeyRecord,
-  publicKeyObject,
   SIGNATURE_ALGORITHMS,
   type SignatureAlgorithm,
 } from './keys.ts';
 import { type EnvelopeFailure, fail } from './result.ts';
 import { verifyCanonical } from './signature.ts';
+import { smAvailable } from './sm-provider.ts';
 
 /** Accepted clock difference between signer and verifier: ±5 minutes. */
 export const TIMESTAMP_WINDOW_MS = 5 * 60 * 1000;
@@ -41,7 +42,8 @@ export function readEnvelope(headers: HeaderSource): EnvelopeFields | EnvelopeFa
       `header ${ENVELOPE_HEADERS[bad as keyof typeof ENVELOPE_HEADERS]} is malformed`,
     );
   const alg = SIGNATURE_ALGORITHMS.find((a) => a === raw.algorithm);
-  if (alg === undefined) return fail('MALFORMED_ENVELOPE', `algorithm ${raw.algorithm} is not supported`);
+  if (alg === undefined || (isSmAlgorithm(alg) && !smAvailable()))
+    return fail('MALFORMED_ENVELOPE', `algorithm ${raw.algorithm} is not supported`);
   const signature = fromBase64(raw.signature!);
   if (signature === undefined) return fail('MALFORMED_ENVELOPE', 'signature is not canonical base64');
   return {
@@ -67,12 +69,20 @@ export function checkTimestamp(timestamp: string, nowMs: number): EnvelopeFailur
       );
 }
 
-/** Checks the digest header against the body bytes actually received. */
-export function checkDigest(claimed: string, body: string | Uint8Array): EnvelopeFailure | undefined {
+/**
+ * Checks the digest header against the body bytes actually received, with the digest of the
+ * header's algorithm (SM3 for SM2-SM3, else SHA-256). Taking it from the header is safe: the
+ * signature check later requires the key's algorithm to equal the header's.
+ */
+export function checkDigest(
+  claimed: string,
+  body: string | Uint8Array,
+  alg: SignatureAlgorithm,
+): EnvelopeFailure | undefined {
   // Both values are public; a constant-time comparison would protect nothing here.
-  return contentSha256(body) === claimed
+  return contentDigest(alg, body) === claimed
     ? undefined
-    : fail('DIGEST_MISMATCH', 'body does not match its SHA-256 digest');
+    : fail('DIGEST_MISMATCH', `body does not match its ${alg === 'SM2-SM3' ? 'SM3' : 'SHA-256'} digest`);
 }
 
 /** Finds the signing key and checks the signature over the canonical string. */
@@ -87,7 +97,7 @@ export function checkSignature(
   // The algorithm comes from the key record, never from the message: a mismatch is refused rather
   // than letting the sender choose how its signature is checked.
   if (key.alg !== envelope.alg) return fail('UNKNOWN_KEY', `key ${key.kid} is not an ${envelope.alg} key`);
-  return verifyCanonical(key.alg, publicKeyObject(key), canonical, envelope.signature)
+  return verifyCanonical(key, canonical, envelope.signature)
     ? undefined
     : fail('SIGNATURE_INVALID', 'signature does not verify');
 }

@@ -4,6 +4,10 @@
  * This directory is the one implementation of the envelope; the platform re-exports it from
  * `src/protocol/envelope`, so both sides always sign and verify the same way. It depends only on
  * `node:crypto` and global `fetch`. The format is specified in docs/protocol.md.
+ *
+ * The SM suite (SM2-SM3 signatures, SM2 + SM4-GCM PII) needs an SM provider (sm-provider.ts):
+ * calling `installSm()` of the separate entry point sm.ts installs the sm-crypto-v2 one. sm.ts is
+ * the only SDK file that imports a library, and nothing here imports it.
  */
 
 export {
@@ -16,7 +20,7 @@ export {
   responseCanonicalString,
 } from './canonical.ts';
 export * from './contract.ts';
-export { contentSha256 } from './encoding.ts';
+export { contentDigest, contentSha256 } from './encoding.ts';
 export { TIMESTAMP_WINDOW_MS } from './envelope-checks.ts';
 export { ENVELOPE_HEADERS, type EnvelopeHeaders, type HeaderSource } from './headers.ts';
 export {
@@ -27,12 +31,14 @@ export {
   sendSignedRequest,
 } from './http-client.ts';
 export {
+  ENCRYPTION_ALGORITHMS,
   type EncryptionAlgorithm,
   findSigningKey,
   type GeneratedKeyPair,
   type GenerateKeyPairOptions,
   generateKeyPair,
   isKeyValidAt,
+  isSmAlgorithm,
   MIN_RSA_BITS,
   type PrivateEncryptionKey,
   type PrivateSigningKey,
@@ -41,7 +47,10 @@ export {
   type PublicSigningKey,
   SIGNATURE_ALGORITHMS,
   type SignatureAlgorithm,
+  type Sm2KeyPair,
   selectEncryptionKey,
+  sm2PrivateKey,
+  sm2PublicPoint,
   spkiThumbprint,
 } from './keys.ts';
 export {
@@ -55,9 +64,13 @@ export {
   type EncryptedPii,
   encryptPii,
   PII_ALGORITHM,
+  PII_ALGORITHMS,
+  PII_SM_ALGORITHM,
+  type PiiAlgorithm,
   type PiiContext,
   PiiDecryptionError,
   piiAdditionalData,
+  piiAlgorithmFor,
 } from './pii.ts';
 export {
   ENVELOPE_ERROR_CODES,
@@ -74,6 +87,21 @@ export {
   signRequest,
   signResponse,
 } from './sign.ts';
+export {
+  installSmProvider,
+  SM2_DEFAULT_USER_ID,
+  type SmProvider,
+  SmUnavailableError,
+  smAvailable,
+} from './sm-provider.ts';
+export {
+  SM2_CURVE,
+  sm2PointFromPem,
+  sm2PrivateKeyPem,
+  sm2PublicKeyPem,
+  sm2SignatureFromDer,
+  sm2SignatureToDer,
+} from './sm2-format.ts';
 export {
   type KeyLookup,
   staticKeyLookup,

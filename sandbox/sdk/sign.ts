@@ -5,9 +5,9 @@ import {
   requestCanonicalString,
   responseCanonicalString,
 } from './canonical.ts';
-import { contentSha256, toBase64Url } from './encoding.ts';
+import { contentDigest, toBase64Url } from './encoding.ts';
 import { ENVELOPE_HEADERS, type EnvelopeHeaders } from './headers.ts';
-import { type PrivateSigningKey, privateKeyObject } from './keys.ts';
+import type { PrivateSigningKey } from './keys.ts';
 import { signCanonical } from './signature.ts';
 
 /** Bytes of a fresh nonce: 128 random bits. */
@@ -72,7 +72,7 @@ function envelopeFields(input: SignRequestInput, body: string): RequestSigningFi
     path: input.path,
     timestamp: String(Math.floor(input.nowMs / 1000)),
     nonce: input.nonce ?? newNonce(),
-    contentSha256: contentSha256(body),
+    contentSha256: contentDigest(input.key.alg, body),
     partnerId: input.partnerId,
     requestId: input.requestId ?? randomUUID(),
   };
@@ -107,7 +107,7 @@ export function signRequest(input: SignRequestInput): SignedMessage {
   const body = serializeBody(input);
   const fields = envelopeFields(input, body);
   const canonical = requestCanonicalString(fields);
-  const signature = signCanonical(input.key.alg, privateKeyObject(input.key), canonical);
+  const signature = signCanonical(input.key, canonical);
   return {
     headers: headersFor(fields, input.key, signature, body),
     body,
@@ -154,7 +154,7 @@ export function signResponse(input: SignResponseInput): SignedMessage {
   const status = String(input.status);
   if (invalidField({ status }) !== undefined) throw new TypeError('cannot sign: invalid status');
   const canonical = responseCanonicalString({ ...fields, status });
-  const signature = signCanonical(input.key.alg, privateKeyObject(input.key), canonical);
+  const signature = signCanonical(input.key, canonical);
   return {
     headers: headersFor(fields, input.key, signature, body),
     body,

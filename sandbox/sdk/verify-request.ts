@@ -67,7 +67,8 @@ export async function verifyRequest(input: VerifyRequestInput): Promise<VerifyRe
   if (target !== undefined) return fail('MALFORMED_ENVELOPE', `request ${target} cannot be signed`);
 
   const failure =
-    checkTimestamp(envelope.timestamp, input.nowMs) ?? checkDigest(envelope.contentSha256, input.body);
+    checkTimestamp(envelope.timestamp, input.nowMs) ??
+    checkDigest(envelope.contentSha256, input.body, envelope.alg);
   if (failure !== undefined) return failure;
 
   const keys = await input.keys.keysOf(envelope.partnerId);

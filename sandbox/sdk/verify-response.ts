@@ -39,7 +39,8 @@ export function verifyResponse(input: VerifyResponseInput): VerifyResult<Verifie
     return fail('MALFORMED_ENVELOPE', 'response does not answer this request');
   }
   const failure =
-    checkTimestamp(envelope.timestamp, input.nowMs) ?? checkDigest(envelope.contentSha256, input.body);
+    checkTimestamp(envelope.timestamp, input.nowMs) ??
+    checkDigest(envelope.contentSha256, input.body, envelope.alg);
   if (failure !== undefined) return failure;
   const canonical = responseCanonicalString({
     ...envelope,

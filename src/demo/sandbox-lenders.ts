@@ -26,11 +26,18 @@ function rateOf(bp: number): string {
   return `0.${String(bp).padStart(4, '0')}`;
 }
 
+/**
+ * Demo partners on the 国密 suite: the sandbox plays them with SM2-SM3 signatures and an SM2
+ * encryption key (PII in SM2 + SM4-GCM blocks), and the platform answers them in SM2-SM3.
+ */
+export const SM_DEMO_PARTNERS: ReadonlySet<string> = new Set(['xinghe-bank']);
+
 /** The sandbox's policy for the demo partners: APR rises with the term within each product's range. */
 export function demoSandboxLenders() {
   return DEMO_PARTNERS.map(({ partner, products }) => ({
     partnerId: partner.code,
     name: partner.legalName,
+    ...(SM_DEMO_PARTNERS.has(partner.code) ? { signingAlg: 'SM2-SM3', encryptionAlg: 'SM2' } : {}),
     delays: { decisionMs: 300, disbursementMs: 300, repaymentMs: 200 },
     products: products.map((product) => {
       const min = basisPoints(product.aprMin);
@@ -139,7 +146,6 @@ export async function admitDemoLenders(deps: DemoLenderDeps, dataDir: string): P
   if (pending.length === 0) return [];
   const callbackPort = await freePort();
   const platformKeys = await deps.keyring.publicKeys();
-  const platformKey = await deps.keyring.signingKey();
   const sandbox = await startDemoSandbox({
     port: 0,
     dataDir,
@@ -156,7 +162,8 @@ export async function admitDemoLenders(deps: DemoLenderDeps, dataDir: string): P
       const report = await runConformance({
         lenderUrl: sandbox.url,
         partnerId: lender.code,
-        platformKey,
+        // The kit stands for the platform: it signs in the partner's suite, as the platform will.
+        platformKey: await deps.keyring.signingKeyFor(keys),
         lenderKeys: keys,
         callbackPort,
         callbackTimeoutMs: 10_000,

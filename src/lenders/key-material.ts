@@ -1,12 +1,22 @@
 /**
  * Checks a partner's published public key before it is stored: a public key only (never a private
- * one), of the type its algorithm needs, RSA at least MIN_RSA_BITS. Pure computation on node:crypto.
+ * one), of the type its algorithm needs, RSA at least MIN_RSA_BITS, SM2 a point on sm2p256v1. Pure
+ * computation on node:crypto and the SDK's SM2 parser.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { MIN_RSA_BITS, spkiThumbprint } from '../protocol/envelope/index.ts';
+import {
+  MIN_RSA_BITS,
+  sm2PointFromPem,
+  sm2PublicKeyPem,
+  spkiThumbprint,
+} from '../protocol/envelope/index.ts';
 import type { Problems } from './problems.ts';
 
-export const KEY_ALGORITHMS = ['RSA-SHA256', 'Ed25519', 'RSA-OAEP-256'] as const;
+/**
+ * The envelope's key algorithms (sandbox/sdk/keys.ts): signing `RSA-SHA256`, `Ed25519`, `SM2-SM3`;
+ * encryption `RSA-OAEP-256`, `SM2` (国密: SM2 wraps an SM4-GCM data key).
+ */
+export const KEY_ALGORITHMS = ['RSA-SHA256', 'Ed25519', 'SM2-SM3', 'RSA-OAEP-256', 'SM2'] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 export const KEY_USES = ['signing', 'encryption'] as const;
 export type KeyUse = (typeof KEY_USES)[number];
@@ -23,9 +33,11 @@ export interface CheckedKey {
   readonly fingerprint: string;
 }
 
-/** Whether an algorithm fits a use: Ed25519 and RSA-SHA256 sign; encryption is RSA-OAEP-256 only. */
+const ENCRYPTION: readonly KeyAlgorithm[] = ['RSA-OAEP-256', 'SM2'];
+
+/** Whether an algorithm fits a use: Ed25519, RSA-SHA256 and SM2-SM3 sign; RSA-OAEP-256 and SM2 encrypt. */
 export function algorithmFitsUse(algorithm: KeyAlgorithm, use: KeyUse): boolean {
-  return use === 'encryption' ? algorithm === 'RSA-OAEP-256' : algorithm !== 'RSA-OAEP-256';
+  return (use === 'encryption') === ENCRYPTION.includes(algorithm);
 }
 
 export function checkPublicKey(
@@ -36,8 +48,8 @@ export function checkPublicKey(
     problems.add(
       'algorithm',
       input.use === 'encryption'
-        ? 'an encryption key must be RSA-OAEP-256 (Ed25519 cannot encrypt)'
-        : 'a signing key must be RSA-SHA256 or Ed25519',
+        ? 'an encryption key must be RSA-OAEP-256 or SM2 (Ed25519 cannot encrypt)'
+        : 'a signing key must be RSA-SHA256, Ed25519 or SM2-SM3',
     );
     return null;
   }
@@ -53,6 +65,8 @@ export function checkPublicKey(
     problems.add('publicKeyPem', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
     return null;
   }
+  if (input.algorithm === 'SM2-SM3' || input.algorithm === 'SM2')
+    return checkSm2(problems, input.algorithm, pem);
   let key: KeyObject;
   try {
     key = createPublicKey(pem);
@@ -77,5 +91,33 @@ export function checkPublicKey(
     return null;
   }
   const spki = key.export({ type: 'spki', format: 'pem' }).toString();
+  return { publicKeyPem: spki, fingerprint: spkiThumbprint(spki) };
+}
+
+/**
+ * An SM2 key (SM2-SM3 or SM2): an SPKI with id-ecPublicKey on sm2p256v1 whose point is on the curve;
+ * stored re-encoded, so that one key has one text and one fingerprint.
+ */
+function checkSm2(problems: Problems, algorithm: KeyAlgorithm, pem: string): CheckedKey | null {
+  let point = sm2PointFromPem(pem);
+  if (point === undefined) {
+    // Accept any PEM spelling OpenSSL reads (line lengths), then insist on the SM2 form.
+    try {
+      const der = createPublicKey(pem).export({ type: 'spki', format: 'der' });
+      point = sm2PointFromPem(
+        `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`,
+      );
+    } catch {
+      // not readable at all: reported below
+    }
+  }
+  if (point === undefined) {
+    problems.add(
+      'publicKeyPem',
+      `${algorithm} needs an SM2 public key: SPKI with id-ecPublicKey on the sm2p256v1 curve (1.2.156.10197.1.301), uncompressed point`,
+    );
+    return null;
+  }
+  const spki = sm2PublicKeyPem(point);
   return { publicKeyPem: spki, fingerprint: spkiThumbprint(spki) };
 }

@@ -84,8 +84,10 @@ function toPublicKeyRecord(row: Selectable<LenderKeyRow>): PublicKeyRecord {
     notBefore: row.not_before.getTime(),
     notAfter: row.not_after?.getTime() ?? null,
   };
-  if (row.use === 'encryption') return { use: 'encryption', alg: 'RSA-OAEP-256', ...validity };
-  return { use: 'signing', alg: row.algorithm === 'Ed25519' ? 'Ed25519' : 'RSA-SHA256', ...validity };
+  if (row.use === 'encryption')
+    return { use: 'encryption', alg: row.algorithm === 'SM2' ? 'SM2' : 'RSA-OAEP-256', ...validity };
+  const alg = row.algorithm === 'Ed25519' || row.algorithm === 'SM2-SM3' ? row.algorithm : 'RSA-SHA256';
+  return { use: 'signing', alg, ...validity };
 }
 
 /**

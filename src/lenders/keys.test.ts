@@ -1,6 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  decryptPii,
+  encryptPii,
+  generateKeyPair,
   InMemoryNonceStore,
   selectEncryptionKey,
   signRequest,
@@ -153,6 +156,89 @@ describe('partner keys', () => {
         'notAfter',
         /after notBefore/,
       ],
+    ];
+    for (const [body, field, message] of cases) {
+      const response = await add(lender.id, body);
+      expect(response.statusCode, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(response.json().error.details.fields[0]).toMatchObject({
+        field,
+        message: expect.stringMatching(message),
+      });
+    }
+    expect(await tableCounts(t)).toEqual(before);
+  });
+
+  it('registers a partner on the SM suite: SM2-SM3 to sign, SM2 for its PII, used by the envelope', async () => {
+    const partner = await createLender(t, operator, bankBody());
+    const signing = await generateKeyPair('SM2-SM3', { notBefore: now });
+    const encryption = await generateKeyPair('SM2', { notBefore: now });
+    // A PEM wrapped at another width is the same key: stored in one canonical form.
+    const rewrapped = signing.publicKey.publicKeyPem
+      .replace(/\n/g, '')
+      .replace(/-----(BEGIN|END) PUBLIC KEY-----/g, '\n$&\n');
+    const sig = await add(partner.id, {
+      algorithm: 'SM2-SM3',
+      use: 'signing',
+      publicKeyPem: rewrapped.trim(),
+    });
+    expect(sig.statusCode, sig.body).toBe(201);
+    expect(sig.json()).toMatchObject({
+      kid: signing.publicKey.kid,
+      algorithm: 'SM2-SM3',
+      publicKeyPem: signing.publicKey.publicKeyPem,
+    });
+    const enc = await add(partner.id, {
+      algorithm: 'SM2',
+      use: 'encryption',
+      publicKeyPem: encryption.publicKey.publicKeyPem,
+    });
+    expect(enc.statusCode, enc.body).toBe(201);
+    const set = (await t.app.services.lenders.keys.keySetFor(partner.id, new Date(now)))!;
+    expect(set.map((k) => [k.use, k.alg]).sort()).toEqual([
+      ['encryption', 'SM2'],
+      ['signing', 'SM2-SM3'],
+    ]);
+
+    // A callback signed by the partner verifies through the registry; PII for it is SM2 + SM4-GCM.
+    const signed = signRequest({
+      method: 'POST',
+      path: '/open/v1/callbacks/credit-decision',
+      body: { applicationId: 'a-sm', decision: 'rejected' },
+      partnerId: partner.code,
+      key: signing.privateKey,
+      nowMs: now,
+    });
+    const verdict = await verifyRequest({
+      method: 'POST',
+      path: '/open/v1/callbacks/credit-decision',
+      headers: signed.headers,
+      body: signed.body,
+      keys: t.app.services.lenders.keys.keyLookup(),
+      nonces: new InMemoryNonceStore({ now: () => now }),
+      nowMs: now,
+    });
+    expect(verdict).toMatchObject({ ok: true, alg: 'SM2-SM3' });
+    const recipient = selectEncryptionKey(set, now)!;
+    const block = encryptPii({ name: '张三' }, recipient, { partnerId: partner.code, requestId: 'r-1' });
+    expect(block.alg).toBe('SM2+SM4-GCM');
+    expect(decryptPii(block, encryption.privateKey, { partnerId: partner.code, requestId: 'r-1' })).toEqual({
+      name: '张三',
+    });
+  });
+
+  it('refuses SM2 keys under other algorithms, other keys as SM2, and SM2 for the wrong use', async () => {
+    const before = await tableCounts(t);
+    const sm2 = (await generateKeyPair('SM2-SM3', { notBefore: now })).publicKey.publicKeyPem;
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ algorithm: 'Ed25519', use: 'signing', publicKeyPem: sm2 }, 'publicKeyPem', /ed25519/],
+      [{ algorithm: 'RSA-OAEP-256', use: 'encryption', publicKeyPem: sm2 }, 'publicKeyPem', /rsa/],
+      [{ algorithm: 'SM2-SM3', use: 'signing', publicKeyPem: p256 }, 'publicKeyPem', /sm2p256v1/],
+      [{ algorithm: 'SM2', use: 'encryption', publicKeyPem: ed25519PublicPem() }, 'publicKeyPem', /SM2/],
+      [{ algorithm: 'SM2', use: 'signing', publicKeyPem: sm2 }, 'algorithm', /SM2-SM3/],
+      [{ algorithm: 'SM2-SM3', use: 'encryption', publicKeyPem: sm2 }, 'algorithm', /or SM2/],
     ];
     for (const [body, field, message] of cases) {
       const response = await add(lender.id, body);

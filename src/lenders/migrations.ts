@@ -147,4 +147,14 @@ export const lenderMigrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0124_lender_keys_sm': {
+    // #10 国密: partners may publish SM2 keys, SM2-SM3 to sign and SM2 to receive PII (SM4-GCM).
+    async up(db) {
+      await sql`ALTER TABLE lender_keys DROP CONSTRAINT lender_keys_algorithm_fits_use`.execute(db);
+      await sql`
+        ALTER TABLE lender_keys ADD CONSTRAINT lender_keys_algorithm_fits_use CHECK (
+          (use = 'signing' AND algorithm IN ('RSA-SHA256', 'Ed25519', 'SM2-SM3'))
+          OR (use = 'encryption' AND algorithm IN ('RSA-OAEP-256', 'SM2')))`.execute(db);
+    },
+  },
 };

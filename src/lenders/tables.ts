@@ -90,7 +90,7 @@ export interface LenderKeyRow {
   id: string;
   lender_id: string;
   kid: string;
-  algorithm: 'RSA-SHA256' | 'Ed25519' | 'RSA-OAEP-256';
+  algorithm: 'RSA-SHA256' | 'Ed25519' | 'SM2-SM3' | 'RSA-OAEP-256' | 'SM2';
   use: 'signing' | 'encryption';
   public_key_pem: string;
   /** SHA-256 thumbprint of the SPKI DER (sandbox/sdk spkiThumbprint), to refuse a key twice. */

@@ -117,7 +117,6 @@ export class OfferService {
 
     const startedAt = Date.now();
     const deadline = startedAt + this.#budgetMs;
-    const key = await this.#keyring.signingKey();
     const checked = await Promise.all(
       catalogue.map(async (product) => {
         if (!underQuota(product)) {
@@ -128,7 +127,7 @@ export class OfferService {
         }
         const identity = identities.get(product.partnerId);
         if (!identity) return { product, answer: undefined };
-        return { product, answer: await this.#preCheck(product, identity, key, startedAt, deadline) };
+        return { product, answer: await this.#preCheck(product, identity, startedAt, deadline) };
       }),
     );
     await this.#record(principal, checked);
@@ -181,12 +180,13 @@ export class OfferService {
   async #preCheck(
     product: CatalogueEntry,
     identity: PreCheckIdentity,
-    key: Awaited<ReturnType<PlatformKeyring['signingKey']>>,
     startedAt: number,
     deadline: number,
   ): Promise<PreCheckAnswer> {
     const endpoint = await this.#ports.endpointOf(product.partnerId);
     if (!endpoint) return this.#answer('error', startedAt, { reason: 'no endpoint' });
+    // Signed in the partner's suite: SM2-SM3 for a partner on the 国密 suite, else Ed25519.
+    const key = await this.#keyring.signingKeyFor(endpoint.signingKeys);
     const timeoutMs = Math.max(1, Math.min(endpoint.timeoutMs.pre_check, deadline - Date.now()));
     try {
       const result = await sendSignedRequest(

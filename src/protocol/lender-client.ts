@@ -34,7 +34,8 @@ export function lenderDelivery(
     try {
       const result = await sendSignedRequest(endpoint.baseUrl, message.method, message.path, message.body, {
         partnerId: message.partnerId,
-        key: await keyring.signingKey(),
+        // A partner on the SM suite gets SM2-SM3 (its key set says so), the others Ed25519.
+        key: await keyring.signingKeyFor(endpoint.signingKeys),
         requestId: message.requestId,
         timeoutMs: endpoint.timeoutMs[message.call],
         responseKeys: endpoint.signingKeys,

@@ -214,3 +214,56 @@ g+c4m8kNJgH33Uo1y3BFc3Fg
 -----END PRIVATE KEY-----
 `,
 };
+
+/**
+ * Test SM2-SM3 signing key `test-sm2-sign`: the key pair of the GM/T 0003.5-2012 Annex A example
+ * (d = 3945208F…4DF7C5B8), public in the standard itself.
+ */
+export const SM2_SIGN_PUBLIC: PublicSigningKey = {
+  use: 'signing',
+  kid: 'test-sm2-sign',
+  alg: 'SM2-SM3',
+  notBefore: TEST_EPOCH_MS,
+  notAfter: null,
+  publicKeyPem: `-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAECfnfMR5UIaFQ3X0WHkvFxnIXn60Y
+M/wHa7CP81bzUCDM6kkM4md1pS3G6nGMwapgCu0F+/NeCEpmMvYHLamtEw==
+-----END PUBLIC KEY-----
+`,
+};
+
+export const SM2_SIGN_PRIVATE: PrivateSigningKey = {
+  kid: 'test-sm2-sign',
+  alg: 'SM2-SM3',
+  privateKey: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqBHM9VAYItBG0wawIBAQQgOUUgj3shRLE/NuOK
+xtOflYiTk2koYLUaQvuB7033xbihRANCAAQJ+d8xHlQhoVDdfRYeS8XGchefrRgz
+/AdrsI/zVvNQIMzqSQziZ3WlLcbqcYzBqmAK7QX7814ISmYy9gctqa0T
+-----END PRIVATE KEY-----
+`,
+};
+
+/** Test SM2 encryption key `test-sm2-enc` (PII blocks `SM2+SM4-GCM`). */
+export const SM2_ENC_PUBLIC: PublicEncryptionKey = {
+  use: 'encryption',
+  kid: 'test-sm2-enc',
+  alg: 'SM2',
+  notBefore: TEST_EPOCH_MS,
+  notAfter: null,
+  publicKeyPem: `-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAEQYsEhkp1//vWOGui0zt+DgFCV5lF
+AnbDXpP5Y4DjVgxdpGNeje4YLlOhLDKw/BbvxVGHXB0kyc7xeB5IfsL7JQ==
+-----END PUBLIC KEY-----
+`,
+};
+
+export const SM2_ENC_PRIVATE: PrivateEncryptionKey = {
+  kid: 'test-sm2-enc',
+  alg: 'SM2',
+  privateKey: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqBHM9VAYItBG0wawIBAQQghJ3Bv7782BXwEaLK
+ScY9EqhC8szSfabnBIMyWXlObNGhRANCAARBiwSGSnX/+9Y4a6LTO34OAUJXmUUC
+dsNek/ljgONWDF2kY16N7hguU6EsMrD8Fu/FUYdcHSTJzvF4Hkh+wvsl
+-----END PRIVATE KEY-----
+`,
+};

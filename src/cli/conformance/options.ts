@@ -11,6 +11,8 @@ import {
   type PublicKeyRecord,
   REPAYMENT_METHODS,
   type RepaymentMethod,
+  sm2PrivateKey,
+  sm2PublicKeyPem,
   spkiThumbprint,
 } from '../../protocol/envelope/index.ts';
 
@@ -135,8 +137,13 @@ export function parseConformanceArgs(args: readonly string[]): ConformanceArgs {
   };
 }
 
-/** A PKCS#8 PEM private key as a signing key: Ed25519 or RSA (RSA-SHA256); kid = SPKI thumbprint unless given. */
+/**
+ * A PKCS#8 PEM private key as a signing key: Ed25519, RSA (RSA-SHA256) or SM2 (SM2-SM3, to test a
+ * lender on the 国密 suite); kid = SPKI thumbprint unless given.
+ */
 export function signingKeyFromPem(pem: string, kid?: string): PrivateSigningKey {
+  const sm2 = sm2SigningKey(pem, kid);
+  if (sm2 !== undefined) return sm2;
   let key: ReturnType<typeof createPrivateKey>;
   try {
     key = createPrivateKey(pem);
@@ -152,6 +159,17 @@ export function signingKeyFromPem(pem: string, kid?: string): PrivateSigningKey 
     alg: type === 'ed25519' ? 'Ed25519' : 'RSA-SHA256',
     privateKey: key,
   };
+}
+
+function sm2SigningKey(pem: string, kid: string | undefined): PrivateSigningKey | undefined {
+  const candidate: PrivateSigningKey = { kid: kid ?? 'sm2', alg: 'SM2-SM3', privateKey: pem };
+  let point: Uint8Array;
+  try {
+    ({ point } = sm2PrivateKey(candidate));
+  } catch {
+    return undefined; // not an SM2 key (or no SM provider): the other kinds are tried
+  }
+  return { ...candidate, kid: kid ?? spkiThumbprint(sm2PublicKeyPem(point)) };
 }
 
 /**

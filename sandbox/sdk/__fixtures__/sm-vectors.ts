@@ -1,0 +1,84 @@
+/**
+ * Published test vectors of the ShangMi standards, as hex (upper case as printed in the standards).
+ * Each names its source. The SM2 examples use the recommended curve sm2p256v1 (GB/T 32918.5-2017 /
+ * GM/T 0003.5-2012), not the test curve of some editions of GB/T 32918.2/.4 Annex A.
+ */
+
+/** GB/T 32905-2016 (GM/T 0004-2012) Annex A: SM3 examples 1 and 2. */
+export const SM3_VECTORS = [
+  {
+    source: 'GB/T 32905-2016 Annex A.1 (example 1)',
+    messageAscii: 'abc',
+    digest: '66C7F0F462EEEDD9D1F2D46BDC10E4E24167C4875CF2F7A2297DA02B8F4BA8E0',
+  },
+  {
+    source: 'GB/T 32905-2016 Annex A.2 (example 2, 512 bits)',
+    messageAscii: 'abcd'.repeat(16),
+    digest: 'DEBE9FF92275B8A138604889C18E5A4D6FDB70E5387E5765293DCBA39C0C5732',
+  },
+] as const;
+
+/** GB/T 32907-2016 (GM/T 0002-2012) Annex A: SM4 examples 1 and 2 (one block, key = plaintext). */
+export const SM4_VECTORS = {
+  source: 'GB/T 32907-2016 Annex A.1 and A.2',
+  key: '0123456789ABCDEFFEDCBA9876543210',
+  plaintext: '0123456789ABCDEFFEDCBA9876543210',
+  /** Example 1: one encryption. */
+  ciphertext: '681EDF34D206965E86B3E94F536E4246',
+  /** Example 2: the plaintext encrypted 1 000 000 times with the same key. */
+  iterations: 1_000_000,
+  ciphertextAfterIterations: '595298C7C6FD271F0402F804C33D3F66',
+} as const;
+
+/** RFC 8998 Appendix A.1: SM4-GCM (the GB/T 36624-2018 GCM mode with SM4). */
+export const SM4_GCM_VECTOR = {
+  source: 'RFC 8998 Appendix A.1 (SM4-GCM test vector)',
+  key: '0123456789ABCDEFFEDCBA9876543210',
+  iv: '00001234567800000000ABCD',
+  aad: 'FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2',
+  plaintext:
+    'AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD' +
+    'EEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA',
+  ciphertext:
+    '17F399F08C67D5EE19D0DC9969C4BB7D5FD46FD3756489069157B282BB200735' +
+    'D82710CA5C22F0CCFA7CBF93D496AC15A56834CBCF98C397B4024A2691233B8D',
+  tag: '83DE3541E4C2B58177E065A9BF7B62EC',
+} as const;
+
+/**
+ * GM/T 0003.5-2012 Annex A (= GB/T 32918.5-2017 Annex A), the digital-signature example on the
+ * recommended curve, with the default user id; reproduced in OpenSSL's test/sm2_internal_test.c.
+ */
+export const SM2_SIGNATURE_VECTOR = {
+  source: 'GM/T 0003.5-2012 Annex A / GB/T 32918.5-2017 Annex A (signature on sm2p256v1)',
+  userIdAscii: '1234567812345678',
+  messageAscii: 'message digest',
+  privateKey: '3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8',
+  publicKeyX: '09F9DF311E5421A150DD7D161E4BC5C672179FAD1833FC076BB08FF356F35020',
+  publicKeyY: 'CCEA490CE26775A52DC6EA718CC1AA600AED05FBF35E084A6632F6072DA9AD13',
+  /** Z_A = SM3(ENTL_A || ID_A || a || b || x_G || y_G || x_A || y_A). */
+  z: 'B2E14C5C79C6DF5B85F4FE7ED8DB7A262B9DA7E07CCB0EA9F4747B8CCDA8A4F3',
+  /** e = SM3(Z_A || M). */
+  e: 'F0B43E94BA45ACCAACE692ED534382EB17E6AB5A19CE7B31F4486FDFC0D28640',
+  k: '59276E27D506861A16680F3AD9C02DCCEF3CC1FA3CDBE4CE6D54B80DEAC1BC21',
+  r: 'F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3',
+  s: 'B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA',
+} as const;
+
+/**
+ * GM/T 0003.5-2012 Annex C, the public-key encryption example on the recommended curve (same key
+ * pair as the signature example); the field values as OpenSSL's test/sm2_internal_test.c has them.
+ * Ciphertext = C1 || C3 || C2, C1 the uncompressed point 04 || x1 || y1.
+ */
+export const SM2_ENCRYPTION_VECTOR = {
+  source: 'GM/T 0003.5-2012 Annex C (encryption on sm2p256v1)',
+  privateKey: '3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8',
+  messageAscii: 'encryption standard',
+  k: '59276E27D506861A16680F3AD9C02DCCEF3CC1FA3CDBE4CE6D54B80DEAC1BC21',
+  c1:
+    '04' +
+    '04EBFC718E8D1798620432268E77FEB6415E2EDE0E073C0F4F640ECD2E149A73' +
+    'E858F9D81E5430A57B36DAAB8F950A3C64E6EE6A63094D99283AFF767E124DF0',
+  c3: '59983C18F809E262923C53AEC295D30383B54E39D609D160AFCB1908D0BD8766',
+  c2: '21886CA989CA9C7D58087307CA93092D651EFA',
+} as const;
