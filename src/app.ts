@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -39,7 +40,7 @@ import { createLenderServices, isIpAllowed, type LenderServices } from './lender
 import { hasActiveLoans, type LoanService } from './loans/service.ts';
 import type { OfferService } from './marketplace/service.ts';
 import { OperatorService } from './operators/service.ts';
-import type { KeyLookup } from './protocol/envelope/index.ts';
+import { type KeyLookup, STATUS_QUERY } from './protocol/envelope/index.ts';
 import { type CallbackHandler, InboundCallbacks } from './protocol/inbound.ts';
 import { type LenderEndpoints, lenderDelivery } from './protocol/lender-client.ts';
 import { DatabaseNonceStore } from './protocol/nonce-store.ts';
@@ -49,6 +50,7 @@ import { createSettlementServices, type SettlementServices } from './settlement/
 import type { Clock } from './shared/clock.ts';
 import { channelDirectory, createWhitelistServices, type WhitelistServices } from './whitelist/index.ts';
 import { createJourney, type JourneyServices } from './wiring/journey.ts';
+import { StatusPuller } from './wiring/status-pull.ts';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -69,6 +71,8 @@ export interface Services {
   readonly keyring: PlatformKeyring;
   readonly inbound: InboundCallbacks;
   readonly outbox: OutboxWorker;
+  /** The pull fallback: asks lenders about objects whose callback is overdue (status_query). */
+  readonly statusPull: StatusPuller;
   /** The borrower journey: offers (pre-check fan-out), applications, loans. */
   readonly offers: OfferService;
   readonly applications: ApplicationService;
@@ -135,6 +139,15 @@ export function createServices(deps: AppDependencies): Services {
     loanEvents: settlement.accruals,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
+  const inbound = new InboundCallbacks(db, deps.callbackHandlers ?? journey.callbackHandlers, deps.clock);
+  const deliver = lenderDelivery(
+    // Without the registry a server process could not reach any partner: every call would
+    // fail with "no endpoint" and be retried until it became a dead letter.
+    deps.lenderEndpoints ?? registryEndpoints(lenders, deps.clock),
+    keyring,
+    () => deps.clock().getTime(),
+    deps.fetch,
+  );
   return {
     operators: new OperatorService(db, {
       clock: deps.clock,
@@ -151,7 +164,32 @@ export function createServices(deps: AppDependencies): Services {
     applications: journey.applications,
     loans: journey.loans,
     entryFor: journey.entryFor,
-    inbound: new InboundCallbacks(db, deps.callbackHandlers ?? journey.callbackHandlers, deps.clock),
+    inbound,
+    statusPull: new StatusPuller({
+      applications: journey.applications,
+      loans: journey.loans,
+      inbound,
+      async ask(partnerId, query) {
+        const now = deps.clock();
+        const outcome = await deliver({
+          id: randomUUID(),
+          partnerId,
+          call: 'status_query',
+          requestId: `status-${randomUUID()}`,
+          method: 'POST',
+          path: STATUS_QUERY,
+          body: query,
+          attempts: 0,
+          createdAt: now,
+          giveUpAt: now,
+        });
+        return outcome.ok ? { ok: true, body: outcome.body } : { ok: false, error: outcome.error };
+      },
+      clock: deps.clock,
+      logger: deps.logger,
+      afterMs: deps.config.statusPullAfterMs,
+      pollMs: deps.config.statusPullPollMs,
+    }),
     outbox: new OutboxWorker({
       db,
       clock: deps.clock,
@@ -160,14 +198,8 @@ export function createServices(deps: AppDependencies): Services {
       batchSize: deps.config.outboxBatchSize,
       pollMs: deps.config.outboxPollMs,
       onDelivered: journey.onDelivered,
-      deliver: lenderDelivery(
-        // Without the registry a server process could not reach any partner: every call would
-        // fail with "no endpoint" and be retried until it became a dead letter.
-        deps.lenderEndpoints ?? registryEndpoints(lenders, deps.clock),
-        keyring,
-        () => deps.clock().getTime(),
-        deps.fetch,
-      ),
+      onDeadLettered: journey.onDeadLettered,
+      deliver,
     }),
   };
 }

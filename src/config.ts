@@ -41,6 +41,10 @@ export interface Config {
   readonly outboxBatchSize: number;
   /** How often an idle worker looks for due messages (a pass that found work is followed at once). */
   readonly outboxPollMs: number;
+  /** The pull fallback: how long an object may wait for its lender's callback before it is asked. */
+  readonly statusPullAfterMs: number;
+  /** The pull fallback: pause between passes. */
+  readonly statusPullPollMs: number;
   /** Start the sandbox lender process for the demo partners (on by default with demo data). */
   readonly sandbox: boolean;
   /** Port of the sandbox lender process; 0 picks a free one. */
@@ -140,6 +144,8 @@ export function parseConfig(env: Env): Config {
     outboxLeaseMs: integer('OUTBOX_LEASE_MS', 60_000, 1_000, 3_600_000),
     outboxBatchSize: integer('OUTBOX_BATCH_SIZE', 20, 1, 1_000),
     outboxPollMs: integer('OUTBOX_POLL_MS', 500, 10, 60_000),
+    statusPullAfterMs: integer('STATUS_PULL_AFTER_MS', 300_000, 100, 86_400_000),
+    statusPullPollMs: integer('STATUS_PULL_POLL_MS', 30_000, 50, 3_600_000),
     sandbox: boolean('LENDGATE_SANDBOX', demo),
     sandboxPort: integer('LENDGATE_SANDBOX_PORT', 0, 0, 65535),
   };

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     await app.services.outbox.stop();
+    await app.services.statusPull.stop();
     await sandbox?.stop();
     await app.server.close();
     await database.close();
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
 
   const address = await app.server.listen({ port: config.port, host: config.host });
   app.services.outbox.start();
+  app.services.statusPull.start();
   const base = address.replace('[::1]', 'localhost');
   const banner = [
     '',

@@ -93,6 +93,7 @@ describe.skipIf(unavailable !== null)('borrower H5 in a browser at 375×667', ()
           shots: join(SHOTS, run.language),
           signIn: run.signIn,
           pick: run.pick,
+          ...(run.language === 'zh-CN' ? { sandboxUrl: sandboxUrlOf(server) } : {}),
         });
         process.stderr.write(
           `h5 journey (${run.language}, ${run.user}, ${report.offer.productName} of ${report.offer.lender}): ` +
@@ -105,3 +106,12 @@ describe.skipIf(unavailable !== null)('borrower H5 in a browser at 375×667', ()
     }, 60_000);
   }
 });
+
+/** The sandbox lender's address, from the banner line `sandbox lender http://… plays the demo partners`. */
+function sandboxUrlOf(server: RunningServer): string {
+  const url = server.lenders
+    .map((line) => /sandbox lender (http:\/\/\S+) plays/.exec(line)?.[1])
+    .find(Boolean);
+  if (!url) throw new Error(`no sandbox lender in the banner:\n${server.lenders.join('\n')}`);
+  return url;
+}

@@ -24,6 +24,8 @@ const CARD = '6222021234567890128';
 const NAME = '王小明';
 const SECOND_ID_NUMBER = '110105199003071239';
 const SECOND_PHONE = '13712345678';
+const THIRD_ID_NUMBER = '440305198506151233';
+const THIRD_PHONE = '13612345678';
 
 interface Offer {
   readonly productId: string;
@@ -71,7 +73,13 @@ describe('borrower journey end to end', () => {
       },
     });
     t = await createTestApp({
-      env: { LENDGATE_DEMO: 'true', LOG_LEVEL: 'debug' },
+      // The status pull (started by the test of a silent lender only) asks after 300 ms.
+      env: {
+        LENDGATE_DEMO: 'true',
+        LOG_LEVEL: 'debug',
+        STATUS_PULL_AFTER_MS: '300',
+        STATUS_PULL_POLL_MS: '100',
+      },
       logger: createLogger('debug', logStream),
     });
     await seedDemo(t.database.db, () => new Date(), undefined, t.masterKey);
@@ -299,6 +307,44 @@ describe('borrower journey end to end', () => {
     }
   }, 120_000);
 
+  it('ends every step through the status pull when the lender never calls back', async () => {
+    const faults = (settings: Record<string, unknown>) =>
+      fetch(`${sandbox.url}/sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ partnerId: 'xinghe-bank', ...settings }),
+      });
+    expect((await faults({ silentCallbacks: true })).status).toBe(200);
+    t.app.services.statusPull.start();
+    try {
+      // Decision, disbursement, schedule, the installment paid, the payoff and the settlement: each
+      // learnt by asking the lender, none by callback.
+      const loanId = await walk({ user: 'demo-004', idNumber: THIRD_ID_NUMBER, phone: THIRD_PHONE });
+      const pulled = await t.database.db
+        .selectFrom('inbound_messages')
+        .select(['kind', 'request_id', 'status'])
+        .where('partner_id', '=', 'xinghe-bank')
+        .where('request_id', 'like', 'pull:%')
+        .execute();
+      expect(new Set(pulled.map((row) => row.kind))).toEqual(
+        new Set(['credit-decision', 'disbursement', 'repayment-schedule', 'pulled-loan-end']),
+      );
+      expect(pulled.every((row) => row.status === 'applied')).toBe(true);
+      const stats = (await (await fetch(`${sandbox.url}/sandbox/stats`)).json()) as {
+        lenders: Record<string, { calls: Record<string, number> }>;
+      };
+      expect(JSON.stringify(stats)).toContain('status-query');
+      const { rows } = await sql<{ status: string }>`
+        SELECT a.status FROM applications a JOIN loans l ON l.application_id = a.id WHERE l.id = ${loanId}`.execute(
+        t.database.db,
+      );
+      expect(rows).toEqual([{ status: 'settled' }]);
+    } finally {
+      await t.app.services.statusPull.stop();
+      await faults({ reset: true });
+    }
+  }, 120_000);
+
   it('writes no personal data in plain text to any log line or database row', async () => {
     const logs = logLines.join('');
     expect(logs.length).toBeGreaterThan(0);
@@ -310,7 +356,16 @@ describe('borrower journey end to end', () => {
       dump += JSON.stringify(rows);
     }
     expect(dump.length).toBeGreaterThan(1000);
-    for (const secret of [ID_NUMBER, PHONE, CARD, NAME, SECOND_ID_NUMBER, SECOND_PHONE]) {
+    for (const secret of [
+      ID_NUMBER,
+      PHONE,
+      CARD,
+      NAME,
+      SECOND_ID_NUMBER,
+      SECOND_PHONE,
+      THIRD_ID_NUMBER,
+      THIRD_PHONE,
+    ]) {
       expect(logs).not.toContain(secret);
       expect(dump).not.toContain(secret);
     }

@@ -32,7 +32,7 @@ import {
 } from '../sdk/index.ts';
 import type { BookAnswer } from './book.ts';
 import type { CallbackDelivery } from './delivery.ts';
-import { corruptSignature, injectError } from './faults.ts';
+import { corruptSignature, injectError, REFUSED_REPAYMENT_REASON } from './faults.ts';
 import type { HostedLender } from './hosted.ts';
 import { fingerprint, type StoredAnswer } from './idempotency.ts';
 import type { PlatformKeySource } from './platform-keys.ts';
@@ -239,9 +239,7 @@ export async function handleCall(ctx: CallContext, kind: CallKind, call: RawCall
   ctx.stats.call(hosted.partnerId, kind);
   if (injectError(hosted.faults(), ctx.random)) {
     ctx.stats.injectedError(hosted.partnerId);
-    return done(
-      failure('UNAVAILABLE', 'sandbox fault: injected error, retry later', verdict.requestId),
-    );
+    return done(failure('UNAVAILABLE', 'sandbox fault: injected error, retry later', verdict.requestId));
   }
 
   let body: unknown;
@@ -252,5 +250,8 @@ export async function handleCall(ctx: CallContext, kind: CallKind, call: RawCall
   }
   const problems = validateCallRequest(kind, body);
   if (problems.length > 0) return done(failure('VALIDATION_FAILED', problems.join('; '), verdict.requestId));
+  if (kind === 'repay' && hosted.faults().refuseRepayments) {
+    return done(failure('INVALID_STATE', REFUSED_REPAYMENT_REASON, verdict.requestId));
+  }
   return done(answerOnce(ctx, hosted, kind, body as CallRequests[CallKind], verdict.requestId));
 }

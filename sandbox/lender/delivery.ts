@@ -68,6 +68,13 @@ export class CallbackDelivery {
   enqueue(sender: CallbackSender, batch: readonly PlannedCallback[]): void {
     if (batch.length === 0 || this.#closed) return;
     const faults = sender.faults();
+    if (faults.silentCallbacks) {
+      this.#options.log.info(
+        { partnerId: sender.partnerId, kinds: batch.map((c) => c.kind) },
+        'callbacks withheld (fault)',
+      );
+      return;
+    }
     const ordered = deliveryOrder(faults, batch);
     const dueAt = Date.now() + Math.max(...batch.map((c) => c.delayMs)) + faults.callbackDelayMs;
     this.#options.stats.pending(ordered.length * (faults.duplicateCallbacks ? 2 : 1));

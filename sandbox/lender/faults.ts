@@ -16,6 +16,16 @@ export interface FaultSettings {
   readonly callbackDelayMs: number;
   /** Signatures of answers and callbacks are corrupted (one bit flipped): the platform must refuse them. */
   readonly badSignature: boolean;
+  /**
+   * Every repay call is refused for good (`422 INVALID_STATE`, "银行卡余额不足"): the platform must
+   * end the repayment as failed with that reason and let the borrower try again.
+   */
+  readonly refuseRepayments: boolean;
+  /**
+   * The lender never calls back: decisions, disbursements, schedules and repayments happen in its
+   * book (the status query shows them) but no callback is sent — the platform must pull.
+   */
+  readonly silentCallbacks: boolean;
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -25,7 +35,12 @@ export const NO_FAULTS: FaultSettings = {
   outOfOrderCallbacks: false,
   callbackDelayMs: 0,
   badSignature: false,
+  refuseRepayments: false,
+  silentCallbacks: false,
 };
+
+/** What a sandbox lender says when it refuses a repayment (the `refuseRepayments` fault). */
+export const REFUSED_REPAYMENT_REASON = '银行卡余额不足，扣款失败';
 
 const MAX_DELAY_MS = 10 * 60_000;
 
@@ -60,6 +75,8 @@ export function mergeFaults(
       case 'duplicateCallbacks':
       case 'outOfOrderCallbacks':
       case 'badSignature':
+      case 'refuseRepayments':
+      case 'silentCallbacks':
         if (typeof value === 'boolean') next[key] = value;
         else problems.push(`faults.${key}: must be true or false`);
         break;

@@ -74,4 +74,13 @@ export const applicationMigrations: Record<string, Migration> = {
           ADD COLUMN lender_name text NOT NULL DEFAULT ''`.execute(db);
     },
   },
+  '0116_applications_awaiting_lender': {
+    async up(db) {
+      // The pull fallback looks for applications waiting on their lender (a decision, a
+      // disbursement) for longer than a deadline: only those states, oldest first.
+      await sql`
+        CREATE INDEX applications_awaiting_lender ON applications (updated_at)
+          WHERE status IN ('sent', 'drawdown_requested')`.execute(db);
+    },
+  },
 };

@@ -340,6 +340,25 @@ export class ApplicationService {
     return row;
   }
 
+  /**
+   * Applications waiting on their lender since before `cutoff` — a decision (`sent`) or a
+   * disbursement (`drawdown_requested`) — oldest first: the pull fallback asks the lender about them.
+   */
+  async awaitingLender(
+    cutoff: Date,
+    limit: number,
+  ): Promise<{ applicationId: string; partnerId: string; status: string }[]> {
+    const rows = await this.#db
+      .selectFrom('applications')
+      .select(['id', 'partner_id', 'status'])
+      .where('status', 'in', ['sent', 'drawdown_requested'])
+      .where('updated_at', '<', cutoff)
+      .orderBy('updated_at')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ applicationId: row.id, partnerId: row.partner_id, status: row.status }));
+  }
+
   /** The lender acknowledged the apply call (outbox delivered it). */
   async applyAcknowledged(applicationId: string): Promise<void> {
     await inTransaction(this.#db, async (trx) => {

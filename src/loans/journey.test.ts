@@ -9,6 +9,8 @@ import { createTestDatabase } from '../db/testing.ts';
 import { quoteLoan, quotePayoff } from '../money/index.ts';
 import { generateKeyPair, type PublicEncryptionKey } from '../protocol/envelope/index.ts';
 import { InboundCallbacks } from '../protocol/inbound.ts';
+import { OutboxWorker } from '../protocol/outbox-worker.ts';
+import { createLogger } from '../shared/logger.ts';
 import { LoanService } from './service.ts';
 
 /**
@@ -354,6 +356,53 @@ describe('application to loan to settlement', () => {
       'XH-LOAN-1:1-late',
     );
     expect((await loans.get(borrower, loan!.id)).installments[0]?.status).toBe('paid');
+  });
+
+  it('ends a repayment the lender refuses as failed, in its words, and lets the borrower try again', async () => {
+    const [loan] = await loans.list(borrower);
+    const { repaymentId } = await loans.repay(borrower, loan!.id, { kind: 'installment', periods: [2] });
+    // The lender refuses the repay call for good (a signed 4xx): the outbox dead-letters it.
+    const worker = new OutboxWorker({
+      db: handle.db,
+      clock,
+      logger: createLogger('silent'),
+      // Earlier calls still waiting in this test's outbox are acknowledged; this one is refused.
+      deliver: async (message) =>
+        message.requestId !== `repay-${repaymentId}`
+          ? { ok: true, status: 202, body: { status: 'accepted' } }
+          : {
+              ok: false,
+              error: 'lender answered 422 INVALID_STATE: 银行卡余额不足',
+              status: 422,
+              retryable: false,
+              lenderError: { code: 'INVALID_STATE', message: '银行卡余额不足' },
+            },
+      onDeadLettered: loans.callDeadLettered,
+    });
+    await worker.runOnce();
+    const dead = await handle.db
+      .selectFrom('outbox_messages')
+      .select('request_id')
+      .where('status', '=', 'dead')
+      .execute();
+    expect(dead).toEqual([{ request_id: `repay-${repaymentId}` }]);
+    const [latest] = await loans.repaymentRequests(borrower, loan!.id);
+    expect(latest).toMatchObject({
+      id: repaymentId,
+      status: 'failed',
+      failureCode: 'INVALID_STATE',
+      failureReason: '银行卡余额不足',
+    });
+    // Another borrower sees none of it.
+    expect(await loans.repaymentRequests(stranger, loan!.id)).toEqual([]);
+    // The loan is not held "in progress": the next request goes out (and is left pending here).
+    const again = await loans.repay(borrower, loan!.id, { kind: 'installment', periods: [2] });
+    expect(again.repaymentId).not.toBe(repaymentId);
+    await handle.db
+      .updateTable('repayment_requests')
+      .set({ status: 'failed', failure_code: 'TEST', failure_reason: 'cleared for the next test' })
+      .where('id', '=', again.repaymentId)
+      .execute();
   });
 
   it('pays off early for the money module payoff amount, free, and settles', async () => {

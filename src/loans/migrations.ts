@@ -68,4 +68,29 @@ export const loanMigrations: Record<string, Migration> = {
         )`.execute(db);
     },
   },
+  '0115_failed_repayment_requests': {
+    async up(db) {
+      // A repayment the lender refused (or that could not be delivered at all) ends as failed with
+      // the lender's reason, instead of holding the loan "in progress" for good.
+      await sql`ALTER TABLE repayment_requests DROP CONSTRAINT repayment_requests_status_check`.execute(db);
+      await sql`
+        ALTER TABLE repayment_requests
+          ADD CONSTRAINT repayment_requests_status_check
+            CHECK (status IN ('requested', 'completed', 'failed')),
+          ADD COLUMN failure_code text,
+          ADD COLUMN failure_reason text,
+          ADD COLUMN failed_at timestamptz`.execute(db);
+    },
+  },
+  '0118_loans_awaiting_lender': {
+    async up(db) {
+      // The pull fallback: repayment requests still open, and loans still without a schedule.
+      await sql`CREATE INDEX repayment_requests_open ON repayment_requests (created_at) WHERE status = 'requested'`.execute(
+        db,
+      );
+      await sql`CREATE INDEX loans_without_schedule ON loans (created_at) WHERE schedule_version = 0`.execute(
+        db,
+      );
+    },
+  },
 };

@@ -14,6 +14,7 @@ import type {
 } from '../protocol/envelope/index.ts';
 import type { CallbackHandler } from '../protocol/inbound.ts';
 import { enqueueLenderCall } from '../protocol/outbox.ts';
+import type { OnDeadLettered } from '../protocol/outbox-worker.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { isUuid } from '../shared/ids.ts';
@@ -61,6 +62,20 @@ export interface Loan {
   readonly status: LoanRow['status'];
   readonly scheduleVersion: number;
   readonly installments: Installment[];
+}
+
+/** A borrower's repayment as asked of the lender, and how it ended. */
+export interface RepaymentRequest {
+  readonly id: string;
+  readonly kind: 'installment' | 'payoff';
+  readonly periods: number[];
+  readonly amountFen: number;
+  /** `requested` until the lender confirms (`completed`) or refuses / cannot be reached (`failed`). */
+  readonly status: 'requested' | 'completed' | 'failed';
+  readonly failureCode: string | null;
+  /** The lender's own words when it refused, else why the call was given up. */
+  readonly failureReason: string | null;
+  readonly createdAt: string;
 }
 
 const STATUS_EVENTS: Readonly<Record<LoanRow['status'], ApplicationEvent | undefined>> = {
@@ -353,6 +368,26 @@ export class LoanService {
     return { status: 'applied' };
   };
 
+  /**
+   * A loan's end (settled, written off) learnt from the lender's status query rather than from a
+   * loan-status callback: the status query carries no version, so only a terminal status — after
+   * which nothing follows — is applied, and the version is left for the lender's own callbacks
+   * (one arriving later with the same status is then a harmless repeat).
+   */
+  readonly pulledEndHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
+    const pulled = body as { loanId: string; status: 'settled' | 'written_off' };
+    const loan = await this.#byLenderId(trx, partnerId, pulled.loanId);
+    if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${pulled.loanId}` };
+    if (loan.status === pulled.status) return { status: 'applied', result: { ignored: 'already so' } };
+    await trx.updateTable('loans').set({ status: pulled.status }).where('id', '=', loan.id).execute();
+    const event = STATUS_EVENTS[pulled.status];
+    const application = await lockApplication(trx, loan.application_id);
+    if (event && application && application.status !== 'settled') {
+      await applyEvent(trx, application, event, { type: 'lender', id: requestId }, this.#clock());
+    }
+    return { status: 'applied' };
+  };
+
   async list(principal: BorrowerPrincipal): Promise<Loan[]> {
     const rows = await this.#db
       .selectFrom('loans')
@@ -523,6 +558,100 @@ export class LoanService {
       );
       return { repaymentId, amountFen };
     });
+  }
+
+  /**
+   * The lender refused a repayment call, or it could not be delivered before the outbox gave up:
+   * the request ends as failed with the reason, which unlocks the loan for another try.
+   * Idempotent; a request already completed (its money confirmed by callback) stays completed.
+   */
+  async repaymentCallFailed(
+    repaymentId: string,
+    failure: { readonly code: string; readonly reason: string },
+  ): Promise<boolean> {
+    if (!isUuid(repaymentId)) return false;
+    // Also fails a request still open after an operator requeued its call and the lender refused
+    // again; a request that completed in the meantime is left alone by the status filter.
+    const updated = await this.#db
+      .updateTable('repayment_requests')
+      .set({
+        status: 'failed',
+        failure_code: failure.code.slice(0, 64),
+        failure_reason: failure.reason.slice(0, 300),
+        failed_at: this.#clock(),
+      })
+      .where('id', '=', repaymentId)
+      .where('status', '=', 'requested')
+      .executeTakeFirst();
+    return Number(updated.numUpdatedRows) > 0;
+  }
+
+  /** The outbox gave up a call of this module: a repay call's request fails with the reason. */
+  readonly callDeadLettered: OnDeadLettered = async (message, reason) => {
+    if (message.call !== 'repay') return;
+    const repaymentId = (message.body as { repaymentId?: unknown }).repaymentId;
+    if (typeof repaymentId !== 'string') return;
+    await this.repaymentCallFailed(repaymentId, {
+      code: reason.lenderError?.code ?? 'LENDER_UNREACHABLE',
+      reason: reason.lenderError?.message || reason.error,
+    });
+  };
+
+  /**
+   * Loans whose lender owes an answer since before `cutoff` — a repayment request still open, or
+   * no schedule yet — oldest first, by the lender's loan id: the pull fallback asks about them.
+   */
+  async awaitingLender(cutoff: Date, limit: number): Promise<{ lenderLoanId: string; partnerId: string }[]> {
+    const requested = await this.#db
+      .selectFrom('repayment_requests as r')
+      .innerJoin('loans as l', 'l.id', 'r.loan_id')
+      .select(['l.lender_loan_id', 'l.partner_id', 'r.created_at as since'])
+      .where('r.status', '=', 'requested')
+      .where('r.created_at', '<', cutoff)
+      .orderBy('r.created_at')
+      .limit(limit)
+      .execute();
+    const unscheduled = await this.#db
+      .selectFrom('loans')
+      .select(['lender_loan_id', 'partner_id', 'created_at as since'])
+      .where('schedule_version', '=', 0)
+      .where('created_at', '<', cutoff)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    const seen = new Set<string>();
+    return [...requested, ...unscheduled]
+      .sort((a, b) => a.since.getTime() - b.since.getTime())
+      .filter((row) => {
+        const key = `${row.partner_id}\u0000${row.lender_loan_id}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+      .slice(0, limit)
+      .map((row) => ({ lenderLoanId: row.lender_loan_id, partnerId: row.partner_id }));
+  }
+
+  /** The borrower's repayment requests of a loan, newest first. */
+  async repaymentRequests(principal: BorrowerPrincipal, id: string): Promise<RepaymentRequest[]> {
+    const rows = await this.#db
+      .selectFrom('repayment_requests')
+      .selectAll()
+      .where('loan_id', '=', id)
+      .where('borrower_id', '=', principal.borrowerId)
+      .orderBy('created_at', 'desc')
+      .limit(20)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      periods: row.periods,
+      amountFen: row.amount_fen,
+      status: row.status,
+      failureCode: row.failure_code,
+      failureReason: row.failure_reason,
+      createdAt: row.created_at.toISOString(),
+    }));
   }
 
   async repayments(principal: BorrowerPrincipal, id: string) {

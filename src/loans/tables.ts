@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface LoanRow {
   id: string;
@@ -56,8 +56,12 @@ export interface RepaymentRequestRow {
   kind: 'installment' | 'payoff';
   periods: number[];
   amount_fen: number;
-  status: 'requested' | 'completed';
+  status: 'requested' | 'completed' | 'failed';
   created_at: Generated<Date>;
+  /** For a failed request: the lender's error code (or why the call was given up) and its words. */
+  failure_code: ColumnType<string | null, string | null | undefined, string | null>;
+  failure_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  failed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface LoanTables {

@@ -1,6 +1,6 @@
 import { type PublicKeyRecord, ResponseVerificationError, sendSignedRequest } from './envelope/index.ts';
 import type { LenderCall, OutboxMessage } from './outbox.ts';
-import type { DeliveryOutcome } from './outbox-worker.ts';
+import type { DeliveryOutcome, LenderError } from './outbox-worker.ts';
 import type { PlatformKeyring } from './platform-keys.ts';
 
 /** Where and how to call one lender; provided by the lender registry. */
@@ -44,7 +44,14 @@ export function lenderDelivery(
       });
       if (result.status >= 200 && result.status < 300)
         return { ok: true, status: result.status, body: result.body };
-      return { ok: false, error: `lender answered ${result.status}`, status: result.status, retryable: true };
+      const lenderError = lenderErrorOf(result.body);
+      return {
+        ok: false,
+        error: `lender answered ${result.status}${lenderError ? ` ${lenderError.code}: ${lenderError.message}` : ''}`,
+        status: result.status,
+        retryable: true,
+        ...(lenderError ? { lenderError } : {}),
+      };
     } catch (error) {
       if (error instanceof ResponseVerificationError) {
         return { ok: false, error: error.message, retryable: true };
@@ -54,5 +61,15 @@ export function lenderDelivery(
         name === 'TimeoutError' ? 'timed out' : error instanceof Error ? error.message : String(error);
       return { ok: false, error: `call failed: ${reason}`, retryable: true };
     }
+  };
+}
+
+/** The `{ error: { code, message } }` of a lender's refusal, bounded; undefined for anything else. */
+function lenderErrorOf(body: unknown): LenderError | undefined {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (typeof error?.code !== 'string') return undefined;
+  return {
+    code: error.code.slice(0, 64),
+    message: typeof error.message === 'string' ? error.message.slice(0, 300) : '',
   };
 }

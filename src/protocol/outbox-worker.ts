@@ -11,7 +11,27 @@ export const MAX_FAILURE_DELAY_MS = 5_000;
 /** What a delivery attempt came to. */
 export type DeliveryOutcome =
   | { readonly ok: true; readonly status: number; readonly body: unknown }
-  | { readonly ok: false; readonly error: string; readonly status?: number; readonly retryable: boolean };
+  | {
+      readonly ok: false;
+      readonly error: string;
+      readonly status?: number;
+      readonly retryable: boolean;
+      /** The code and message of the lender's own (signed) error answer, when it gave one. */
+      readonly lenderError?: LenderError;
+    };
+
+/** A lender's refusal as it worded it: `{ error: { code, message } }` of its answer. */
+export interface LenderError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Why a call was given up for good (a final refusal, or retries exhausted). */
+export interface DeadLetterReason {
+  readonly error: string;
+  readonly status?: number;
+  readonly lenderError?: LenderError;
+}
 
 /** Sends one message to its lender (see lender-client.ts); never throws for a lender's failure. */
 export type Deliver = (message: OutboxMessage) => Promise<DeliveryOutcome>;
@@ -22,12 +42,19 @@ export type OnDelivered = (
   response: { status: number; body: unknown },
 ) => Promise<void>;
 
+/**
+ * Called after a message became a dead letter, to let the owning module end what waited for it
+ * (a repayment request fails with the lender's reason, so the borrower can try again).
+ */
+export type OnDeadLettered = (message: OutboxMessage, reason: DeadLetterReason) => Promise<void>;
+
 export interface OutboxWorkerOptions {
   readonly db: Executor;
   readonly deliver: Deliver;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly onDelivered?: OnDelivered;
+  readonly onDeadLettered?: OnDeadLettered;
   /** How long a claim lasts; longer than the slowest lender call. */
   readonly leaseMs?: number;
   readonly batchSize?: number;
@@ -44,8 +71,8 @@ export interface OutboxWorkerOptions {
  * and lenders make it exactly once in effect through the unchanged request id.
  */
 export class OutboxWorker {
-  readonly #options: Required<Omit<OutboxWorkerOptions, 'onDelivered'>> &
-    Pick<OutboxWorkerOptions, 'onDelivered'>;
+  readonly #options: Required<Omit<OutboxWorkerOptions, 'onDelivered' | 'onDeadLettered'>> &
+    Pick<OutboxWorkerOptions, 'onDelivered' | 'onDeadLettered'>;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
@@ -80,7 +107,7 @@ export class OutboxWorker {
   }
 
   async #deliverOne(message: OutboxMessage): Promise<void> {
-    const { db, clock, deliver, logger, owner, random, onDelivered } = this.#options;
+    const { db, clock, deliver, logger, owner, random, onDelivered, onDeadLettered } = this.#options;
     let outcome: DeliveryOutcome;
     try {
       outcome = await deliver(message);
@@ -116,6 +143,13 @@ export class OutboxWorker {
       },
       verdict === 'dead' ? 'lender call dead-lettered' : 'lender call failed; will retry',
     );
+    if (verdict === 'dead' && onDeadLettered) {
+      await onDeadLettered(message, {
+        error: outcome.error,
+        ...(outcome.status === undefined ? {} : { status: outcome.status }),
+        ...(outcome.lenderError ? { lenderError: outcome.lenderError } : {}),
+      });
+    }
   }
 
   /**

@@ -60,6 +60,7 @@ export async function createTestApp(
     },
     async close() {
       await app.services.outbox.stop();
+      await app.services.statusPull.stop();
       await app.server.close();
       await database.close();
     },

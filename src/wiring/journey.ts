@@ -15,11 +15,12 @@ import { OfferService } from '../marketplace/service.ts';
 import type { RepaymentMethod } from '../money/index.ts';
 import { type PublicEncryptionKey, selectEncryptionKey } from '../protocol/envelope/index.ts';
 import type { CallbackHandler } from '../protocol/inbound.ts';
-import type { OnDelivered } from '../protocol/outbox-worker.ts';
+import type { OnDeadLettered, OnDelivered } from '../protocol/outbox-worker.ts';
 import type { PlatformKeyring } from '../protocol/platform-keys.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import type { EntryDecision, WhitelistServices } from '../whitelist/index.ts';
+import { PULLED_LOAN_END } from './status-pull.ts';
 
 /**
  * Wires the borrower journey — offers, applications, loans — to its neighbours through their
@@ -34,6 +35,8 @@ export interface JourneyServices {
   readonly callbackHandlers: Readonly<Record<string, CallbackHandler>>;
   /** What happens when the outbox delivered a call: an acknowledged apply moves its application. */
   readonly onDelivered: OnDelivered;
+  /** What happens when a call is given up: a refused repayment fails, unlocking its loan. */
+  readonly onDeadLettered: OnDeadLettered;
   /** Whether the borrower sees the entry: by channel user id, or by phone for phone-keyed lists. */
   readonly entryFor: (principal: BorrowerPrincipal) => Promise<EntryDecision>;
 }
@@ -174,6 +177,8 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
       'repayment-schedule': loans.scheduleHandler,
       repayment: loans.repaymentHandler,
       'loan-status': loans.loanStatusHandler,
+      // Not a callback any lender sends: the end of a loan learnt by the status pull.
+      [PULLED_LOAN_END]: loans.pulledEndHandler,
     },
     entryFor,
     async onDelivered(message) {
@@ -181,5 +186,6 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
       const applicationId = (message.body as { applicationId?: unknown }).applicationId;
       if (typeof applicationId === 'string') await applications.applyAcknowledged(applicationId);
     },
+    onDeadLettered: loans.callDeadLettered,
   };
 }

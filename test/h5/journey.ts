@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CDPSession, Locator, Page, Response } from 'playwright-core';
+import { REFUSED_REPAYMENT_REASON } from '../../sandbox/lender/faults.ts';
 import { type Language, type MessageKey, translate, type Vars } from '../../web/src/i18n/messages.ts';
 import { VIEWPORT } from './browser.ts';
 import { percentRangeText, percentText, yuanText } from './oracle.ts';
@@ -42,6 +43,11 @@ export interface JourneyOptions {
   readonly pick: 'cheapest' | 'with-contacts';
   /** How long to wait for a lender's asynchronous answer (decision, disbursement, repayment). */
   readonly lenderWaitMs?: number;
+  /**
+   * The sandbox lender's address: when given, the lender first refuses a repayment (its
+   * `refuseRepayments` fault) and the page must say so in its words and let the borrower retry.
+   */
+  readonly sandboxUrl?: string;
 }
 
 export interface JourneyReport {
@@ -276,6 +282,7 @@ class Journey {
     await this.decision();
     await this.drawdown();
     await this.loan();
+    if (this.#options.sandboxUrl) await this.refusedRepayment(this.#options.sandboxUrl);
     await this.repay();
     await this.payoff();
     await this.mine();
@@ -905,6 +912,43 @@ class Journey {
     );
     await this.#checkLoan(loan);
     await this.#checkPage('loan', { price: true });
+  }
+
+  /** The lender refuses the first repayment: the page says so in the lender's words, and retrying works. */
+  async refusedRepayment(sandboxUrl: string): Promise<void> {
+    const loan = await this.#loan();
+    const partnerId = (await this.#api<{ loan: { partnerId: string } }>(`/api/v1/borrower/loans/${loan.id}`))
+      .body.loan.partnerId;
+    const faults = async (settings: Record<string, unknown>) => {
+      const answer = await fetch(`${sandboxUrl}/sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ partnerId, ...settings }),
+      });
+      assert.equal(answer.status, 200, `the sandbox took the faults ${JSON.stringify(settings)}`);
+    };
+    await faults({ refuseRepayments: true });
+    try {
+      await this.#byTestId('repay-next').click();
+      const sent = this.#answer<{ amountFen: number }>(/\/repayments$/, 'the refused repayment');
+      await this.#page.locator('.adm-dialog-button-bold').click();
+      await sent;
+      await this.#expectText(
+        'loan-repay-failed',
+        this.t('loan.repayRefused', { reason: REFUSED_REPAYMENT_REASON }),
+        this.#lenderWait,
+      );
+      assert.equal(await this.#byTestId('repay-next').isDisabled(), false, 'the borrower can try again');
+      const after = await this.#loan();
+      assert.deepEqual(
+        after.installments.map((line) => line.status),
+        loan.installments.map((line) => line.status),
+        'nothing was paid',
+      );
+      await this.#checkPage('repay-refused', { price: true });
+    } finally {
+      await faults({ refuseRepayments: false });
+    }
   }
 
   async repay(): Promise<void> {

@@ -76,6 +76,19 @@ const LoanSchema = Type.Object({
   installments: Type.Array(InstallmentSchema),
 });
 
+const RepaymentRequestSchema = Type.Object({
+  id: Uuid,
+  kind: StringEnum(['installment', 'payoff'] as const),
+  periods: Type.Array(Type.Integer()),
+  amountFen: Type.Integer(),
+  status: StringEnum(['requested', 'completed', 'failed'] as const),
+  failureCode: Type.Union([Type.String(), Type.Null()]),
+  failureReason: Type.Union([Type.String(), Type.Null()], {
+    description: "The lender's own words when it refused, else why the call was given up",
+  }),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
 const DisclosureSchema = Type.Object({
   apr: Type.String({ description: 'All-in APR (IRR), shown first' }),
   aprPercent: Type.String(),
@@ -279,6 +292,9 @@ export const borrowerApplicationRoutes =
             200: Type.Object({
               loan: LoanSchema,
               repayments: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+              repaymentRequests: Type.Array(RepaymentRequestSchema, {
+                description: 'My latest repayment requests (newest first): requested, completed or failed',
+              }),
             }),
             ...errorResponses(401, 404),
           },
@@ -287,6 +303,7 @@ export const borrowerApplicationRoutes =
       async (request) => ({
         loan: await loans.get(request.borrower!, request.params.id),
         repayments: await loans.repayments(request.borrower!, request.params.id),
+        repaymentRequests: await loans.repaymentRequests(request.borrower!, request.params.id),
       }),
     );
 

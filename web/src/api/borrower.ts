@@ -18,6 +18,7 @@ import type {
   ProfileChanges,
   Quote,
   QuoteRequest,
+  RepaymentRequest,
   RepayRequest,
   SignInResponse,
 } from './types.ts';
@@ -67,7 +68,10 @@ export const borrowerApi = {
       body: { ...terms, disclosureAccepted: true },
     }),
   loans: () => api<{ items: Loan[] }>('/api/v1/borrower/loans'),
-  loan: (id: string) => api<{ loan: Loan; repayments: unknown[] }>(`/api/v1/borrower/loans/${enc(id)}`),
+  loan: (id: string) =>
+    api<{ loan: Loan; repayments: unknown[]; repaymentRequests: RepaymentRequest[] }>(
+      `/api/v1/borrower/loans/${enc(id)}`,
+    ),
   payoffQuote: (id: string) => api<PayoffQuote>(`/api/v1/borrower/loans/${enc(id)}/payoff-quote`),
   repay: (id: string, request: RepayRequest) =>
     api<{ repaymentId: string; amountFen: number }>(`/api/v1/borrower/loans/${enc(id)}/repayments`, {

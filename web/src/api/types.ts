@@ -284,6 +284,19 @@ export interface Loan {
   readonly installments: readonly LoanInstallment[];
 }
 
+/** A repayment as asked of the lender, and how it ended. */
+export interface RepaymentRequest {
+  readonly id: string;
+  readonly kind: 'installment' | 'payoff';
+  readonly periods: readonly number[];
+  readonly amountFen: number;
+  readonly status: 'requested' | 'completed' | 'failed';
+  readonly failureCode: string | null;
+  /** The lender's own words when it refused; for other failures, not meant for the borrower. */
+  readonly failureReason: string | null;
+  readonly createdAt: string;
+}
+
 export interface PayoffQuote {
   readonly principalFen: number;
   readonly interestFen: number;

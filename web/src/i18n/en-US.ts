@@ -229,6 +229,9 @@ export const enUS: Readonly<Record<keyof typeof zhCN, string>> = {
   'loan.repaying': 'Processing the repayment…',
   'loan.repaid': 'Repayment sent; the lender confirms it.',
   'loan.repaidConfirmed': 'The lender has confirmed your repayment.',
+  'loan.repayRefused': 'This repayment did not go through: {reason}. Nothing was taken; you can try again.',
+  'loan.repayUnreachable':
+    'This repayment could not reach the lender. Nothing was taken; please try again later.',
   'loan.settled': 'Fully settled',
   'loan.loanNotReady': 'The loan is being set up, please wait…',
 

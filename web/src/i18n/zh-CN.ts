@@ -223,6 +223,8 @@ export const zhCN = {
   'loan.repaying': '还款处理中…',
   'loan.repaid': '还款已提交，结果以机构确认为准。',
   'loan.repaidConfirmed': '机构已确认收到还款。',
+  'loan.repayRefused': '这笔还款未成功：{reason}。没有扣款，您可以再试一次。',
+  'loan.repayUnreachable': '这笔还款暂时未能送达放款机构，没有扣款，请稍后再试。',
   'loan.settled': '已全部结清',
   'loan.loanNotReady': '借款信息同步中，请稍候…',
 

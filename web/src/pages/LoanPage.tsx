@@ -1,7 +1,7 @@
 import { Button, Dialog, NoticeBar, Result } from 'antd-mobile';
 import { useEffect, useState } from 'react';
 import { borrowerApi } from '../api/borrower.ts';
-import type { Application, Loan, LoanInstallment, PayoffQuote } from '../api/types.ts';
+import type { Application, Loan, LoanInstallment, PayoffQuote, RepaymentRequest } from '../api/types.ts';
 import { AprHero } from '../components/AprHero.tsx';
 import { errorMessage } from '../components/errors.ts';
 import { LoadFailed, Loading } from '../components/LoadState.tsx';
@@ -26,13 +26,28 @@ function dueOf(line: LoanInstallment): number {
   return line.principalFen + line.interestFen + line.feeFen + line.penaltyFen;
 }
 
+/** What the borrower is told about their latest repayment when the lender did not take it. */
+function failureNotice(
+  t: ReturnType<typeof useI18n>['t'],
+  latest: RepaymentRequest | undefined,
+): string | null {
+  if (latest?.status !== 'failed') return null;
+  // Only a refusal in the lender's own words is meant for the borrower; other failures (the call
+  // could not be delivered) carry technical reasons and get the plain sentence.
+  if (latest.failureCode === 'LENDER_UNREACHABLE' || !latest.failureReason) return t('loan.repayUnreachable');
+  return t('loan.repayRefused', { reason: latest.failureReason });
+}
+
 function LoanView({
   loan,
   application,
+  latestRequest,
   onChanged,
 }: {
   loan: Loan;
   application: Application;
+  /** The newest repayment request of this loan, if any. */
+  latestRequest: RepaymentRequest | undefined;
   onChanged: () => void;
 }) {
   const { t } = useI18n();
@@ -55,6 +70,17 @@ function LoanView({
     setSentAt(null);
     setNotice(settled ? null : t('loan.repaidConfirmed'));
   }, [sentAt, settledCount, settled, t]);
+  // The repayment sent from this page, until the page shows how it ended.
+  const [sentId, setSentId] = useState<string | null>(null);
+  const current = sentId === null || latestRequest?.id === sentId ? latestRequest : undefined;
+  const failure = failureNotice(t, current);
+  useEffect(() => {
+    // The lender did not take this repayment: stop waiting for its confirmation, let them retry.
+    if (failure === null || sentId === null) return;
+    setSentAt(null);
+    setSentId(null);
+    setNotice(null);
+  }, [failure, sentId]);
   useEffect(() => {
     // The page stops looking after a while (LoanPage); so does the wait for the confirmation.
     if (sentAt === null) return;
@@ -62,11 +88,12 @@ function LoanView({
     return () => window.clearTimeout(timer);
   }, [sentAt]);
 
-  const act = async (action: () => Promise<unknown>) => {
+  const act = async (action: () => Promise<{ repaymentId: string }>) => {
     setBusy(true);
     setNotice(null);
     try {
-      await action();
+      const { repaymentId } = await action();
+      setSentId(repaymentId);
       setSentAt(settledCount);
       setNotice(t('loan.repaid'));
       onChanged();
@@ -113,7 +140,11 @@ function LoanView({
           { label: t('loan.status'), text: statusLabel(t, loan.status), testId: 'loan-status' },
         ]}
       />
-      {notice && !settled ? <NoticeBar content={notice} color="info" wrap data-testid="loan-notice" /> : null}
+      {failure && !settled && notice === null ? (
+        <NoticeBar content={failure} color="alert" wrap data-testid="loan-repay-failed" />
+      ) : notice && !settled ? (
+        <NoticeBar content={notice} color="info" wrap data-testid="loan-notice" />
+      ) : null}
       {settled ? <Result status="success" title={t('loan.settled')} data-testid="loan-settled" /> : null}
       {!settled && next ? (
         <div className="lg-actions lg-actions--row">
@@ -161,9 +192,9 @@ export function LoanPage({ id }: { readonly id: string }) {
   const { t } = useI18n();
   const [watching, setWatching] = useState(0);
   const state = useAsync(async () => {
-    const { loan } = await borrowerApi.loan(id);
+    const { loan, repaymentRequests } = await borrowerApi.loan(id);
     const { application } = await borrowerApi.application(loan.applicationId);
-    return { loan, application };
+    return { loan, application, latestRequest: repaymentRequests[0] };
   }, [id]);
   // After a repayment the lender confirms by callback: look again for a while.
   useInterval(
@@ -182,6 +213,7 @@ export function LoanPage({ id }: { readonly id: string }) {
         <LoanView
           loan={state.data.loan}
           application={state.data.application}
+          latestRequest={state.data.latestRequest}
           onChanged={() => setWatching(POLLS)}
         />
       ) : null}
