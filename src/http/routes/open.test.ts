@@ -16,10 +16,13 @@ describe('open API: signed lender callbacks', () => {
   let t: TestApp;
   let lenderKey: PrivateSigningKey;
   let strangerKey: PrivateSigningKey;
+  let smKey: PrivateSigningKey;
   const applied: string[] = [];
 
   beforeAll(async () => {
     const pair = await generateKeyPair('Ed25519', { notBefore: Date.now() - 60_000 });
+    const smPair = await generateKeyPair('SM2-SM3', { notBefore: Date.now() - 60_000 });
+    smKey = smPair.privateKey;
     const stranger = await generateKeyPair('Ed25519', {
       notBefore: Date.now() - 60_000,
       kid: pair.publicKey.kid,
@@ -37,7 +40,11 @@ describe('open API: signed lender callbacks', () => {
       return { status: 'applied' };
     };
     t = await createTestApp({
-      partnerKeys: staticKeyLookup({ 'lender-a': [pair.publicKey], 'lender-far': [pair.publicKey] }),
+      partnerKeys: staticKeyLookup({
+        'lender-a': [pair.publicKey],
+        'lender-far': [pair.publicKey],
+        'lender-sm': [smPair.publicKey],
+      }),
       callbackHandlers: { 'credit-decision': decision },
     });
   });
@@ -148,6 +155,31 @@ describe('open API: signed lender callbacks', () => {
     expect(applied.filter((entry) => entry === 'lender-a:APP-CAP')).toHaveLength(1);
   });
 
+  it('answers a partner on the 国密 suite signed SM2-SM3', async () => {
+    const response = await send(decisionBody('APP-SM'), {
+      key: smKey,
+      partnerId: 'lender-sm',
+      requestId: 'sm-1',
+    }).response();
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-lendgate-algorithm']).toBe('SM2-SM3');
+    const keys = (await t.server.inject({ method: 'GET', url: '/open/v1/keys' })).json().keys;
+    const verdict = verifyResponse({
+      request: {
+        method: 'POST',
+        path: '/open/v1/callbacks/credit-decision',
+        partnerId: 'lender-sm',
+        requestId: 'sm-1',
+      },
+      status: response.statusCode,
+      headers: response.headers as Record<string, string>,
+      body: response.body,
+      keys,
+      nowMs: Date.now(),
+    });
+    expect(verdict.ok).toBe(true);
+  });
+
   it('refuses the same request id with a different body as CONFLICT', async () => {
     await send(decisionBody('APP-2'), { requestId: 'cb-2' }).response();
     const changed = await send(decisionBody('APP-2', { limitFen: 9_000_000 }), {
@@ -230,8 +262,8 @@ describe('open API: signed lender callbacks', () => {
   it('publishes the platform keys and lists the callbacks in OpenAPI', async () => {
     const keys = (await t.server.inject({ method: 'GET', url: '/open/v1/keys' })).json()
       .keys as PublicSigningKey[];
-    expect(keys).toHaveLength(1);
-    expect(keys[0]!.alg).toBe('Ed25519');
+    // One signing key per family: Ed25519 for most partners, SM2-SM3 for those on the 国密 suite.
+    expect(keys.map((key) => key.alg).sort()).toEqual(['Ed25519', 'SM2-SM3']);
     const openapi = (await t.server.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining([

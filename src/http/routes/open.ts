@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import type { Executor } from '../../db/transaction.ts';
 import {
+  contentSha256,
   ENVELOPE_HEADERS,
   type KeyLookup,
   type NonceStore,
@@ -36,6 +37,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The lender whose signature this request carried, once verified. */
     partnerId?: string;
+    /**
+     * SHA-256 of the exact body bytes, whatever digest the partner's algorithm put in the header
+     * (SM3 for SM2-SM3): repeats are compared on one digest even if a partner changes algorithm.
+     */
+    bodySha256?: string;
   }
 }
 
@@ -201,6 +207,7 @@ export const openRoutes =
         throw new AppError('FORBIDDEN', 'This address is not on the partner’s IP allow-list.');
       }
       request.partnerId = verdict.partnerId;
+      request.bodySha256 = contentSha256(raw);
       try {
         request.body = JSON.parse(raw.toString('utf8'));
       } catch {
@@ -220,7 +227,11 @@ export const openRoutes =
           request: { method: request.method, path: request.raw.url ?? request.url, partnerId, requestId },
           status: reply.statusCode,
           bodyText,
-          key: await deps.keyring.signingKey(),
+          // In the partner's own family (SM2-SM3 for a partner on the 国密 suite); the standard key for
+          // a partner id that is unknown or not the sender's.
+          key: await deps.keyring.signingKeyFor(
+            await deps.partnerKeys.keysOf(partnerId).catch(() => undefined),
+          ),
           nowMs: deps.clock().getTime(),
         });
         for (const [name, value] of Object.entries(signed.headers)) {
@@ -274,8 +285,8 @@ export const openRoutes =
             requestId: header(ENVELOPE_HEADERS.requestId),
             kind,
             businessId: callback.businessId(body),
-            // Verified equal to the SHA-256 of the exact bytes received.
-            bodySha256: header(ENVELOPE_HEADERS.contentSha256),
+            // SHA-256 of the exact bytes received (see verify above).
+            bodySha256: request.bodySha256!,
             body,
           });
           if (answer.httpStatus < 400) {
