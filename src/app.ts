@@ -29,6 +29,7 @@ import { borrowerConsentRoutes } from './http/routes/borrower-consents.ts';
 import { borrowerEntryRoutes } from './http/routes/borrower-entry.ts';
 import { borrowerOfferRoutes } from './http/routes/borrower-offers.ts';
 import { borrowerProfileRoutes } from './http/routes/borrower-profile.ts';
+import { borrowerSessionRoutes } from './http/routes/borrower-session.ts';
 import { channelSessionRoutes, devChannelTokenRoutes } from './http/routes/channel-sessions.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { openRoutes } from './http/routes/open.ts';
@@ -219,6 +220,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     logger: deps.logger,
     operators: services.operators,
     borrowerSessions: services.borrowerSessions,
+    rateLimits: { limits: deps.config.rateLimits, clock: deps.clock },
     version: VERSION,
     routes: [
       healthRoutes({
@@ -235,6 +237,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       ...(devMintingEnabled(deps.config) ? [devChannelTokenRoutes(services.channels)] : []),
       adminWhitelistRoutes(services.whitelist),
       borrowerEntryRoutes({ entryFor: services.entryFor }),
+      borrowerSessionRoutes(services.borrowerSessions),
       adminLenderRoutes(services.lenders),
       adminLenderProductRoutes(services.lenders),
       adminLenderKeyRoutes(services.lenders),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.ts';
+import { LOCKOUT_THRESHOLD } from './operators/lockout.ts';
 
 describe('parseConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
@@ -62,6 +63,39 @@ describe('parseConfig', () => {
     expect(parseConfig({ LENDGATE_SANDBOX: 'off' }).sandbox).toBe(false);
     expect(parseConfig({ LENDGATE_SANDBOX_PORT: '4100' }).sandboxPort).toBe(4100);
     expect(() => parseConfig({ LENDGATE_SANDBOX_PORT: 'x' })).toThrow(/LENDGATE_SANDBOX_PORT/);
+  });
+
+  it('reads the rate limits: deployment defaults, 0 for none, the failure budget below the lock-out', () => {
+    expect(parseConfig({}).rateLimits).toEqual({
+      redisUrl: undefined,
+      signInPerIp: 20,
+      signInPerEmail: 10,
+      signInFailuresPerIp: 5,
+      channelSignInPerIp: 60,
+      devTokensPerIp: 30,
+      offersPerBorrower: 10,
+      quotesPerIp: 60,
+      openPerPartner: 600,
+      notFoundPerIp: 60,
+    });
+    const config = parseConfig({
+      RATE_LIMIT_REDIS_URL: 'redis://cache:6379/2',
+      RATE_LIMIT_OFFERS_PER_BORROWER: '0',
+      RATE_LIMIT_OPEN_PER_PARTNER: '5000',
+      SIGN_IN_FAILURES_PER_IP: '3',
+    });
+    expect(config.rateLimits).toMatchObject({
+      redisUrl: 'redis://cache:6379/2',
+      offersPerBorrower: 0,
+      openPerPartner: 5000,
+      signInFailuresPerIp: 3,
+    });
+    expect(Object.isFrozen(config.rateLimits)).toBe(true);
+    expect(() => parseConfig({ RATE_LIMIT_QUOTES_PER_IP: 'many' })).toThrow(/RATE_LIMIT_QUOTES_PER_IP/);
+    expect(() => parseConfig({ SIGN_IN_FAILURES_PER_IP: String(LOCKOUT_THRESHOLD) })).toThrow(
+      new RegExp(`SIGN_IN_FAILURES_PER_IP must be an integer from 0 to ${LOCKOUT_THRESHOLD - 1}`),
+    );
+    expect(() => parseConfig({ RATE_LIMIT_REDIS_URL: 'http://cache:6379' })).toThrow(/RATE_LIMIT_REDIS_URL/);
   });
 
   it('reads the outbox settings with bounds', () => {

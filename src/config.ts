@@ -3,6 +3,8 @@
  * environment is an argument) so that every rule is testable; it reports every bad value at once.
  */
 
+import { LOCKOUT_THRESHOLD } from './operators/lockout.ts';
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -49,6 +51,35 @@ export interface Config {
   readonly sandbox: boolean;
   /** Port of the sandbox lender process; 0 picks a free one. */
   readonly sandboxPort: number;
+  /** Request rate limits and the sign-in failure budget (http/rate-limits.ts). */
+  readonly rateLimits: RateLimits;
+}
+
+/**
+ * Requests per minute allowed on each limited route (0: no limit), and the operator sign-in
+ * failure budget of a client address. Counted in process unless `redisUrl` is set, in which case
+ * every process shares the counts.
+ */
+export interface RateLimits {
+  readonly redisUrl: string | undefined;
+  /** Operator sign-in requests per client address. */
+  readonly signInPerIp: number;
+  /** Operator sign-in requests per email (counted after the failure budget). */
+  readonly signInPerEmail: number;
+  /** Failed operator sign-ins of a client address before it must stay quiet 15 minutes (0: none). */
+  readonly signInFailuresPerIp: number;
+  /** Borrower sign-ins (channel sessions) per client address. */
+  readonly channelSignInPerIp: number;
+  /** Dev token minting per client address. */
+  readonly devTokensPerIp: number;
+  /** Offers (one signed pre-check per lender each) per borrower. */
+  readonly offersPerBorrower: number;
+  /** Loan quotes (no sign-in) per client address. */
+  readonly quotesPerIp: number;
+  /** Lender open API calls per partner id and address. */
+  readonly openPerPartner: number;
+  /** Requests answered 404 per client address. */
+  readonly notFoundPerIp: number;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +156,25 @@ export function parseConfig(env: Env): Config {
 
   // Demo data and dev token minting are for trying Lendgate out: on by default only on the
   // embedded database (and not in production); a real PostgreSQL gets them only when asked.
+  const rateLimitRedisUrl = read('RATE_LIMIT_REDIS_URL');
+  if (rateLimitRedisUrl !== undefined && !/^rediss?:\/\/.+/.test(rateLimitRedisUrl)) {
+    problems.push('RATE_LIMIT_REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  const perMinute = (name: string, fallback: number) => integer(name, fallback, 0, 1_000_000);
+  const rateLimits: RateLimits = Object.freeze({
+    redisUrl: rateLimitRedisUrl,
+    signInPerIp: perMinute('RATE_LIMIT_SIGN_IN_PER_IP', 20),
+    signInPerEmail: perMinute('RATE_LIMIT_SIGN_IN_PER_EMAIL', 10),
+    // Below the lock-out threshold, so that one address alone can never lock an account.
+    signInFailuresPerIp: integer('SIGN_IN_FAILURES_PER_IP', 5, 0, LOCKOUT_THRESHOLD - 1),
+    channelSignInPerIp: perMinute('RATE_LIMIT_CHANNEL_SIGN_IN_PER_IP', 60),
+    devTokensPerIp: perMinute('RATE_LIMIT_DEV_TOKENS_PER_IP', 30),
+    offersPerBorrower: perMinute('RATE_LIMIT_OFFERS_PER_BORROWER', 10),
+    quotesPerIp: perMinute('RATE_LIMIT_QUOTES_PER_IP', 60),
+    openPerPartner: perMinute('RATE_LIMIT_OPEN_PER_PARTNER', 600),
+    notFoundPerIp: perMinute('RATE_LIMIT_NOT_FOUND_PER_IP', 60),
+  });
+
   const demo = boolean('LENDGATE_DEMO', databaseUrl === undefined && read('NODE_ENV') !== 'production');
   const config: Config = {
     port: integer('PORT', 3000, 0, 65535),
@@ -148,6 +198,7 @@ export function parseConfig(env: Env): Config {
     statusPullPollMs: integer('STATUS_PULL_POLL_MS', 30_000, 50, 3_600_000),
     sandbox: boolean('LENDGATE_SANDBOX', demo),
     sandboxPort: integer('LENDGATE_SANDBOX_PORT', 0, 0, 65535),
+    rateLimits,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({ ...config, corsOrigins: Object.freeze([...corsOrigins]) });

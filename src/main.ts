@@ -128,6 +128,11 @@ function sandboxDataDir(dataDir: string): string {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    // A configured value found wanting after the configuration was read (the admin password).
+    process.stderr.write(`lendgate: ${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
   process.stderr.write(
     `lendgate: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
   );

@@ -9,8 +9,10 @@ import type { BorrowerSessions } from '../borrowers/sessions.ts';
 import type { Config } from '../config.ts';
 import type { OperatorService } from '../operators/service.ts';
 import { registerBorrowerAuth } from './borrower-auth.ts';
+import { registerNoStore } from './cache-control.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { registerOperatorAuth } from './operator-auth.ts';
+import { type RateLimitOptions, registerRateLimits } from './rate-limits.ts';
 import { ErrorResponse } from './schemas.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -21,6 +23,8 @@ export interface ServerOptions {
   readonly logger: Logger;
   readonly operators: OperatorService;
   readonly borrowerSessions: BorrowerSessions;
+  /** Request rate limits (http/rate-limits.ts); none when left out. */
+  readonly rateLimits?: RateLimitOptions;
   /** The route plugins of every surface, registered in order after the shared plumbing. */
   readonly routes: readonly FastifyPluginAsync[];
   readonly version: string;
@@ -51,6 +55,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   registerErrorHandling(app);
   app.addSchema(ErrorResponse);
+  registerNoStore(app);
+  if (options.rateLimits) await registerRateLimits(app, options.rateLimits);
 
   await app.register(helmet, { global: true });
   if (options.config.corsOrigins.length > 0) {

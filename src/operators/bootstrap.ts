@@ -1,4 +1,5 @@
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
+import { ConfigError } from '../config.ts';
 import { AppError } from '../shared/errors.ts';
 import { generatePassword } from './password.ts';
 import type { OperatorService } from './service.ts';
@@ -14,7 +15,8 @@ export interface FirstAdmin {
 /**
  * Creates the first admin when there is no operator at all: from LENDGATE_ADMIN_EMAIL and
  * LENDGATE_ADMIN_PASSWORD when given, otherwise with a generated password that the caller prints
- * once. Returns null when operators already exist.
+ * once. Returns null when operators already exist. A configured password must pass the password
+ * policy like any other (operators/password-policy.ts); if not, this throws a ConfigError.
  */
 export async function ensureFirstAdmin(
   operators: OperatorService,
@@ -31,6 +33,17 @@ export async function ensureFirstAdmin(
   } catch (error) {
     // Another process starting at the same moment created it first.
     if (error instanceof AppError && error.code === 'CONFLICT') return null;
+    // A configured password the policy refuses is a configuration error, named as such.
+    if (
+      error instanceof AppError &&
+      error.code === 'VALIDATION_FAILED' &&
+      configured.password !== undefined
+    ) {
+      const variable =
+        error.details?.fields?.[0]?.field === 'email' ? 'LENDGATE_ADMIN_EMAIL' : 'LENDGATE_ADMIN_PASSWORD';
+      const field = error.details?.fields?.[0];
+      throw new ConfigError([`${variable} ${field?.message ?? error.message}`]);
+    }
     throw error;
   }
   return generated === undefined ? { email } : { email, generatedPassword: generated };

@@ -29,4 +29,10 @@ export const operatorMigrations: Record<string, Migration> = {
       await sql`CREATE INDEX operator_sessions_operator ON operator_sessions (operator_id)`.execute(db);
     },
   },
+  '0117_operator_failure_window': {
+    async up(db) {
+      // Failed sign-ins count within a window that starts at the first of them (operators/lockout.ts).
+      await sql`ALTER TABLE operators ADD COLUMN failure_window_started_at timestamptz`.execute(db);
+    },
+  },
 };

@@ -9,6 +9,8 @@ export interface OperatorRow {
   status: 'active' | 'disabled';
   failed_attempts: Generated<number>;
   locked_until: Date | null;
+  /** Start of the window in which `failed_attempts` are counted (operators/lockout.ts). */
+  failure_window_started_at: Generated<Date | null>;
   created_at: Generated<Date>;
   password_changed_at: Generated<Date>;
 }

@@ -22,13 +22,35 @@ export interface TestApp {
 
 export const TEST_PASSWORD = 'test-password-123';
 
+/**
+ * Rate limits the suite never reaches (its e2e tests and benches make many requests from
+ * 127.0.0.1, one borrower, one partner) and no sign-in failure budget; the tests of the limits
+ * (src/http/rate-limits.test.ts) set their own. The limiters still run on every request.
+ */
+export const TEST_RATE_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_SIGN_IN_PER_IP: '1000000',
+  RATE_LIMIT_SIGN_IN_PER_EMAIL: '1000000',
+  SIGN_IN_FAILURES_PER_IP: '0',
+  RATE_LIMIT_CHANNEL_SIGN_IN_PER_IP: '1000000',
+  RATE_LIMIT_DEV_TOKENS_PER_IP: '1000000',
+  RATE_LIMIT_OFFERS_PER_BORROWER: '1000000',
+  RATE_LIMIT_QUOTES_PER_IP: '1000000',
+  RATE_LIMIT_OPEN_PER_PARTNER: '1000000',
+  RATE_LIMIT_NOT_FOUND_PER_IP: '1000000',
+};
+
 /** A full application over an isolated test database, for `server.inject` tests. */
 export async function createTestApp(
   options: { env?: Record<string, string>; clock?: Clock; logger?: Logger } & Partial<
     Pick<AppDependencies, 'partnerKeys' | 'lenderEndpoints' | 'callbackHandlers' | 'fetch'>
   > = {},
 ): Promise<TestApp> {
-  const config = parseConfig({ LOG_LEVEL: 'silent', LENDGATE_DEMO: 'false', ...options.env });
+  const config = parseConfig({
+    LOG_LEVEL: 'silent',
+    LENDGATE_DEMO: 'false',
+    ...TEST_RATE_LIMITS,
+    ...options.env,
+  });
   const database = await createTestDatabase();
   const masterKey = randomBytes(32);
   const app = await createApp({

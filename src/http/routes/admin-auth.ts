@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
+import { FAILURE_WINDOW_MINUTES, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD } from '../../operators/lockout.ts';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../operators/password-policy.ts';
 import { OPERATOR_ROLES } from '../../operators/roles.ts';
 import type { OperatorService } from '../../operators/service.ts';
 import { BearerSecurity, errorResponses, StringEnum } from '../schemas.ts';
@@ -22,6 +24,14 @@ const SignInBody = Type.Object(
   { additionalProperties: false },
 );
 
+const PasswordChangeBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
+    newPassword: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH }),
+  },
+  { additionalProperties: false },
+);
+
 const SessionResponse = Type.Object({
   token: Type.String({ description: 'Send as "Authorization: Bearer <token>"' }),
   expiresAt: Type.String({ format: 'date-time' }),
@@ -38,9 +48,15 @@ export const adminAuthRoutes =
         config: { public: true },
         schema: {
           tags: ['operators'],
-          summary: 'Sign in as an operator; locks the account after 5 failures in a row',
+          summary: 'Sign in as an operator',
+          description:
+            'An unknown email, a wrong password and a wrong password on a locked account all answer 401 ' +
+            'INVALID_CREDENTIALS; 423 ACCOUNT_LOCKED only answers the right password of a locked account ' +
+            `(${LOCKOUT_THRESHOLD} failures within ${FAILURE_WINDOW_MINUTES} minutes lock it for ${LOCKOUT_MINUTES}). ` +
+            '429 RATE_LIMITED with Retry-After: too many requests from this address or for this email, or ' +
+            'too many failures from this address (docs/operators.md).',
           body: SignInBody,
-          response: { 201: SessionResponse, ...errorResponses(401, 423) },
+          response: { 201: SessionResponse, ...errorResponses(401, 423, 429) },
         },
       },
       async (request, reply) => {
@@ -66,6 +82,31 @@ export const adminAuthRoutes =
           { type: 'operator', id: request.operator!.id },
           request.id,
         );
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.put(
+      '/api/v1/admin/me/password',
+      {
+        config: { roles: OPERATOR_ROLES },
+        schema: {
+          tags: ['operators'],
+          summary: 'Change my password; signs out my other sessions',
+          description:
+            `The new password: ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, not built on the ` +
+            'account’s email, and hard to guess (zxcvbn score ≥ 3; a refusal carries details.feedback). ' +
+            'A wrong current password counts towards the lock-out like a failed sign-in.',
+          security: BearerSecurity,
+          body: PasswordChangeBody,
+          response: { 204: Type.Null(), ...errorResponses(401) },
+        },
+      },
+      async (request, reply) => {
+        await operators.changePassword(request.operator!.id, request.body, {
+          keepToken: request.bearerToken!,
+          requestId: request.id,
+        });
         return reply.code(204).send(null);
       },
     );

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../operators/password-policy.ts';
 import { OPERATOR_ROLES } from '../../operators/roles.ts';
 import type { OperatorService } from '../../operators/service.ts';
 import { BearerSecurity, errorResponses, StringEnum } from '../schemas.ts';
@@ -10,7 +11,12 @@ const NewOperatorBody = Type.Object(
   {
     email: Type.String({ maxLength: 254 }),
     displayName: Type.String({ minLength: 1, maxLength: 100 }),
-    password: Type.String({ minLength: 12, maxLength: 256 }),
+    password: Type.String({
+      minLength: MIN_PASSWORD_LENGTH,
+      maxLength: MAX_PASSWORD_LENGTH,
+      description:
+        'Not built on the email and hard to guess (zxcvbn score ≥ 3); a refusal carries details.feedback',
+    }),
     roles: Type.Array(StringEnum(OPERATOR_ROLES), { minItems: 1, maxItems: 4 }),
   },
   { additionalProperties: false },

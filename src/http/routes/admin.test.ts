@@ -147,6 +147,61 @@ describe('operator accounts over HTTP', () => {
     expect(response.json().error.code).toBe('INVALID_CREDENTIALS');
   });
 
+  it('refuses a weak password at creation with zxcvbn’s feedback, naming the field', async () => {
+    const weak = await t.server.inject({
+      method: 'POST',
+      url: '/api/v1/admin/operators',
+      headers: auth(adminToken),
+      payload: {
+        email: 'weak@example.com',
+        displayName: 'Weak',
+        password: 'password1234',
+        roles: ['finance'],
+      },
+    });
+    expect(weak.statusCode).toBe(400);
+    const { error } = weak.json();
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details.fields).toEqual([
+      { field: 'password', message: expect.stringMatching(/too easy to guess/) },
+    ]);
+    expect(error.details.feedback.suggestions.length).toBeGreaterThan(0);
+  });
+
+  it('changes my own password: the current one is checked, the new one must be strong, other sessions end', async () => {
+    const email = 'changer@example.com';
+    await t.app.services.operators.create(
+      { email, displayName: 'Changer', password: TEST_PASSWORD, roles: ['finance'] },
+      { type: 'system', id: null },
+    );
+    const signIn = async (password: string) =>
+      t.server.inject({ method: 'POST', url: '/api/v1/admin/sessions', payload: { email, password } });
+    const current = (await signIn(TEST_PASSWORD)).json().token as string;
+    const other = (await signIn(TEST_PASSWORD)).json().token as string;
+    const change = (currentPassword: string, newPassword: string) =>
+      t.server.inject({
+        method: 'PUT',
+        url: '/api/v1/admin/me/password',
+        headers: auth(current),
+        payload: { currentPassword, newPassword },
+      });
+    const wrong = await change('not-my-password', 'Quiet-harbour-lantern-42');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.code).toBe('INVALID_CREDENTIALS');
+    const weak = await change(TEST_PASSWORD, 'qwertyuiop123');
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().error.details.fields[0].field).toBe('newPassword');
+    expect(weak.json().error.details.feedback.warning).toMatch(/common/i);
+    const done = await change(TEST_PASSWORD, 'Quiet-harbour-lantern-42');
+    expect(done.statusCode).toBe(204);
+    const me = (token: string) =>
+      t.server.inject({ method: 'GET', url: '/api/v1/admin/me', headers: auth(token) });
+    expect((await me(current)).statusCode).toBe(200);
+    expect((await me(other)).statusCode).toBe(401);
+    expect((await signIn(TEST_PASSWORD)).statusCode).toBe(401);
+    expect((await signIn('Quiet-harbour-lantern-42')).statusCode).toBe(201);
+  });
+
   it('records who did what in the audit log', async () => {
     const response = await t.server.inject({
       method: 'GET',
