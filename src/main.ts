@@ -7,6 +7,7 @@ import { devMintingEnabled } from './channels/index.ts';
 import { type Config, ConfigError, MEMORY_DATA_DIR, parseConfig } from './config.ts';
 import { resolveMasterKey } from './crypto/master-key.ts';
 import { openDatabase } from './db/connection.ts';
+import { DataDirLockedError, lockEmbeddedDatabase } from './db/data-dir-lock.ts';
 import { migrateToLatest } from './db/migrations.ts';
 import { startDemoLenders } from './demo/sandbox-lenders.ts';
 import { seedDemo } from './demo/seed.ts';
@@ -28,6 +29,19 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  // The embedded database serves one process: a second server or a CLI command on the same
+  // DATA_DIR would write into a copy of its own and lose it (db/data-dir-lock.ts).
+  try {
+    lockEmbeddedDatabase(config, 'server');
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      process.stderr.write(
+        `lendgate: ${error.message}\n  Stop that process first, or give this one another DATA_DIR.\n`,
+      );
+      process.exit(75); // EX_TEMPFAIL
+    }
+    throw error;
+  }
   const masterKey = resolveMasterKey(config.masterKey, config.dataDir);
   const database = await openDatabase({
     ...config,

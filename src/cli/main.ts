@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util';
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
-import { ConfigError, parseConfig } from '../config.ts';
-import { openDatabase } from '../db/connection.ts';
+import { ConfigError } from '../config.ts';
+import type { DatabaseHandle } from '../db/connection.ts';
+import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { migrateToLatest } from '../db/migrations.ts';
 import { generatePassword } from '../operators/password.ts';
 import { OperatorService } from '../operators/service.ts';
 import { systemClock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { conformanceCommand } from './conformance/command.ts';
+import { databaseInUseMessage, EXIT_DATABASE_IN_USE, openCliDatabase } from './database.ts';
 import { ledgerCommand, reconcileCommand, statementsCommand } from './settlement.ts';
 import { whitelistCommand } from './whitelist.ts';
 
@@ -26,11 +28,8 @@ function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function withDatabase<T>(
-  work: (handle: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
-): Promise<T> {
-  const config = parseConfig(process.env);
-  const handle = await openDatabase(config);
+async function withDatabase<T>(command: string, work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  const handle = await openCliDatabase(command);
   try {
     return await work(handle);
   } finally {
@@ -43,7 +42,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'Apply every pending database migration',
     usage: 'lendgate migrate',
     async run() {
-      await withDatabase(async ({ db }) => {
+      await withDatabase('migrate', async ({ db }) => {
         const { applied } = await migrateToLatest(db);
         print(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.join(', ')}`);
       });
@@ -60,7 +59,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       });
       if (!values.email || !values.roles) throw new UsageError('--email and --roles are required');
       const password = process.env.LENDGATE_NEW_PASSWORD ?? generatePassword();
-      await withDatabase(async ({ db }) => {
+      await withDatabase('create-operator', async ({ db }) => {
         await migrateToLatest(db);
         const operators = new OperatorService(db, { clock: systemClock, sessionTtlMinutes: 60 });
         const created = await operators.create(
@@ -114,6 +113,10 @@ async function run(argv: readonly string[]): Promise<number> {
     if (error instanceof ConfigError) {
       process.stderr.write(`lendgate: ${error.message}\n`);
       return 78;
+    }
+    if (error instanceof DataDirLockedError) {
+      process.stderr.write(databaseInUseMessage(name, error));
+      return EXIT_DATABASE_IN_USE;
     }
     if (error instanceof AppError) {
       process.stderr.write(`lendgate ${name}: ${error.code}: ${error.message}\n`);

@@ -6,8 +6,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Actor } from '../audit/audit-log.ts';
-import { parseConfig } from '../config.ts';
-import { openDatabase } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrations.ts';
 import { createLenderServices } from '../lenders/index.ts';
 import {
@@ -19,6 +17,7 @@ import {
 } from '../settlement/index.ts';
 import { yuan } from '../settlement/rounding.ts';
 import { systemClock } from '../shared/clock.ts';
+import { openCliDatabase } from './database.ts';
 
 const CLI_ACTOR: Actor = { type: 'system', id: 'cli' };
 
@@ -32,7 +31,7 @@ function print(line: string): void {
 }
 
 async function withSettlement<T>(work: (settlement: SettlementServices) => Promise<T>): Promise<T> {
-  const handle = await openDatabase(parseConfig(process.env));
+  const handle = await openCliDatabase('settlement');
   try {
     await migrateToLatest(handle.db);
     const lenders = createLenderServices(handle.db, { clock: systemClock });

@@ -4,12 +4,11 @@ import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
 import { ChannelService } from '../channels/channel-service.ts';
-import { parseConfig } from '../config.ts';
-import { openDatabase } from '../db/connection.ts';
 import { migrateToLatest } from '../db/migrations.ts';
 import { systemClock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { createWhitelistServices, type ImportProgress, type WhitelistVersion } from '../whitelist/index.ts';
+import { openCliDatabase } from './database.ts';
 
 const USAGE =
   'lendgate whitelist import --channel CODE --file LIST.csv[.gz] [--activate]\n' +
@@ -75,7 +74,7 @@ export const whitelistCommand = {
       throw usageError('--version must be a version number');
     }
 
-    const handle = await openDatabase(parseConfig(process.env));
+    const handle = await openCliDatabase('whitelist');
     try {
       await migrateToLatest(handle.db);
       const registry = new ChannelService(handle.db, { clock: systemClock });
