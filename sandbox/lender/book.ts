@@ -6,7 +6,15 @@
  *
  * Effects are decided when the call arrives and become visible (to the status query) when their
  * callback is due, so a late callback can be pulled while it is still on its way.
+ *
+ * Persistence (store.ts) stays outside: the book is the working model, held in memory, and every
+ * record a transition touches is handed over by `takeChanges()` for the caller to write through —
+ * with the answer remembered and the callbacks queued, in one transaction — and a book is rebuilt
+ * from what was written (`state`). So the transitions remain pure functions of the book, the call
+ * and the time, tested without a database, and a call never waits on I/O between its check and its
+ * effect (SQLite's synchronous API keeps the write inside the same synchronous step).
  */
+import { createHash } from 'node:crypto';
 import { MoneyValidationError } from '../../src/money/index.ts';
 import type {
   ApplyRequest,
@@ -23,7 +31,16 @@ import type {
   StatusQueryRequest,
   StatusQueryResponse,
 } from '../sdk/index.ts';
-import { initialSchedule, type LoanTerms, planInstallments, planPayoff, withAmount } from './loans.ts';
+import {
+  hasOverdue,
+  initialSchedule,
+  type LoanTerms,
+  type OverdueTerms,
+  overdueSchedule,
+  planInstallments,
+  planPayoff,
+  withAmount,
+} from './loans.ts';
 import {
   type ApplicantProfile,
   creditDecision,
@@ -59,7 +76,9 @@ export type BookAnswer =
     }
   | { readonly ok: false; readonly code: 'NOT_FOUND' | 'INVALID_STATE'; readonly message: string };
 
-interface ApplicationRecord {
+/** An application as the lender holds it (persisted as is). */
+export interface ApplicationRecord {
+  readonly applicationId: string;
   readonly productCode: string;
   readonly decision: CreditDecisionCallback;
   readonly visibleAtMs: number;
@@ -67,12 +86,12 @@ interface ApplicationRecord {
   readonly drawdownIds: string[];
 }
 
-interface DrawdownRecord {
+export interface DrawdownRecord {
   readonly result: DisbursementCallback;
   readonly visibleAtMs: number;
 }
 
-interface LoanRecord {
+export interface LoanRecord {
   readonly loanId: string;
   readonly applicationId: string;
   readonly terms: LoanTerms;
@@ -83,7 +102,69 @@ interface LoanRecord {
   statusVersion: number;
 }
 
+/** Applications looked at per product and China Standard Time day, against the daily quota. */
+export interface DayCount {
+  readonly productCode: string;
+  readonly day: string;
+  readonly count: number;
+}
+
+/**
+ * A book's records: all of them (`state()`, and what a book is rebuilt from), or those changed
+ * since the last `takeChanges()`. The ledger only grows: `ledger` holds its entries from position
+ * `ledgerFrom` on.
+ */
+export interface BookState {
+  readonly applications: readonly ApplicationRecord[];
+  readonly drawdowns: readonly DrawdownRecord[];
+  readonly loans: readonly LoanRecord[];
+  readonly appliedPerDay: readonly DayCount[];
+  readonly ledgerFrom: number;
+  readonly ledger: readonly LedgerEntry[];
+}
+
+export const EMPTY_BOOK: BookState = {
+  applications: [],
+  drawdowns: [],
+  loans: [],
+  appliedPerDay: [],
+  ledgerFrom: 0,
+  ledger: [],
+};
+
+/** What an apply meets besides the policy: the faults of the moment. */
+export interface ApplyOptions {
+  /** The decision is taken this much later than the configured delay (the status query says pending). */
+  readonly decisionDelayMs?: number;
+  /** Every application is rejected with this reason. */
+  readonly rejectReason?: string | null;
+}
+
+/** What a repay meets besides the loan: the faults of the moment. */
+export interface RepayOptions {
+  /** The debit bounces: the repayment is called back, then reversed. */
+  readonly reverse?: boolean;
+}
+
+/** An installment fallen overdue: the callbacks, and what was charged. */
+export interface OverdueOutcome {
+  readonly callbacks: readonly PlannedCallback[];
+  readonly periods: readonly number[];
+  readonly penaltyFen: number;
+  readonly capped: boolean;
+}
+
 const ACCEPTED = { accepted: true } as const;
+
+/** The id of the reversal of a repayment: derived, so the same repayment always has the same one. */
+export function reversalIdOf(repaymentId: string): string {
+  const id = `rev:${repaymentId}`;
+  return id.length <= 64 ? id : `rev:${createHash('sha256').update(repaymentId).digest('hex').slice(0, 60)}`;
+}
+
+function dayKey(productCode: string, day: string): string {
+  return `${productCode}@${day}`;
+}
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -104,6 +185,8 @@ export interface LenderBookOptions {
   readonly existingCustomers?: readonly string[];
   /** New loan ids; injected so tests get stable ids. */
   readonly newLoanId: () => string;
+  /** The records to start from (a book read back from its store); none for an empty book. */
+  readonly state?: BookState;
 }
 
 export class LenderBook {
@@ -114,18 +197,75 @@ export class LenderBook {
   readonly #applications = new Map<string, ApplicationRecord>();
   readonly #drawdowns = new Map<string, DrawdownRecord>();
   readonly #loans = new Map<string, LoanRecord>();
-  readonly #appliedPerDay = new Map<string, number>();
+  readonly #appliedPerDay = new Map<string, DayCount>();
   readonly #ledger: LedgerEntry[] = [];
+  // What changed since the last takeChanges(), by key; the ledger from #savedLedger on.
+  readonly #dirty = {
+    applications: new Set<string>(),
+    drawdowns: new Set<string>(),
+    loans: new Set<string>(),
+    days: new Set<string>(),
+  };
+  #savedLedger = 0;
 
   constructor(options: LenderBookOptions) {
     this.#products = new Map(options.products.map((p) => [p.productCode, p]));
     this.#existing = new Set(options.existingCustomers ?? []);
     this.#delays = options.delays;
     this.#newLoanId = options.newLoanId;
+    const state = structuredClone(options.state ?? EMPTY_BOOK);
+    for (const app of state.applications) this.#applications.set(app.applicationId, app);
+    for (const d of state.drawdowns) this.#drawdowns.set(d.result.drawdownId, d);
+    for (const loan of state.loans) this.#loans.set(loan.loanId, loan);
+    for (const day of state.appliedPerDay) this.#appliedPerDay.set(dayKey(day.productCode, day.day), day);
+    this.#ledger.push(...state.ledger);
+    this.#savedLedger = this.#ledger.length;
   }
 
   #appliedToday(productCode: string, nowMs: number): number {
-    return this.#appliedPerDay.get(`${productCode}@${cstDate(nowMs)}`) ?? 0;
+    return this.#appliedPerDay.get(dayKey(productCode, cstDate(nowMs)))?.count ?? 0;
+  }
+
+  #countApplied(productCode: string, nowMs: number): void {
+    const day = cstDate(nowMs);
+    const key = dayKey(productCode, day);
+    this.#appliedPerDay.set(key, { productCode, day, count: this.#appliedToday(productCode, nowMs) + 1 });
+    this.#dirty.days.add(key);
+  }
+
+  /** Every record, or only those changed (copies, so that later transitions do not reach them). */
+  #records(changedOnly: boolean): BookState {
+    const select = <T>(map: ReadonlyMap<string, T>, keys: ReadonlySet<string>): T[] =>
+      changedOnly ? [...keys].map((k) => map.get(k)!) : [...map.values()];
+    const ledgerFrom = changedOnly ? this.#savedLedger : 0;
+    return structuredClone({
+      applications: select(this.#applications, this.#dirty.applications),
+      drawdowns: select(this.#drawdowns, this.#dirty.drawdowns),
+      loans: select(this.#loans, this.#dirty.loans),
+      appliedPerDay: select(this.#appliedPerDay, this.#dirty.days),
+      ledgerFrom,
+      ledger: this.#ledger.slice(ledgerFrom),
+    });
+  }
+
+  /** Every record (copies). */
+  state(): BookState {
+    return this.#records(false);
+  }
+
+  /** The records changed since the last call (copies), to be written through; then forgets them. */
+  takeChanges(): BookState {
+    const changes = this.#records(true);
+    for (const keys of Object.values(this.#dirty)) keys.clear();
+    this.#savedLedger = this.#ledger.length;
+    return changes;
+  }
+
+  /** Whether anything changed since the last `takeChanges()`. */
+  hasChanges(): boolean {
+    return (
+      this.#savedLedger !== this.#ledger.length || Object.values(this.#dirty).some((keys) => keys.size > 0)
+    );
   }
 
   preCheck(request: PreCheckRequest, nowMs: number): PreCheckResponse {
@@ -136,24 +276,34 @@ export class LenderBook {
   }
 
   /** 进件: decides now (the applicant is reduced to a profile first), calls back after the delay. */
-  apply(request: ApplyRequest, applicant: ApplicantProfile, nowMs: number): BookAnswer {
+  apply(
+    request: ApplyRequest,
+    applicant: ApplicantProfile,
+    nowMs: number,
+    options: ApplyOptions = {},
+  ): BookAnswer {
     if (this.#applications.has(request.applicationId))
       return invalid('this application id was already used with another request');
     const appliedToday = this.#appliedToday(request.productCode, nowMs);
-    const decidedAtMs = nowMs + this.#delays.decisionMs;
-    const outcome = creditDecision(this.#products.get(request.productCode), request, applicant, {
-      appliedToday,
-      decidedAtMs,
-    });
+    const delayMs = this.#delays.decisionMs + (options.decisionDelayMs ?? 0);
+    const decidedAtMs = nowMs + delayMs;
+    const outcome =
+      typeof options.rejectReason === 'string'
+        ? { decision: 'rejected' as const, reason: options.rejectReason }
+        : creditDecision(this.#products.get(request.productCode), request, applicant, {
+            appliedToday,
+            decidedAtMs,
+          });
     // Every application that is looked at counts against the quota; one refused for quota does not.
-    if (outcome.reason !== 'over_quota')
-      this.#appliedPerDay.set(`${request.productCode}@${cstDate(nowMs)}`, appliedToday + 1);
+    if (outcome.reason !== 'over_quota') this.#countApplied(request.productCode, nowMs);
     const decision: CreditDecisionCallback = {
       applicationId: request.applicationId,
       ...outcome,
       decidedAt: iso(decidedAtMs),
     };
+    this.#dirty.applications.add(request.applicationId);
     this.#applications.set(request.applicationId, {
+      applicationId: request.applicationId,
       productCode: request.productCode,
       decision,
       visibleAtMs: decidedAtMs,
@@ -164,14 +314,7 @@ export class LenderBook {
       ok: true,
       status: 202,
       body: ACCEPTED,
-      callbacks: [
-        {
-          kind: 'credit-decision',
-          body: decision,
-          delayMs: this.#delays.decisionMs,
-          stream: request.applicationId,
-        },
-      ],
+      callbacks: [{ kind: 'credit-decision', body: decision, delayMs, stream: request.applicationId }],
     };
   }
 
@@ -212,6 +355,8 @@ export class LenderBook {
       }
     }
     app.drawdownIds.push(request.drawdownId);
+    this.#dirty.applications.add(request.applicationId);
+    this.#dirty.drawdowns.add(request.drawdownId);
     if (reason !== undefined) {
       const failed: DisbursementCallback = { ...base, status: 'failed', reason };
       this.#drawdowns.set(request.drawdownId, { result: failed, visibleAtMs: disbursedAtMs });
@@ -236,6 +381,7 @@ export class LenderBook {
       statusVersion: 0,
     };
     this.#loans.set(loanId, loan);
+    this.#dirty.loans.add(loanId);
     this.#ledger.push({
       type: 'disbursement',
       businessId: request.drawdownId,
@@ -270,7 +416,7 @@ export class LenderBook {
   }
 
   /** 还款: settles installments or pays off; calls back the repayment, the new schedule, the status. */
-  repay(request: RepayRequest, nowMs: number): BookAnswer {
+  repay(request: RepayRequest, nowMs: number, options: RepayOptions = {}): BookAnswer {
     const loan = this.#visibleLoan(request.loanId, nowMs);
     if (loan === undefined) return notFound('the loan');
     const plan =
@@ -282,8 +428,10 @@ export class LenderBook {
 
     const delayMs = this.#delays.repaymentMs;
     const paidAt = iso(nowMs + delayMs);
+    const before = loan.installments;
     loan.installments = result.installments;
     loan.scheduleVersion += 1;
+    this.#dirty.loans.add(loan.loanId);
     const repayment: CallbackBodies['repayment'] = {
       loanId: loan.loanId,
       repaymentId: request.repaymentId,
@@ -295,35 +443,122 @@ export class LenderBook {
       periods: result.periods,
       earlyPayoff: result.earlyPayoff,
     };
-    this.#ledger.push({
-      type: 'repayment',
-      businessId: request.repaymentId,
-      loanId: loan.loanId,
-      applicationId: loan.applicationId,
-      occurredAt: paidAt,
-      date: cstDate(nowMs + delayMs),
-      amountFen: result.totalFen,
-      principalFen: result.principalFen,
-      interestFen: result.interestFen,
-      feeFen: result.feeFen,
-      penaltyFen: result.penaltyFen,
-    });
+    this.#record(loan, 'repayment', request.repaymentId, nowMs + delayMs, 1, result);
     const stream = loan.applicationId;
     const callbacks: PlannedCallback[] = [
       { kind: 'repayment', body: repayment, delayMs, stream },
       { kind: 'repayment-schedule', body: this.#schedule(loan), delayMs, stream },
+      ...this.#statusChange(loan, nowMs + delayMs, delayMs),
     ];
-    if (result.settled) {
-      loan.status = 'settled';
-      loan.statusVersion += 1;
-      callbacks.push({
-        kind: 'loan-status',
-        body: { loanId: loan.loanId, status: 'settled', version: loan.statusVersion, asOf: paidAt },
-        delayMs,
-        stream,
-      });
-    }
+    if (options.reverse) callbacks.push(...this.#reverse(loan, before, repayment, nowMs, 2 * delayMs));
     return { ok: true, status: 202, body: ACCEPTED, callbacks };
+  }
+
+  /** A repayment in the ledger; `sign` −1 for its reversal (a repayment row with negative amounts). */
+  #record(
+    loan: LoanRecord,
+    type: LedgerEntry['type'],
+    businessId: string,
+    atMs: number,
+    sign: 1 | -1,
+    parts: { principalFen: number; interestFen: number; feeFen: number; penaltyFen: number },
+  ): void {
+    const amountFen = parts.principalFen + parts.interestFen + parts.feeFen + parts.penaltyFen;
+    const signed = (fen: number) => (sign === 1 ? fen : 0 - fen); // 0 - 0 is 0, where -1 * 0 is -0
+    this.#ledger.push({
+      type,
+      businessId,
+      loanId: loan.loanId,
+      applicationId: loan.applicationId,
+      occurredAt: iso(atMs),
+      date: cstDate(atMs),
+      amountFen: signed(amountFen),
+      principalFen: signed(parts.principalFen),
+      interestFen: signed(parts.interestFen),
+      feeFen: signed(parts.feeFen),
+      penaltyFen: signed(parts.penaltyFen),
+    });
+  }
+
+  /** The loan's status as its schedule now says, with a loan-status callback when it moved. */
+  #statusChange(loan: LoanRecord, atMs: number, delayMs: number): PlannedCallback[] {
+    const open = loan.installments.some((row) => row.status === 'pending' || row.status === 'overdue');
+    const status: LoanStatus = !open ? 'settled' : hasOverdue(loan.installments) ? 'overdue' : 'repaying';
+    if (status === loan.status) return [];
+    loan.status = status;
+    loan.statusVersion += 1;
+    this.#dirty.loans.add(loan.loanId);
+    return [
+      {
+        kind: 'loan-status',
+        body: { loanId: loan.loanId, status, version: loan.statusVersion, asOf: iso(atMs) },
+        delayMs,
+        stream: loan.applicationId,
+      },
+    ];
+  }
+
+  /**
+   * The debit bounced (the `reverseRepayments` fault): a repayment callback with `reversalOf` and
+   * the same parts, the installments it paid back as they were before it, the ledger's negative row.
+   */
+  #reverse(
+    loan: LoanRecord,
+    before: readonly ScheduleInstallment[],
+    repayment: CallbackBodies['repayment'],
+    nowMs: number,
+    delayMs: number,
+  ): PlannedCallback[] {
+    const atMs = nowMs + delayMs;
+    const reversed = new Set(repayment.periods);
+    loan.installments = loan.installments.map((row) =>
+      reversed.has(row.period) ? before.find((b) => b.period === row.period)! : row,
+    );
+    loan.scheduleVersion += 1;
+    const reversal: CallbackBodies['repayment'] = {
+      ...repayment,
+      repaymentId: reversalIdOf(repayment.repaymentId),
+      paidAt: iso(atMs),
+      reversalOf: repayment.repaymentId,
+    };
+    this.#record(loan, 'repayment', reversal.repaymentId, atMs, -1, repayment);
+    const stream = loan.applicationId;
+    return [
+      { kind: 'repayment', body: reversal, delayMs, stream },
+      { kind: 'repayment-schedule', body: this.#schedule(loan), delayMs, stream },
+      ...this.#statusChange(loan, atMs, delayMs),
+    ];
+  }
+
+  /**
+   * The `overdue` fault: installment `period` of the loan (default the earliest unpaid) and any
+   * unpaid one before it fall overdue, each charged its penalty (loans.ts `overdueSchedule`); the
+   * schedule is pushed with the next version and the loan's status becomes `overdue`. Nothing
+   * happens (`undefined`) to a loan that is unknown, ended, or has no pending installment there.
+   * A loan not yet disbursed falls overdue when it is (its callbacks come after the disbursement's).
+   */
+  markOverdue(loanId: string, overdue: OverdueTerms, nowMs: number): OverdueOutcome | undefined {
+    const loan = this.#loans.get(loanId);
+    if (loan === undefined || loan.status === 'settled' || loan.status === 'written_off') return undefined;
+    const plan = overdueSchedule(loan.terms, loan.installments, overdue);
+    if (plan === undefined) return undefined;
+    const atMs = Math.max(nowMs, loan.visibleAtMs);
+    const delayMs = atMs - nowMs;
+    loan.installments = plan.installments;
+    loan.scheduleVersion += 1;
+    this.#dirty.loans.add(loanId);
+    const callbacks: PlannedCallback[] = [
+      { kind: 'repayment-schedule', body: this.#schedule(loan), delayMs, stream: loan.applicationId },
+      ...this.#statusChange(loan, atMs, delayMs),
+    ];
+    return { callbacks, periods: plan.periods, penaltyFen: plan.penaltyFen, capped: plan.capped };
+  }
+
+  /** Ids of the loans still being repaid (disbursed, not settled or written off). */
+  openLoanIds(): string[] {
+    return [...this.#loans.values()]
+      .filter((loan) => loan.status === 'repaying' || loan.status === 'overdue')
+      .map((loan) => loan.loanId);
   }
 
   /** The pull fallback: the state as it stands now, in the shapes of the callbacks. */

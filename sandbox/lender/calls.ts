@@ -1,8 +1,9 @@
 /**
  * The lender side of one platform call, independent of the HTTP framework: verify the envelope
  * (SDK), apply faults, validate the body (contract), decrypt PII, answer repeats from memory,
- * run the transition on the lender's book, queue its callbacks, and sign the answer (SDK) —
- * errors included.
+ * run the transition on the lender's book, write the change through to the lender's store with
+ * its callbacks (one transaction), start their delivery, and sign the answer (SDK) — errors
+ * included.
  *
  * Personal data is decrypted only to derive the applicant's profile and a fingerprint; it is never
  * logged, stored or echoed.
@@ -14,6 +15,7 @@ import {
   businessIdOf,
   type CallKind,
   type CallRequests,
+  type DisbursementCallback,
   type DrawdownRequest,
   decryptPii,
   ENVELOPE_HEADERS,
@@ -30,7 +32,7 @@ import {
   validateCallRequest,
   verifyRequest,
 } from '../sdk/index.ts';
-import type { BookAnswer } from './book.ts';
+import type { BookAnswer, PlannedCallback } from './book.ts';
 import type { CallbackDelivery } from './delivery.ts';
 import { corruptSignature, injectError, REFUSED_REPAYMENT_REASON } from './faults.ts';
 import type { HostedLender } from './hosted.ts';
@@ -158,18 +160,90 @@ function run(
   nowMs: number,
 ): BookAnswer {
   const { book } = lender;
+  const faults = lender.faults();
   switch (kind) {
     case 'pre-check':
       return { ok: true, status: 200, body: book.preCheck(body as PreCheckRequest, nowMs), callbacks: [] };
     case 'apply':
-      return book.apply(body as ApplyRequest, applicant!, nowMs);
-    case 'drawdown':
-      return book.drawdown(body as DrawdownRequest, nowMs);
+      return book.apply(body as ApplyRequest, applicant!, nowMs, {
+        decisionDelayMs: faults.decisionDelayMs,
+        rejectReason: faults.rejectReason,
+      });
+    case 'drawdown': {
+      const answer = book.drawdown(body as DrawdownRequest, nowMs);
+      // Under the overdue fault (for every loan), a new loan falls overdue as soon as it is disbursed.
+      const overdue = faults.overdue;
+      if (!answer.ok || overdue === null || overdue.loanId !== undefined) return answer;
+      const disbursed = answer.callbacks.find((c) => c.kind === 'disbursement')?.body as
+        | DisbursementCallback
+        | undefined;
+      if (disbursed?.status !== 'succeeded') return answer;
+      const fallen = book.markOverdue(disbursed.loanId, overdue, nowMs);
+      return fallen === undefined
+        ? answer
+        : { ...answer, callbacks: [...answer.callbacks, ...fallen.callbacks] };
+    }
     case 'repay':
-      return book.repay(body as RepayRequest, nowMs);
+      return book.repay(body as RepayRequest, nowMs, { reverse: faults.reverseRepayments });
     case 'status-query':
       return book.statusQuery(body as StatusQueryRequest, nowMs);
   }
+}
+
+/**
+ * Writes what the lender's book and memory just changed, with the callbacks the change causes, to
+ * its store in one transaction, then starts their delivery. False when the write failed: the
+ * change is undone (hosted.ts) and nothing is sent.
+ */
+export function commit(
+  ctx: CallContext,
+  lender: HostedLender,
+  callbacks: readonly PlannedCallback[],
+): boolean {
+  const queued = ctx.delivery.plan(lender, callbacks, ctx.now());
+  try {
+    lender.commit(queued);
+  } catch (error) {
+    ctx.log.error(
+      { err: error, partnerId: lender.partnerId },
+      'the book could not be written; change undone',
+    );
+    return false;
+  }
+  ctx.delivery.start(lender, queued);
+  return true;
+}
+
+/** A loan the overdue fault reached, and what it was charged. */
+export interface FallenOverdue {
+  readonly loanId: string;
+  readonly periods: readonly number[];
+  readonly penaltyFen: number;
+  readonly capped: boolean;
+}
+
+/**
+ * The overdue fault just set: the lender's open loans (or the one it names) fall overdue now.
+ * Returns the loans that did; `undefined` when the store failed (nothing changed).
+ */
+export function applyOverdueFault(ctx: CallContext, lender: HostedLender): FallenOverdue[] | undefined {
+  const overdue = lender.faults().overdue;
+  if (overdue === null) return [];
+  const nowMs = ctx.now();
+  const fallen: FallenOverdue[] = [];
+  const callbacks: PlannedCallback[] = [];
+  for (const loanId of overdue.loanId === undefined ? lender.book.openLoanIds() : [overdue.loanId]) {
+    const outcome = lender.book.markOverdue(loanId, overdue, nowMs);
+    if (outcome === undefined) continue;
+    const { periods, penaltyFen, capped } = outcome;
+    fallen.push({ loanId, periods, penaltyFen, capped });
+    callbacks.push(...outcome.callbacks);
+    ctx.log.info(
+      { partnerId: lender.partnerId, loanId, periods, penaltyFen, capped },
+      'loan overdue (fault)',
+    );
+  }
+  return commit(ctx, lender, callbacks) ? fallen : undefined;
 }
 
 /**
@@ -192,6 +266,7 @@ function answerOnce(
   const verdict = lender.memory.check(requestId, businessKey, print);
   if (verdict.kind === 'repeat') {
     ctx.stats.replayedAnswer(lender.partnerId);
+    commit(ctx, lender, []); // the new request id, learnt as another name of the business id
     return verdict.answer;
   }
   if (verdict.kind === 'conflict')
@@ -201,7 +276,8 @@ function answerOnce(
   const answer = { status: result.status, body: result.body };
   // Only answers with an effect are remembered: a refusal changed nothing and may change later.
   lender.memory.remember(requestId, businessKey, print, answer);
-  ctx.delivery.enqueue(lender, result.callbacks);
+  if (!commit(ctx, lender, result.callbacks))
+    return failure('INTERNAL', 'the lender could not record this call; retry it later', requestId);
   return answer;
 }
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PARTNER_ID, parseSandboxConfig, SandboxConfigError } from './config.ts';
 import { DEFAULT_PRODUCT } from './policy.ts';
@@ -35,6 +36,16 @@ describe('sandbox configuration', () => {
     expect(config.platform.keys).toEqual([KEY]);
     expect(config.lenders.map((l) => l.partnerId)).toEqual(['bank-a', 'bank-b']);
     expect(config.rsaBits).toBe(2048);
+  });
+
+  it('keeps the book beside the keys unless told otherwise', () => {
+    expect(parseSandboxConfig({}, {}).bookFile).toBe(join('.sandbox-data', 'book.sqlite'));
+    expect(parseSandboxConfig({ dataDir: '/d' }, {}).bookFile).toBe(join('/d', 'book.sqlite'));
+    expect(parseSandboxConfig({}, { SANDBOX_DATA_DIR: '/e' }).bookFile).toBe(join('/e', 'book.sqlite'));
+    expect(parseSandboxConfig({ bookFile: ':memory:' }, {}).bookFile).toBe(':memory:');
+    expect(parseSandboxConfig({ bookFile: ':memory:' }, { SANDBOX_BOOK_FILE: '/b.sqlite' }).bookFile).toBe(
+      '/b.sqlite',
+    );
   });
 
   it('reads lenders with products, delays and faults from the document', () => {

@@ -3,6 +3,7 @@
  * with environment overrides. Parsing is pure — the caller reads the file — and lists every
  * problem at once. See docs/sandbox.md for the format.
  */
+import { join } from 'node:path';
 import type { EncryptionAlgorithm, PublicKeyRecord, SignatureAlgorithm } from '../sdk/index.ts';
 import type { OutcomeDelays } from './book.ts';
 import { type FaultSettings, mergeFaults, NO_FAULTS } from './faults.ts';
@@ -52,6 +53,11 @@ export interface SandboxConfig {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
+  /**
+   * The SQLite file the lenders' books are kept in (store.ts): by default `<dataDir>/book.sqlite`;
+   * `:memory:` keeps nothing, so a restart starts empty books.
+   */
+  readonly bookFile: string;
   readonly logLevel: string;
   /** RSA modulus of generated encryption (and RSA signing) keys. */
   readonly rsaBits: number;
@@ -203,8 +209,8 @@ export function parseKeySet(value: unknown): readonly PublicKeyRecord[] | undefi
 /**
  * Builds the configuration from a parsed JSON document (`{}` for none) and the environment.
  * Environment variables win over the document: SANDBOX_HOST, SANDBOX_PORT, SANDBOX_DATA_DIR,
- * SANDBOX_PLATFORM_URL, SANDBOX_PLATFORM_KEYS (inline key set JSON), SANDBOX_PLATFORM_KEYS_FILE,
- * SANDBOX_PARTNERS (comma-separated partner ids, each a lender with the default policy, when the
+ * SANDBOX_BOOK_FILE, SANDBOX_PLATFORM_URL, SANDBOX_PLATFORM_KEYS (inline key set JSON),
+ * SANDBOX_PLATFORM_KEYS_FILE, SANDBOX_PARTNERS (comma-separated partner ids, each a lender with the default policy, when the
  * document lists none), SANDBOX_LOG_LEVEL, SANDBOX_RSA_BITS.
  * @throws SandboxConfigError listing every problem.
  */
@@ -256,10 +262,13 @@ export function parseSandboxConfig(
     seen.add(l.partnerId);
   }
 
+  const dataDir = env.SANDBOX_DATA_DIR ?? str(doc, 'dataDir', 'config', problems) ?? '.sandbox-data';
   const config: SandboxConfig = {
     host: env.SANDBOX_HOST ?? str(doc, 'host', 'config', problems) ?? '127.0.0.1',
     port,
-    dataDir: env.SANDBOX_DATA_DIR ?? str(doc, 'dataDir', 'config', problems) ?? '.sandbox-data',
+    dataDir,
+    bookFile:
+      env.SANDBOX_BOOK_FILE || (str(doc, 'bookFile', 'config', problems) ?? join(dataDir, 'book.sqlite')),
     logLevel: env.SANDBOX_LOG_LEVEL ?? str(doc, 'logLevel', 'config', problems) ?? 'info',
     rsaBits,
     platform: {

@@ -2,13 +2,17 @@
  * Callback delivery: each callback is signed with the SDK and POSTed to the platform until the
  * platform acknowledges it with a correctly signed 2xx, retrying with exponential backoff and
  * jitter. Callbacks of one application (its decision, disbursement, schedules, repayments) go out
- * one after the other, in order — unless a fault says otherwise. In memory: a restart loses what
- * was still queued (a real lender uses a durable outbox, as the platform does).
+ * one after the other, in order — unless a fault says otherwise. Each callback is planned with its
+ * request id and due time (`plan`) so that the caller can write it to the lender's store with the
+ * change that caused it; the store forgets it once it is acknowledged, refused or given up
+ * (`settled`), and a restarted process starts what it still holds again, under the same request id.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   businessIdOf,
+  type CallbackBodies,
+  type CallbackKind,
   callbackPath,
   ENVELOPE_HEADERS,
   type PrivateSigningKey,
@@ -35,6 +39,23 @@ export interface DeliveryOptions {
   readonly stats: SandboxStats;
   readonly log: Logger;
   readonly random?: () => number;
+  /** A callback's delivery ended: acknowledged, refused or given up (not stopped by `close`). */
+  readonly settled?: (callback: QueuedCallback) => void;
+}
+
+/** One callback to deliver: what `plan` makes of a planned callback, and what the store keeps. */
+export interface QueuedCallback {
+  /** Kept across retries, and across a restart. */
+  readonly requestId: string;
+  readonly partnerId: string;
+  /** Ordering key (the application id): one stream's callbacks go one after the other. */
+  readonly stream: string;
+  readonly kind: CallbackKind;
+  readonly body: CallbackBodies[CallbackKind];
+  /** When the first attempt is due (ms since the epoch). */
+  readonly dueAtMs: number;
+  /** The duplicate-callbacks fault's copy: a request id of its own, the same bytes. */
+  readonly duplicate: boolean;
 }
 
 type AttemptOutcome = 'acknowledged' | 'refused' | 'retry';
@@ -62,34 +83,68 @@ export class CallbackDelivery {
   }
 
   /**
-   * Queues the callbacks one event caused. They are due `delayMs` after now (plus the late-callback
-   * fault), and go out after every earlier callback of the same stream is done.
+   * What the callbacks one event caused become: in delivery order (reversed by the out-of-order
+   * fault), each due `delayMs` after now plus the late-callback fault, each followed by its copy
+   * under the duplicate fault; none under the silent fault. Nothing is sent until `start`.
    */
-  enqueue(sender: CallbackSender, batch: readonly PlannedCallback[]): void {
-    if (batch.length === 0 || this.#closed) return;
+  plan(sender: CallbackSender, batch: readonly PlannedCallback[], nowMs = Date.now()): QueuedCallback[] {
+    if (batch.length === 0) return [];
     const faults = sender.faults();
     if (faults.silentCallbacks) {
       this.#options.log.info(
         { partnerId: sender.partnerId, kinds: batch.map((c) => c.kind) },
         'callbacks withheld (fault)',
       );
-      return;
+      return [];
     }
-    const ordered = deliveryOrder(faults, batch);
-    const dueAt = Date.now() + Math.max(...batch.map((c) => c.delayMs)) + faults.callbackDelayMs;
-    this.#options.stats.pending(ordered.length * (faults.duplicateCallbacks ? 2 : 1));
-    const key = `${sender.partnerId}\u0000${batch[0]!.stream}`;
-    const next = (this.#chains.get(key) ?? Promise.resolve()).then(async () => {
-      await this.#sleep(dueAt - Date.now());
-      for (const callback of ordered) {
-        await this.#deliver(sender, callback, false);
-        if (faults.duplicateCallbacks) await this.#deliver(sender, callback, true);
-      }
+    return deliveryOrder(faults, batch).flatMap((callback) => {
+      const queued = {
+        partnerId: sender.partnerId,
+        stream: callback.stream,
+        kind: callback.kind,
+        body: callback.body,
+        dueAtMs: nowMs + callback.delayMs + faults.callbackDelayMs,
+      };
+      // A retry keeps the request id; the duplicate copy gets its own, like a lender re-sending
+      // from another worker, so the platform must recognise it by business id.
+      return [
+        { ...queued, requestId: randomUUID(), duplicate: false },
+        ...(faults.duplicateCallbacks ? [{ ...queued, requestId: randomUUID(), duplicate: true }] : []),
+      ];
     });
-    this.#chains.set(key, next);
-    void next.finally(() => {
-      if (this.#chains.get(key) === next) this.#chains.delete(key);
-    });
+  }
+
+  /**
+   * Sends planned callbacks: each stream's after every earlier callback of that stream is done,
+   * each no earlier than it is due.
+   */
+  start(sender: CallbackSender, queued: readonly QueuedCallback[]): void {
+    if (queued.length === 0 || this.#closed) return;
+    this.#options.stats.pending(queued.length);
+    const streams = new Map<string, QueuedCallback[]>();
+    for (const callback of queued) {
+      const list = streams.get(callback.stream) ?? [];
+      list.push(callback);
+      streams.set(callback.stream, list);
+    }
+    for (const [stream, list] of streams) {
+      const key = `${sender.partnerId}\u0000${stream}`;
+      const next = (this.#chains.get(key) ?? Promise.resolve()).then(async () => {
+        for (const callback of list) {
+          await this.#sleep(callback.dueAtMs - Date.now());
+          await this.#deliver(sender, callback);
+        }
+      });
+      this.#chains.set(key, next);
+      void next.finally(() => {
+        if (this.#chains.get(key) === next) this.#chains.delete(key);
+      });
+    }
+  }
+
+  /** Plans and sends at once (nothing kept: for callers without a store). */
+  enqueue(sender: CallbackSender, batch: readonly PlannedCallback[]): void {
+    this.start(sender, this.plan(sender, batch));
   }
 
   /** Stops retrying and wakes every waiting delivery so the process can exit. */
@@ -118,13 +173,18 @@ export class CallbackDelivery {
   }
 
   /** One callback (or its duplicate copy) until acknowledged, refused, or given up. */
-  async #deliver(sender: CallbackSender, callback: PlannedCallback, duplicate: boolean): Promise<void> {
+  async #deliver(sender: CallbackSender, callback: QueuedCallback): Promise<void> {
     const { stats, settings } = this.#options;
-    // A retry keeps the request id; the duplicate copy gets its own, like a lender re-sending from
-    // another worker, so the platform must recognise it by business id.
-    const requestId = randomUUID();
+    const { requestId, duplicate } = callback;
     const count = (event: Parameters<SandboxStats['callback']>[2]) =>
       stats.callback(sender.partnerId, callback.kind, event);
+    const settle = () => {
+      try {
+        this.#options.settled?.(callback);
+      } catch (error) {
+        this.#options.log.error({ err: error, requestId }, 'a delivered callback could not be forgotten');
+      }
+    };
     count(duplicate ? 'duplicatesSent' : 'sent');
     const started = Date.now();
     try {
@@ -133,10 +193,12 @@ export class CallbackDelivery {
         const outcome = await this.#attempt(sender, callback, requestId, attempt);
         if (outcome === 'acknowledged') {
           count(duplicate ? 'duplicatesAcknowledged' : 'acknowledged');
+          settle();
           return;
         }
         if (outcome === 'refused') {
           count('refused');
+          settle();
           return;
         }
         count('failedAttempts');
@@ -147,6 +209,7 @@ export class CallbackDelivery {
             { partnerId: sender.partnerId, kind: callback.kind, requestId, attempts: attempt },
             'callback given up',
           );
+          settle();
           return;
         }
         await this.#sleep(this.#backoffMs(attempt));
@@ -158,7 +221,7 @@ export class CallbackDelivery {
 
   async #attempt(
     sender: CallbackSender,
-    callback: PlannedCallback,
+    callback: QueuedCallback,
     requestId: string,
     attempt: number,
   ): Promise<AttemptOutcome> {

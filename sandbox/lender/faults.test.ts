@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { corruptSignature, deliveryOrder, injectError, mergeFaults, NO_FAULTS } from './faults.ts';
+import {
+  corruptSignature,
+  DEFAULT_OVERDUE,
+  deliveryOrder,
+  injectError,
+  mergeFaults,
+  NO_FAULTS,
+} from './faults.ts';
 import { fingerprint, IdempotencyMemory, stableJson } from './idempotency.ts';
 import { reconciliationCsv } from './reconciliation.ts';
 
@@ -21,6 +28,60 @@ describe('faults', () => {
       ],
     });
     expect(mergeFaults(NO_FAULTS, null)).toEqual({ ok: false, problems: ['faults: must be an object'] });
+  });
+
+  it('takes the misbehaviour settings: late decisions, rejections, overdue, reversed repayments', () => {
+    const merged = mergeFaults(NO_FAULTS, {
+      decisionDelayMs: 2_000,
+      rejectReason: 'credit_score',
+      overdue: { period: 2, penaltyRate: '0.12', days: 15 },
+      reverseRepayments: true,
+    });
+    expect(merged).toEqual({
+      ok: true,
+      faults: {
+        ...NO_FAULTS,
+        decisionDelayMs: 2_000,
+        rejectReason: 'credit_score',
+        overdue: { period: 2, penaltyRate: '0.12', days: 15 },
+        reverseRepayments: true,
+      },
+    });
+    if (!merged.ok) throw new Error('unreachable');
+    expect(mergeFaults(merged.faults, { overdue: true, rejectReason: null })).toEqual({
+      ok: true,
+      faults: { ...merged.faults, overdue: DEFAULT_OVERDUE, rejectReason: null },
+    });
+    expect(mergeFaults(merged.faults, { overdue: false, rejectReason: '' })).toMatchObject({
+      ok: true,
+      faults: { overdue: null, rejectReason: null },
+    });
+    expect(mergeFaults(NO_FAULTS, { overdue: { loanId: 'loan-1' } })).toMatchObject({
+      ok: true,
+      faults: { overdue: { loanId: 'loan-1', penaltyRate: '0.18', days: 30 } },
+    });
+    expect(
+      mergeFaults(NO_FAULTS, {
+        overdue: { period: 0, penaltyRate: 0.2, days: 1.5, loanId: 'a b', typo: 1 },
+        rejectReason: 7,
+        decisionDelayMs: -1,
+        reverseRepayments: 'yes',
+      }),
+    ).toEqual({
+      ok: false,
+      problems: [
+        'faults.overdue.period: must be an installment number from 1 to 360',
+        'faults.overdue.penaltyRate: must be a decimal string from "0" to "1", e.g. "0.18"',
+        'faults.overdue.days: must be an integer from 1 to 1000',
+        'faults.overdue.loanId: must be a loan id',
+        'faults.overdue.typo: is not an overdue setting',
+        'faults.rejectReason: must be a reason (a string of up to 200 characters) or null',
+        'faults.decisionDelayMs: must be an integer from 0 to 600000',
+        'faults.reverseRepayments: must be true or false',
+      ],
+    });
+    expect(mergeFaults(NO_FAULTS, { overdue: { penaltyRate: '1.5' } })).toMatchObject({ ok: false });
+    expect(mergeFaults(NO_FAULTS, { overdue: 'yes' })).toMatchObject({ ok: false });
   });
 
   it('decides errors by rate, reverses order, and corrupts a signature into another valid base64', () => {

@@ -2,6 +2,7 @@
  * Fault behaviours of a sandbox lender: the ways real lenders misbehave that the platform must
  * survive. Pure: settings, merging an update, and the decisions taken from them.
  */
+import type { OverdueTerms } from './loans.ts';
 
 export interface FaultSettings {
   /** Every answer is held this long before it is sent (a slow lender; compare with the call budgets). */
@@ -26,7 +27,33 @@ export interface FaultSettings {
    * book (the status query shows them) but no callback is sent — the platform must pull.
    */
   readonly silentCallbacks: boolean;
+  /**
+   * Each credit decision is taken this much later than the lender's configured delay: until then
+   * the status query says `pending` and the drawdown is refused (unlike `callbackDelayMs`, where the
+   * decision is taken and only its callback is late).
+   */
+  readonly decisionDelayMs: number;
+  /** Every new application is rejected with this reason (`"credit_score"`…); `null`: the policy decides. */
+  readonly rejectReason: string | null;
+  /**
+   * Installments fall overdue with a penalty: at once for the open loans when this is set, and for
+   * each loan disbursed while it stays set (or only loan `loanId`). `null`: none.
+   */
+  readonly overdue: OverdueFault | null;
+  /**
+   * Every repayment bounces: it is called back as collected, then reversed — a repayment callback
+   * with `reversalOf` — and the schedule is pushed with its installments unpaid again.
+   */
+  readonly reverseRepayments: boolean;
 }
+
+/** The `overdue` fault (loans.ts `overdueSchedule`). */
+export interface OverdueFault extends OverdueTerms {
+  /** Only this loan (at once); without it every open loan, and the loans disbursed while it is set. */
+  readonly loanId?: string;
+}
+
+export const DEFAULT_OVERDUE: OverdueFault = { penaltyRate: '0.18', days: 30 };
 
 export const NO_FAULTS: FaultSettings = {
   responseDelayMs: 0,
@@ -37,12 +64,54 @@ export const NO_FAULTS: FaultSettings = {
   badSignature: false,
   refuseRepayments: false,
   silentCallbacks: false,
+  decisionDelayMs: 0,
+  rejectReason: null,
+  overdue: null,
+  reverseRepayments: false,
 };
 
 /** What a sandbox lender says when it refuses a repayment (the `refuseRepayments` fault). */
 export const REFUSED_REPAYMENT_REASON = '银行卡余额不足，扣款失败';
 
 const MAX_DELAY_MS = 10 * 60_000;
+const MAX_OVERDUE_DAYS = 1_000;
+const RATE = /^(?:0(?:\.\d{1,12})?|1(?:\.0{1,12})?)$/;
+const ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The `overdue` setting: `true` (defaults), `null`/`false` (off), or `{ loanId?, period?, penaltyRate?, days? }`. */
+function overdueSetting(value: unknown, problems: string[]): OverdueFault | null {
+  if (value === null || value === false) return null;
+  if (value === true) return DEFAULT_OVERDUE;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push('faults.overdue: must be true, false, null or { loanId?, period?, penaltyRate?, days? }');
+    return null;
+  }
+  const fault: Mutable<OverdueFault> = { ...DEFAULT_OVERDUE };
+  for (const [key, v] of Object.entries(value)) {
+    switch (key) {
+      case 'loanId':
+        if (typeof v === 'string' && ID.test(v)) fault.loanId = v;
+        else problems.push('faults.overdue.loanId: must be a loan id');
+        break;
+      case 'period':
+        if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 360) fault.period = v;
+        else problems.push('faults.overdue.period: must be an installment number from 1 to 360');
+        break;
+      case 'penaltyRate':
+        if (typeof v === 'string' && RATE.test(v)) fault.penaltyRate = v;
+        else
+          problems.push('faults.overdue.penaltyRate: must be a decimal string from "0" to "1", e.g. "0.18"');
+        break;
+      case 'days':
+        if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_OVERDUE_DAYS) fault.days = v;
+        else problems.push(`faults.overdue.days: must be an integer from 1 to ${MAX_OVERDUE_DAYS}`);
+        break;
+      default:
+        problems.push(`faults.overdue.${key}: is not an overdue setting`);
+    }
+  }
+  return fault;
+}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -64,6 +133,7 @@ export function mergeFaults(
     switch (key) {
       case 'responseDelayMs':
       case 'callbackDelayMs':
+      case 'decisionDelayMs':
         if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_DELAY_MS)
           next[key] = value;
         else problems.push(`faults.${key}: must be an integer from 0 to ${MAX_DELAY_MS}`);
@@ -77,8 +147,18 @@ export function mergeFaults(
       case 'badSignature':
       case 'refuseRepayments':
       case 'silentCallbacks':
+      case 'reverseRepayments':
         if (typeof value === 'boolean') next[key] = value;
         else problems.push(`faults.${key}: must be true or false`);
+        break;
+      case 'rejectReason':
+        if (value === null || value === '') next.rejectReason = null;
+        else if (typeof value === 'string' && value.length <= 200) next.rejectReason = value;
+        else
+          problems.push('faults.rejectReason: must be a reason (a string of up to 200 characters) or null');
+        break;
+      case 'overdue':
+        next.overdue = overdueSetting(value, problems);
         break;
       default:
         problems.push(`faults.${key}: is not a fault setting`);

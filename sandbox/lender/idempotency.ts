@@ -43,13 +43,31 @@ export function fingerprint(kind: string, meaning: unknown): string {
   return createHash('sha256').update(kind).update('\n').update(stableJson(meaning)).digest('hex');
 }
 
+/** One remembered answer under one key: `request:<request id>` or `business:<kind>:<business id>`. */
+export interface AnswerEntry {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly answer: StoredAnswer;
+}
+
 /**
- * One lender's memory of answers. Held in memory for the life of the process (a sandbox; a real
- * lender keeps it in its database for at least the platform's 24-hour retry horizon).
+ * One lender's memory of answers, kept for the life of its book (store.ts writes through what
+ * `takeChanges()` hands over; a real lender keeps it at least for the platform's 24-hour retry
+ * horizon).
  */
 export class IdempotencyMemory {
   readonly #byRequest = new Map<string, Entry>();
   readonly #byBusiness = new Map<string, Entry>();
+  readonly #changed = new Set<string>();
+
+  /** A memory holding `entries` (as written by an earlier process). */
+  constructor(entries: readonly AnswerEntry[] = []) {
+    for (const { key, fingerprint, answer } of entries) {
+      const entry = { fingerprint, answer };
+      if (key.startsWith('request:')) this.#byRequest.set(key.slice('request:'.length), entry);
+      else if (key.startsWith('business:')) this.#byBusiness.set(key.slice('business:'.length), entry);
+    }
+  }
 
   /** What to do with a call. Synchronous, so check-then-remember cannot interleave with another call. */
   check(requestId: string, businessKey: string | undefined, print: string): IdempotencyVerdict {
@@ -64,6 +82,7 @@ export class IdempotencyMemory {
       if (byBusiness.fingerprint !== print) return { kind: 'conflict', on: 'business id' };
       // The same call under a new request id: remember that id too, then answer as the first time.
       this.#byRequest.set(requestId, byBusiness);
+      this.#changed.add(`request:${requestId}`);
       return { kind: 'repeat', answer: byBusiness.answer };
     }
     return { kind: 'new' };
@@ -72,6 +91,32 @@ export class IdempotencyMemory {
   remember(requestId: string, businessKey: string | undefined, print: string, answer: StoredAnswer): void {
     const entry = { fingerprint: print, answer };
     this.#byRequest.set(requestId, entry);
-    if (businessKey !== undefined) this.#byBusiness.set(businessKey, entry);
+    this.#changed.add(`request:${requestId}`);
+    if (businessKey !== undefined) {
+      this.#byBusiness.set(businessKey, entry);
+      this.#changed.add(`business:${businessKey}`);
+    }
+  }
+
+  #entry(key: string): AnswerEntry {
+    const entry = key.startsWith('request:')
+      ? this.#byRequest.get(key.slice('request:'.length))!
+      : this.#byBusiness.get(key.slice('business:'.length))!;
+    return { key, fingerprint: entry.fingerprint, answer: entry.answer };
+  }
+
+  /** Every entry, as `takeChanges()` would hand them over. */
+  entries(): AnswerEntry[] {
+    return [
+      ...[...this.#byRequest.keys()].map((id) => this.#entry(`request:${id}`)),
+      ...[...this.#byBusiness.keys()].map((key) => this.#entry(`business:${key}`)),
+    ];
+  }
+
+  /** The entries added since the last call, to be written through; then forgets them. */
+  takeChanges(): AnswerEntry[] {
+    const changes = [...this.#changed].map((key) => this.#entry(key));
+    this.#changed.clear();
+    return changes;
   }
 }

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { quoteLoan, quotePayoff } from '../../src/money/index.ts';
-import { initialSchedule, type LoanTerms, planInstallments, planPayoff, withAmount } from './loans.ts';
+import { payoffFromSchedule } from '../../src/loans/payoff.ts';
+import { checkScheduleWithinCap, quoteLoan, quotePayoff } from '../../src/money/index.ts';
+import type { ScheduleInstallment } from '../sdk/index.ts';
+import {
+  initialSchedule,
+  type LoanTerms,
+  overdueSchedule,
+  penaltyFen,
+  planInstallments,
+  planPayoff,
+  withAmount,
+} from './loans.ts';
 
 const TERMS: LoanTerms = {
   principalFen: 1_200_000,
@@ -113,5 +123,87 @@ describe('early payoff', () => {
     if (!ahead.ok) throw new Error('unreachable');
     const plan = planPayoff(TERMS, ahead.installments, '2026-01-20');
     expect(plan).toMatchObject({ ok: true, interestFen: 0, principalFen: 1_200_000 - rows[0]!.principalFen });
+  });
+});
+
+describe('overdue', () => {
+  const rows = initialSchedule(TERMS);
+  const allIn = (schedule: readonly ScheduleInstallment[], terms = TERMS) =>
+    checkScheduleWithinCap({
+      amountReceivedFen: terms.principalFen,
+      startDate: terms.startDate,
+      installments: schedule.map((r) => ({
+        dueDate: r.dueDate,
+        totalFen: r.principalFen + r.interestFen + r.feeFen + r.penaltyFen,
+      })),
+    });
+
+  it('charges principal and interest × rate × days / 360, rounded half up to the fen', () => {
+    // Installment 1: 92,016 + 18,000 = 110,016 fen; × 0.18 × 30 / 360 = 1,650.24 → 1,650.
+    expect(rows[0]).toMatchObject({ principalFen: 92_016, interestFen: 18_000 });
+    expect(penaltyFen(rows[0]!, '0.18', 30)).toBe(1_650);
+    // 110,016 × 0.05 × 3 / 360 = 45.84 → 46; × 0.000001 × 1 / 360 → 0.0003 → 0.
+    expect(penaltyFen(rows[0]!, '0.05', 3)).toBe(46);
+    expect(penaltyFen(rows[0]!, '0.000001', 1)).toBe(0);
+    // Exactly half a fen rounds up: 36,000 × 0.01 × 1 / 360 = 1 → 1; 18,000 × 0.01 / 360 = 0.5 → 1.
+    expect(penaltyFen({ ...rows[0]!, principalFen: 18_000, interestFen: 0 }, '0.01', 1)).toBe(1);
+  });
+
+  it('makes the earliest unpaid installment overdue with its penalty, and refuses no-ops', () => {
+    const plan = overdueSchedule(TERMS, rows, { penaltyRate: '0.18', days: 30 });
+    expect(plan).toMatchObject({ periods: [1], penaltyFen: 1_650, capped: false });
+    expect(plan!.installments[0]).toEqual({ ...rows[0]!, status: 'overdue', penaltyFen: 1_650 });
+    expect(plan!.installments.slice(1)).toEqual(rows.slice(1));
+    // Again: installment 1 is overdue already, nothing new falls.
+    expect(overdueSchedule(TERMS, plan!.installments, { penaltyRate: '0.18', days: 30 })).toBeUndefined();
+    // Repaid, it is paid whole with its penalty; then installment 2 can fall overdue.
+    const repaid = planInstallments(plan!.installments, [1]);
+    expect(repaid).toMatchObject({ ok: true, totalFen: 110_016 + 1_650, penaltyFen: 1_650 });
+    if (!repaid.ok) throw new Error('unreachable');
+    expect(overdueSchedule(TERMS, repaid.installments, { period: 1, penaltyRate: '0.18', days: 30 })).toBe(
+      undefined,
+    );
+    expect(overdueSchedule(TERMS, repaid.installments, { penaltyRate: '0.18', days: 30 })?.periods).toEqual([
+      2,
+    ]);
+  });
+
+  it('takes the unpaid installments before the one named with it', () => {
+    const plan = overdueSchedule(TERMS, rows, { period: 3, penaltyRate: '0.12', days: 10 });
+    expect(plan?.periods).toEqual([1, 2, 3]);
+    const each = rows.slice(0, 3).map((r) => penaltyFen(r, '0.12', 10));
+    expect(plan?.installments.slice(0, 3).map((r) => r.penaltyFen)).toEqual(each);
+    expect(plan?.penaltyFen).toBe(each.reduce((a, b) => a + b, 0));
+    expect(plan!.installments[3]!.status).toBe('pending');
+  });
+
+  it('lowers penalties that would lift the all-in APR above 24% to the largest that fits', () => {
+    const hot: LoanTerms = { ...TERMS, apr: '0.2399' };
+    const schedule = initialSchedule(hot);
+    const full = rows.slice(0, 3).map((r) => penaltyFen(r, '1', 1_000));
+    const plan = overdueSchedule(hot, schedule, { period: 3, penaltyRate: '1', days: 1_000 });
+    expect(plan?.capped).toBe(true);
+    expect(plan!.penaltyFen).toBeGreaterThan(0);
+    expect(plan!.penaltyFen).toBeLessThan(full.reduce((a, b) => a + b, 0));
+    expect(allIn(plan!.installments, hot).ok).toBe(true);
+    // Two fen more on the first overdue installment break the cap: the penalties are near the most it allows.
+    const more = plan!.installments.map((r, i) => (i === 0 ? { ...r, penaltyFen: r.penaltyFen + 2 } : r));
+    expect(allIn(more, hot)).toMatchObject({ ok: false, reason: 'APR_ABOVE_CAP' });
+    // An ordinary penalty at 18% leaves it within the cap untouched.
+    expect(overdueSchedule(TERMS, rows, { penaltyRate: '0.18', days: 30 })?.capped).toBe(false);
+  });
+
+  it('asks the same payoff of an overdue loan as the platform quotes (src/loans/payoff.ts)', () => {
+    const plan = overdueSchedule(TERMS, rows, { period: 2, penaltyRate: '0.18', days: 30 })!;
+    const platform = (day: string) =>
+      payoffFromSchedule({ ...TERMS, annualRate: TERMS.apr }, plan.installments, day);
+    // Before the due dates (the sandbox's overdue is make-believe): principal and accrued interest.
+    // After installment 1's due date: it is collected whole, with its penalty.
+    for (const day of ['2026-01-20', '2026-02-20']) {
+      const payoff = planPayoff(TERMS, plan.installments, day);
+      expect(payoff.ok && payoff.totalFen).toBe(platform(day).totalFen);
+    }
+    const late = planPayoff(TERMS, plan.installments, '2026-02-20');
+    expect(late.ok && late.penaltyFen).toBe(plan.installments[0]!.penaltyFen);
   });
 });

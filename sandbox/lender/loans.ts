@@ -3,10 +3,16 @@
  * math the platform uses, so the schedule the sandbox pushes is the one the platform quoted).
  *
  * Simplifications a real lender would not make: installments are paid whole and in order (the
- * earliest unpaid first), there are no fees, no penalties and no overdue (the sandbox clock never
- * runs past a due date on its own).
+ * earliest unpaid first), there are no fees, and an installment falls overdue only when a fault
+ * says so (the sandbox clock never runs past a due date on its own), with a penalty for a given
+ * number of days.
  */
-import { quoteLoan, quotePayoff, type RepaymentMethod } from '../../src/money/index.ts';
+import {
+  checkScheduleWithinCap,
+  quoteLoan,
+  quotePayoff,
+  type RepaymentMethod,
+} from '../../src/money/index.ts';
 import type { ScheduleInstallment } from '../sdk/index.ts';
 
 export interface LoanTerms {
@@ -132,8 +138,9 @@ export function planInstallments(
 /**
  * Early payoff (提前结清) on `payoffDate`, free: installments due by then are paid as scheduled; the
  * rest pays its principal plus interest for the days since the last due date (src/money
- * `quotePayoff`), none when the next installment was already paid ahead. Fees of the remaining
- * installments are waived.
+ * `quotePayoff`), none when the next installment was already paid ahead. Fees (and penalties) of
+ * the remaining installments are waived — the same amount as the platform's payoff quote
+ * (src/loans/payoff.ts).
  */
 export function planPayoff(
   terms: LoanTerms,
@@ -160,7 +167,119 @@ export function planPayoff(
     if (!isOpen(row)) return row;
     if (row.dueDate <= day) return paid(row);
     const interestFen = row === next ? accrued : 0;
-    return paid({ ...row, interestFen, feeFen: 0 });
+    // Not due yet by the calendar, so nothing is owed for lateness either: an installment the
+    // overdue fault made overdue ahead of its due date has its penalty waived, as on the platform.
+    return paid({ ...row, interestFen, feeFen: 0, penaltyFen: 0 });
   });
   return settlement(schedule, after, next !== undefined);
+}
+
+/** How an installment falls overdue (the `overdue` fault). */
+export interface OverdueTerms {
+  /** The installment that falls overdue; default the earliest unpaid. Unpaid ones before it fall with it. */
+  readonly period?: number;
+  /** Annual penalty rate (罚息利率), a decimal string in [0, 1]. */
+  readonly penaltyRate: string;
+  /** Days overdue the penalty is charged for. */
+  readonly days: number;
+}
+
+export interface OverduePlan {
+  readonly installments: readonly ScheduleInstallment[];
+  /** The installments that fell overdue now. */
+  readonly periods: readonly number[];
+  /** The penalties charged now, in all. */
+  readonly penaltyFen: number;
+  /** The penalties were lowered to keep the all-in APR within the 24% cap. */
+  readonly capped: boolean;
+}
+
+/** Days in the year of a daily penalty rate (日利率 = 年利率 / 360). */
+export const PENALTY_DAY_BASIS = 360;
+
+/** A rate string as an exact fraction num/den. */
+function rateFraction(rate: string): { num: bigint; den: bigint } {
+  const [whole = '0', decimals = ''] = rate.split('.');
+  return { num: BigInt(whole + decimals), den: 10n ** BigInt(decimals.length) };
+}
+
+/** num / den rounded half up, for non-negative operands. */
+function halfUp(num: bigint, den: bigint): bigint {
+  return (2n * num + den) / (2n * den);
+}
+
+/**
+ * The penalty of one overdue installment, exact to the fen: its principal and interest (逾期本息)
+ * × the annual penalty rate × days / 360, rounded half up.
+ */
+export function penaltyFen(row: ScheduleInstallment, penaltyRate: string, days: number): number {
+  const { num, den } = rateFraction(penaltyRate);
+  const base = BigInt(row.principalFen + row.interestFen);
+  return Number(halfUp(base * num * BigInt(days), den * BigInt(PENALTY_DAY_BASIS)));
+}
+
+/** Whether the schedule's all-in APR, penalties counted on their due dates, is within the 24% cap. */
+function withinCap(terms: LoanTerms, schedule: readonly ScheduleInstallment[]): boolean {
+  const cap = checkScheduleWithinCap({
+    amountReceivedFen: terms.principalFen,
+    startDate: terms.startDate,
+    installments: schedule.map((row) => ({
+      dueDate: row.dueDate,
+      totalFen: row.principalFen + row.interestFen + row.feeFen + row.penaltyFen,
+    })),
+  });
+  // Only the cap binds (as on the platform): a price below the floor harms no borrower.
+  return cap.ok || cap.reason !== 'APR_ABOVE_CAP';
+}
+
+/**
+ * The schedule with installment `period` (and any unpaid one before it) overdue, each charged its
+ * penalty; `undefined` when no pending installment is concerned (already paid or already overdue).
+ *
+ * The penalties are kept within the 24% cap on the all-in price: counted as paid on their due
+ * dates (a borrower pays them later, which only lowers the APR), the schedule's IRR APR must not
+ * exceed 24%. When it would, every new penalty is scaled down by the same factor, to the largest
+ * that fits (to 1/10,000, each rounded half up), and `capped` says so.
+ */
+export function overdueSchedule(
+  terms: LoanTerms,
+  schedule: readonly ScheduleInstallment[],
+  overdue: OverdueTerms,
+): OverduePlan | undefined {
+  const target = overdue.period ?? schedule.find(isOpen)?.period;
+  if (target === undefined) return undefined;
+  const falling = schedule.filter((row) => row.status === 'pending' && row.period <= target);
+  if (falling.length === 0) return undefined;
+  const full = new Map(
+    falling.map((row) => [row.period, penaltyFen(row, overdue.penaltyRate, overdue.days)]),
+  );
+  const SCALE = 10_000n;
+  const at = (step: bigint) =>
+    schedule.map((row): ScheduleInstallment => {
+      const penalty = full.get(row.period);
+      if (penalty === undefined) return row;
+      const scaled = Number(halfUp(BigInt(penalty) * step, SCALE));
+      return { ...row, status: 'overdue', penaltyFen: row.penaltyFen + scaled };
+    });
+  let installments = at(SCALE);
+  let capped = false;
+  if (!withinCap(terms, installments)) {
+    capped = true;
+    // The largest step whose penalties fit: step 0 adds nothing, so the search has a floor.
+    let low = 0n;
+    let high = SCALE;
+    while (high - low > 1n) {
+      const mid = (low + high) / 2n;
+      if (withinCap(terms, at(mid))) low = mid;
+      else high = mid;
+    }
+    installments = at(low);
+  }
+  const added = installments.reduce((sum, row, i) => sum + row.penaltyFen - schedule[i]!.penaltyFen, 0);
+  return { installments, periods: falling.map((row) => row.period), penaltyFen: added, capped };
+}
+
+/** Whether any installment is overdue. */
+export function hasOverdue(schedule: readonly ScheduleInstallment[]): boolean {
+  return schedule.some((row) => row.status === 'overdue');
 }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { startSandbox } from './app.ts';
 import { parseSandboxConfig, SandboxConfigError } from './config.ts';
 import { createSandboxLogger } from './log.ts';
+import { MEMORY_STORE, SandboxStoreError } from './store.ts';
 
 /** `SANDBOX_CONFIG` is a path to a JSON file, or the JSON itself when it starts with `{`. */
 async function readDocument(source: string | undefined): Promise<unknown> {
@@ -28,7 +29,14 @@ async function main(): Promise<number> {
     return 78;
   }
   const log = createSandboxLogger(config.logLevel);
-  const sandbox = await startSandbox(config, log);
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    sandbox = await startSandbox(config, log);
+  } catch (error) {
+    if (!(error instanceof SandboxStoreError)) throw error;
+    process.stderr.write(`sandbox: ${error.message}\n`);
+    return 75; // EX_TEMPFAIL
+  }
 
   print(`Lendgate sandbox lender listening on ${sandbox.url}`);
   for (const lender of sandbox.lenders) {
@@ -42,6 +50,12 @@ async function main(): Promise<number> {
       `    public keys ${sandbox.url}/keys/${lender.partnerId}${publicFile ? `  (file ${publicFile})` : ''}${generated ? '  [generated now]' : ''}`,
     );
   }
+  const kept = sandbox.store;
+  print(
+    kept.path === MEMORY_STORE
+      ? '  book       in memory (nothing kept across a restart)'
+      : `  book       ${kept.path}  (${kept.applications} applications, ${kept.loans} loans, ${kept.callbacks} callbacks to send)`,
+  );
   print(`  platform   ${config.platform.url ?? '(no URL: callbacks wait)'}`);
   print(`  platform keys ${sandbox.platformKeys.describe()}`);
   print(`  admin      POST ${sandbox.url}/sandbox/faults   GET ${sandbox.url}/sandbox/stats`);

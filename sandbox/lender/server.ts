@@ -10,7 +10,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { CALL_KINDS } from '../sdk/index.ts';
-import { type CallContext, handleCall } from './calls.ts';
+import { applyOverdueFault, type CallContext, type FallenOverdue, handleCall } from './calls.ts';
 import { type FaultSettings, mergeFaults, NO_FAULTS } from './faults.ts';
 import type { HostedLender } from './hosted.ts';
 import { reconciliationCsv } from './reconciliation.ts';
@@ -94,7 +94,16 @@ export function buildSandboxServer(ctx: CallContext): FastifyInstance {
       return reply.code(400).send(sandboxError('VALIDATION_FAILED', bad.result.problems.join('; ')));
     for (const { lender, result } of merged) if (result.ok) lender!.setFaults(result.faults);
     ctx.log.info({ partnerId, faults: settings, reset }, 'faults changed');
-    return { faults: faultsOf(ctx.lenders) };
+    if (!('overdue' in settings)) return { faults: faultsOf(ctx.lenders) };
+    // Setting `overdue` makes the open loans fall overdue now; the answer says which did.
+    const overdue: Record<string, FallenOverdue[]> = {};
+    for (const { lender } of merged) {
+      const fallen = applyOverdueFault(ctx, lender!);
+      if (fallen === undefined)
+        return reply.code(500).send(sandboxError('INTERNAL', 'the book could not be written'));
+      overdue[lender!.partnerId] = fallen;
+    }
+    return { faults: faultsOf(ctx.lenders), overdue };
   });
 
   app.get<{ Params: { partnerId: string; file: string } }>(

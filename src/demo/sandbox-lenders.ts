@@ -13,7 +13,8 @@ import type { PlatformKeyring } from '../protocol/platform-keys.ts';
  * src/lenders/demo.ts. Admission is real: each partner's sandbox keys are registered, the
  * conformance kit is run against a sandbox instance that calls the kit back, and only a passed run
  * moves the partner from `sandbox` to `active`. Then the sandbox is started for good, calling back
- * this platform.
+ * this platform. Its book is kept in its data folder (`book.sqlite`), so the demo's loans stay
+ * repayable across restarts; the throw-away instance of the admission keeps its book in memory.
  */
 
 /** Basis points of a decimal rate string ("0.072" → 720). */
@@ -68,6 +69,8 @@ export interface SandboxOptions {
   readonly dataDir: string;
   readonly platformUrl: string;
   readonly platformKeys: readonly PublicSigningKey[];
+  /** The SQLite file of the book; by default `<dataDir>/book.sqlite`, `:memory:` for none. */
+  readonly bookFile?: string;
 }
 
 export function startDemoSandbox(options: SandboxOptions): Promise<SpawnedSandbox> {
@@ -75,6 +78,7 @@ export function startDemoSandbox(options: SandboxOptions): Promise<SpawnedSandbo
     host: '127.0.0.1',
     port: options.port,
     dataDir: options.dataDir,
+    ...(options.bookFile === undefined ? {} : { bookFile: options.bookFile }),
     rsaBits: 2048,
     logLevel: 'warn',
     platform: { url: options.platformUrl, keys: options.platformKeys, fetchKeys: true },
@@ -149,6 +153,8 @@ export async function admitDemoLenders(deps: DemoLenderDeps, dataDir: string): P
   const sandbox = await startDemoSandbox({
     port: 0,
     dataDir,
+    // The conformance run's loans are not the demo's: nothing of them is kept.
+    bookFile: ':memory:',
     platformUrl: `http://127.0.0.1:${callbackPort}`,
     platformKeys,
   });
