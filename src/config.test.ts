@@ -65,6 +65,33 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ LENDGATE_SANDBOX_PORT: 'x' })).toThrow(/LENDGATE_SANDBOX_PORT/);
   });
 
+  it('reads the HTTP timeouts with bounds, headers within the request timeout', () => {
+    const defaults = parseConfig({});
+    expect([
+      defaults.headersTimeoutMs,
+      defaults.requestTimeoutMs,
+      defaults.keepAliveTimeoutMs,
+      defaults.connectionTimeoutMs,
+    ]).toEqual([10_000, 30_000, 72_000, 300_000]);
+    const config = parseConfig({
+      HEADERS_TIMEOUT_MS: '500',
+      REQUEST_TIMEOUT_MS: '1000',
+      KEEP_ALIVE_TIMEOUT_MS: '2000',
+      CONNECTION_TIMEOUT_MS: '0',
+    });
+    expect([
+      config.headersTimeoutMs,
+      config.requestTimeoutMs,
+      config.keepAliveTimeoutMs,
+      config.connectionTimeoutMs,
+    ]).toEqual([500, 1000, 2000, 0]);
+    expect(() => parseConfig({ REQUEST_TIMEOUT_MS: '0' })).toThrow(/REQUEST_TIMEOUT_MS must be an integer/);
+    expect(() => parseConfig({ KEEP_ALIVE_TIMEOUT_MS: 'soon' })).toThrow(/KEEP_ALIVE_TIMEOUT_MS/);
+    expect(() => parseConfig({ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '5000' })).toThrow(
+      /HEADERS_TIMEOUT_MS must not be above REQUEST_TIMEOUT_MS/,
+    );
+  });
+
   it('reads the rate limits: deployment defaults, 0 for none, the failure budget below the lock-out', () => {
     expect(parseConfig({}).rateLimits).toEqual({
       redisUrl: undefined,

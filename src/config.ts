@@ -33,6 +33,17 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean;
   readonly shutdownTimeoutMs: number;
+  /** A request's headers must arrive within this (Node's headersTimeout). */
+  readonly headersTimeoutMs: number;
+  /**
+   * A request's body must arrive within this of its headers, or it is answered 408 and the
+   * connection closed (a route may declare a longer one: the whitelist import).
+   */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** A connection without traffic in either direction is closed after this (0: never). */
+  readonly connectionTimeoutMs: number;
   /**
    * Outbox worker: how long a claim on a message lasts — longer than the slowest lender call, or
    * a live worker's message is taken over and sent twice (harmless in effect, lenders dedupe on the
@@ -191,6 +202,10 @@ export function parseConfig(env: Env): Config {
     corsOrigins,
     trustProxy: boolean('TRUST_PROXY', false),
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    headersTimeoutMs: integer('HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    keepAliveTimeoutMs: integer('KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
+    connectionTimeoutMs: integer('CONNECTION_TIMEOUT_MS', 300_000, 0, 3_600_000),
     outboxLeaseMs: integer('OUTBOX_LEASE_MS', 60_000, 1_000, 3_600_000),
     outboxBatchSize: integer('OUTBOX_BATCH_SIZE', 20, 1, 1_000),
     outboxPollMs: integer('OUTBOX_POLL_MS', 500, 10, 60_000),
@@ -200,6 +215,9 @@ export function parseConfig(env: Env): Config {
     sandboxPort: integer('LENDGATE_SANDBOX_PORT', 0, 0, 65535),
     rateLimits,
   };
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    problems.push('HEADERS_TIMEOUT_MS must not be above REQUEST_TIMEOUT_MS');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({ ...config, corsOrigins: Object.freeze([...corsOrigins]) });
 }

@@ -3,7 +3,7 @@ import { compactVerify, decodeProtectedHeader, errors } from 'jose';
 import { AppError } from '../shared/errors.ts';
 import { checkSignInClaims, type SignInClaims, type TokenRefusal } from './claims.ts';
 import type { VerificationKey } from './key-service.ts';
-import { CHANNEL_KEY_ALGORITHMS, type ChannelKeyAlgorithm } from './model.ts';
+import { CHANNEL_KEY_ALGORITHMS, type ChannelKeyAlgorithm, KID_PATTERN } from './model.ts';
 
 export function tokenRefused(reason: TokenRefusal, message: string): AppError {
   return new AppError('CHANNEL_TOKEN_INVALID', message, { reason });
@@ -31,6 +31,11 @@ export async function verifyChannelToken(
     throw tokenRefused('unsupported_algorithm', `alg must be one of ${CHANNEL_KEY_ALGORITHMS.join(', ')}.`);
   }
   if (typeof header.kid !== 'string') throw tokenRefused('unknown_key', 'The token header has no kid.');
+  // The kid is the caller's text until a key answers to it: one that no key id can be (a NUL,
+  // 10 KB of anything) is refused here, neither looked up nor echoed.
+  if (!KID_PATTERN.test(header.kid)) {
+    throw tokenRefused('unknown_key', 'The token header kid is not a key id (1–128 of A–Z a–z 0–9 . _ : -).');
+  }
   const key = await keyFor(header.kid);
   if (!key) throw tokenRefused('unknown_key', `Channel ${channelCode} has no valid key ${header.kid}.`);
   if (key.alg !== (header.alg as ChannelKeyAlgorithm)) {

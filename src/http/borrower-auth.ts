@@ -14,7 +14,8 @@ export const BORROWER_PREFIX = '/api/v1/borrower';
 /**
  * Every route under /api/v1/borrower needs a borrower session (`Authorization: Bearer …`, opened
  * by a channel sign-in). The guard is attached in one place, so a new borrower route cannot
- * forget it; handlers read `request.borrower` and must only ever touch that borrower's data.
+ * forget it; handlers read `request.borrower` and must only ever touch that borrower's data. It runs
+ * on the headers (onRequest), so an anonymous body is never read, parsed or validated.
  */
 export function registerBorrowerAuth(app: FastifyInstance, sessions: BorrowerSessions): void {
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -26,8 +27,9 @@ export function registerBorrowerAuth(app: FastifyInstance, sessions: BorrowerSes
       if (!principal) throw new AppError('UNAUTHORIZED', 'The borrower session is unknown or expired.');
       request.borrower = principal;
     };
-    const existing = route.preHandler;
-    route.preHandler =
-      existing === undefined ? [guard] : [guard, ...(Array.isArray(existing) ? existing : [existing])];
+    // After the route's own onRequest hooks (e.g. a rate limit, cheaper than a session lookup).
+    const existing = route.onRequest;
+    route.onRequest =
+      existing === undefined ? [guard] : [...(Array.isArray(existing) ? existing : [existing]), guard];
   });
 }

@@ -28,7 +28,8 @@ function bearerToken(request: FastifyRequest): string | undefined {
 /**
  * Guards every operator route in one place: a route under /api/v1/admin must declare the roles it
  * allows (or be marked public), otherwise the server refuses to start. The guard authenticates the
- * bearer token and checks the roles before the handler runs.
+ * bearer token and checks the roles as soon as the headers are in (onRequest): an anonymous or
+ * unauthorized caller is refused before its body is read, parsed or validated.
  */
 export function registerOperatorAuth(app: FastifyInstance, operators: OperatorService): void {
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -51,8 +52,9 @@ export function registerOperatorAuth(app: FastifyInstance, operators: OperatorSe
       request.operator = operator;
       request.bearerToken = token;
     };
-    const existing = route.preHandler;
-    route.preHandler =
-      existing === undefined ? [guard] : [guard, ...(Array.isArray(existing) ? existing : [existing])];
+    // After the route's own onRequest hooks (e.g. a rate limit, cheaper than a session lookup).
+    const existing = route.onRequest;
+    route.onRequest =
+      existing === undefined ? [guard] : [...(Array.isArray(existing) ? existing : [existing]), guard];
   });
 }

@@ -38,3 +38,26 @@ export function StringEnum<const T extends readonly string[]>(
 ): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
+
+type IntegerOptions = NonNullable<Parameters<typeof Type.Integer>[0]>;
+
+/** PostgreSQL's int4 range: counts, versions, periods, line numbers. */
+export const MAX_INT4 = 2_147_483_647;
+
+/**
+ * An integer that fits an int4 column. Input integers always carry bounds: an unbounded one lets
+ * `1e20` through to the database, which refuses it with an error (a 500), not a 400.
+ */
+export function Int4(options: IntegerOptions = {}) {
+  return Type.Integer({ minimum: -MAX_INT4 - 1, maximum: MAX_INT4, ...options });
+}
+
+/** An integer JavaScript holds exactly (ids of bigserial columns, cursors): within ±(2^53 − 1). */
+export function SafeInteger(options: IntegerOptions = {}) {
+  return Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, ...options });
+}
+
+/** An RFC 3339 date-time of sensible length (the format alone allows any number of decimals). */
+export function DateTimeString(options: { description?: string } = {}) {
+  return Type.String({ format: 'date-time', maxLength: 40, ...options });
+}

@@ -91,19 +91,21 @@ describe('HTTP server', () => {
     expect(fields).toEqual(expect.arrayContaining(['body.email', 'body.password', 'body.extra']));
   });
 
-  it('echoes a well-formed incoming request id and replaces a bad one', async () => {
+  it('chooses every request id itself, keeping a well-formed client id apart', async () => {
     const kept = await t.server.inject({
       method: 'GET',
       url: '/healthz',
       headers: { 'x-request-id': 'req-12345678' },
     });
-    expect(kept.headers['x-request-id']).toBe('req-12345678');
-    const replaced = await t.server.inject({
+    expect(kept.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(kept.headers['x-client-request-id']).toBe('req-12345678');
+    const bad = await t.server.inject({
       method: 'GET',
       url: '/healthz',
       headers: { 'x-request-id': 'bad id!' },
     });
-    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(bad.headers['x-client-request-id']).toBeUndefined();
   });
 
   it('sends security headers and no CORS headers by default', async () => {

@@ -3,23 +3,53 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { BorrowerSessions } from '../borrowers/sessions.ts';
 import type { Config } from '../config.ts';
 import type { OperatorService } from '../operators/service.ts';
+import { registerPublicBodyLimit } from './body-limits.ts';
 import { registerBorrowerAuth } from './borrower-auth.ts';
 import { registerNoStore } from './cache-control.ts';
-import { registerErrorHandling } from './error-handler.ts';
+import { errorBody, registerErrorHandling } from './error-handler.ts';
 import { registerOperatorAuth } from './operator-auth.ts';
 import { type RateLimitOptions, registerRateLimits } from './rate-limits.ts';
 import { ErrorResponse } from './schemas.ts';
-import { validatorCompiler } from './validation.ts';
+import {
+  DEFAULT_TIMEOUTS,
+  registerRequestDeadlines,
+  serverTimeoutOptions,
+  type TimeoutConfig,
+} from './timeouts.ts';
+import { recordRouteInputs, validatorCompiler } from './validation.ts';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The caller's own `x-request-id`, when well-formed: logged and echoed as
+     * `x-client-request-id`, never used as the request id (which the server always chooses, so
+     * that logs and the audit trail cannot be given an id an attacker picked).
+     */
+    clientRequestId?: string;
+  }
+}
+
+/** The caller's `x-request-id`, if it is one we are willing to log. */
+function clientRequestIdOf(headers: { readonly [name: string]: unknown }): string | undefined {
+  const incoming = headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : undefined;
+}
+
 export interface ServerOptions {
-  readonly config: Pick<Config, 'bodyLimitBytes' | 'corsOrigins' | 'trustProxy'>;
+  /** Timeouts left out take their defaults (src/config.ts). */
+  readonly config: Pick<Config, 'bodyLimitBytes' | 'corsOrigins' | 'trustProxy'> & Partial<TimeoutConfig>;
   readonly logger: Logger;
   readonly operators: OperatorService;
   readonly borrowerSessions: BorrowerSessions;
@@ -35,23 +65,45 @@ export interface ServerOptions {
  * authorization, OpenAPI from the route schemas, and the routes. It does not listen; the caller does.
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const timeouts: TimeoutConfig = {
+    headersTimeoutMs: config.headersTimeoutMs ?? DEFAULT_TIMEOUTS.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestTimeoutMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs ?? DEFAULT_TIMEOUTS.keepAliveTimeoutMs,
+    connectionTimeoutMs: config.connectionTimeoutMs ?? DEFAULT_TIMEOUTS.connectionTimeoutMs,
+  };
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.config.bodyLimitBytes,
     trustProxy: options.config.trustProxy,
+    ...serverTimeoutOptions(timeouts),
     requestIdHeader: false,
-    genReqId: (request) => {
-      const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    genReqId: () => randomUUID(),
+    childLoggerFactory: (logger, bindings, loggerOptions, rawRequest) => {
+      const clientRequestId = clientRequestIdOf(rawRequest.headers);
+      return logger.child(clientRequestId ? { ...bindings, clientRequestId } : bindings, loggerOptions);
     },
+    // Fastify's own refusals before any route (a URL that is not valid percent-encoding): same shape.
+    frameworkErrors: (_error, request, reply) =>
+      (reply as FastifyReply)
+        .code(400)
+        .send(errorBody(request.id, 'VALIDATION_FAILED', 'The URL is not valid.')),
     routerOptions: { ignoreTrailingSlash: true },
   });
+  registerRequestDeadlines(app, timeouts);
+  registerPublicBodyLimit(app);
+  recordRouteInputs(app);
 
   app.setValidatorCompiler(validatorCompiler);
   // Only JSON is accepted: anything else is 415, not a string that fails validation later.
   app.removeContentTypeParser(['text/plain']);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    const clientRequestId = clientRequestIdOf(request.headers);
+    if (clientRequestId) {
+      request.clientRequestId = clientRequestId;
+      reply.header('x-client-request-id', clientRequestId);
+    }
   });
   registerErrorHandling(app);
   app.addSchema(ErrorResponse);

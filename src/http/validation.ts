@@ -1,6 +1,6 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance, FastifySchemaCompiler, RouteOptions } from 'fastify';
 import type { FieldProblem } from '../shared/errors.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -8,9 +8,20 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv,
 ) => Ajv;
 
-function createAjv(coerceTypes: boolean): Ajv {
+/** At most this many problems are reported for one request part (the rest are counted). */
+export const MAX_REPORTED_ERRORS = 20;
+
+/**
+ * Inputs with at most this many values (strings, numbers, array items, object members…) get every
+ * problem reported (up to MAX_REPORTED_ERRORS); larger invalid inputs get the first problem only.
+ * Collecting all errors costs time and memory in proportion to the input, so a hostile body of
+ * 100,000 wrong array items must not be walked in full.
+ */
+export const FULL_REPORT_MAX_VALUES = 2_000;
+
+function createAjv(coerceTypes: boolean, allErrors: boolean): Ajv {
   const ajv = new Ajv({
-    allErrors: true,
+    allErrors,
     coerceTypes,
     useDefaults: true,
     removeAdditional: false,
@@ -23,22 +34,125 @@ function createAjv(coerceTypes: boolean): Ajv {
 /**
  * Bodies are validated exactly as sent (a fen amount of "100" is an error, not 100); query strings,
  * path parameters and headers are text by nature and are coerced to their declared types.
+ * Each schema is compiled twice: a validator that stops at the first error (what every request
+ * pays, whatever its size) and one that collects all errors, run only on small invalid inputs.
  */
-const bodyAjv = createAjv(false);
-const textAjv = createAjv(true);
+const ajvs = {
+  body: { first: createAjv(false, false), all: createAjv(false, true) },
+  text: { first: createAjv(true, false), all: createAjv(true, true) },
+};
+
+/** A validator as Fastify calls it: returns whether the data is valid and leaves `errors`. */
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
+  const pair = httpPart === 'body' ? ajvs.body : ajvs.text;
+  return boundedValidator(
+    pair.first.compile(schema as object),
+    pair.all.compile(schema as object),
+  ) as ReturnType<FastifySchemaCompiler<unknown>>;
 };
+
+function boundedValidator(first: ValidateFunction, all: ValidateFunction): Validator {
+  const validate: Validator = (data) => {
+    if (first(data)) {
+      // Valid data is bounded by the schemas (every string, array and open object has a maximum),
+      // so this walk is cheap. PostgreSQL refuses NUL in text and jsonb: refuse it here, by name.
+      const nul = findNul(data, '');
+      validate.errors = nul === undefined ? null : [nul];
+      return nul === undefined;
+    }
+    const firstErrors = first.errors ?? [];
+    if (countValues(data, FULL_REPORT_MAX_VALUES) > FULL_REPORT_MAX_VALUES || all(data)) {
+      validate.errors = firstErrors.slice(0, 1);
+      return false;
+    }
+    const errors = all.errors ?? firstErrors;
+    validate.errors =
+      errors.length > MAX_REPORTED_ERRORS
+        ? [...errors.slice(0, MAX_REPORTED_ERRORS), moreErrors(errors.length - MAX_REPORTED_ERRORS)]
+        : errors;
+    return false;
+  };
+  return validate;
+}
+
+/** Counts the values in `data`, stopping as soon as the count passes `limit`. */
+function countValues(data: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [data];
+  while (stack.length > 0 && count <= limit) {
+    const value = stack.pop();
+    count += 1;
+    if (Array.isArray(value)) {
+      if (value.length > limit) return limit + 1;
+      for (const item of value) stack.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const key in value) {
+        count += 1;
+        stack.push((value as Record<string, unknown>)[key]);
+        if (count > limit) break;
+      }
+    }
+  }
+  return count;
+}
+
+const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
+
+/** The first string (value or member name) containing U+0000, as an ajv-style error. */
+function findNul(value: unknown, path: string): ErrorObject | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? nulError(path) : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = findNul(value[i], `${path}/${i}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const at = `${path}/${pointerSegment(key)}`;
+      if (key.includes('\u0000')) return nulError(at);
+      const found = findNul(item, at);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function pointerSegment(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+function nulError(instancePath: string): ErrorObject {
+  return { instancePath, schemaPath: '#', keyword: 'nul', params: {}, message: NUL_MESSAGE };
+}
+
+function moreErrors(count: number): ErrorObject {
+  return {
+    instancePath: '',
+    schemaPath: '#',
+    keyword: 'truncated',
+    params: { omitted: count },
+    message: `has ${count} more problems not listed`,
+  };
+}
+
+const MAX_FIELD_NAME = 200;
 
 /** Names each failing field the way a caller wrote it: `body.fees.upfrontFen`, `query.limit`. */
 export function toFieldProblems(errors: readonly ErrorObject[], part: string): FieldProblem[] {
-  return errors.map((error) => {
-    const segments = error.instancePath.split('/').filter((s) => s !== '');
+  return errors.slice(0, MAX_REPORTED_ERRORS + 1).map((error) => {
+    const segments = error.instancePath
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
     if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
     if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
-    const field = [part, ...segments].join('.');
+    const named = [part, ...segments].join('.');
+    // A member name is the caller's text: a 100 KB unknown key must not come back twice over.
+    const field = named.length > MAX_FIELD_NAME ? `${named.slice(0, MAX_FIELD_NAME)}…` : named;
     const message =
       error.keyword === 'additionalProperties'
         ? 'is not a known field'
@@ -47,4 +161,46 @@ export function toFieldProblems(errors: readonly ErrorObject[], part: string): F
           : (error.message ?? 'is not valid');
     return { field, message };
   });
+}
+
+/** The input schemas one route declared (as given, before Fastify or OpenAPI touch them). */
+export interface RouteInputs {
+  readonly method: string;
+  readonly url: string;
+  readonly hidden: boolean;
+  /** The route's own body limit, when it (or a hook before this one) set one. */
+  readonly bodyLimit: number | undefined;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly parts: Readonly<Partial<Record<'body' | 'querystring' | 'params' | 'headers', unknown>>>;
+}
+
+const routeInputs = new WeakMap<FastifyInstance, RouteInputs[]>();
+
+/** Keeps the input schemas of every route registered from now on, for `routeInputsOf`. */
+export function recordRouteInputs(app: FastifyInstance): void {
+  const list: RouteInputs[] = [];
+  routeInputs.set(app, list);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const schema = (route.schema ?? {}) as Record<string, unknown>;
+    const parts: Partial<Record<'body' | 'querystring' | 'params' | 'headers', unknown>> = {};
+    for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
+      if (schema[part] !== undefined) parts[part] = schema[part];
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      list.push({
+        method: String(method),
+        url: route.url,
+        hidden: schema.hide === true,
+        bodyLimit: route.bodyLimit,
+        config: (route.config ?? {}) as Record<string, unknown>,
+        parts,
+      });
+    }
+  });
+}
+
+/** Every route's input schemas, hidden routes included (tests check that all are bounded). */
+export function routeInputsOf(app: FastifyInstance): readonly RouteInputs[] {
+  return routeInputs.get(app) ?? [];
 }

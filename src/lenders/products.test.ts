@@ -29,11 +29,11 @@ describe('partner products over HTTP', () => {
   afterAll(async () => t.close());
 
   const url = (lenderId: string, rest = '') => `/api/v1/admin/lenders/${lenderId}/products${rest}`;
-  const create = (lenderId: string, body: Record<string, unknown>, token = operator, requestId?: string) =>
+  const create = (lenderId: string, body: Record<string, unknown>, token = operator) =>
     t.server.inject({
       method: 'POST',
       url: url(lenderId),
-      headers: { ...auth(token), ...(requestId ? { 'x-request-id': requestId } : {}) },
+      headers: auth(token),
       payload: body,
     });
   const move = (lenderId: string, productId: string, to: string) =>
@@ -76,23 +76,20 @@ describe('partner products over HTTP', () => {
   it('refuses a product above 24% with APR_CAP_EXCEEDED, records the refusal, and stores nothing', async () => {
     const before = await tableCounts(t);
     // More than 6 places is refused as malformed before the cap: numeric(8,6) would round it to 0.24.
-    const tooPrecise = await create(
-      bank.id,
-      productBody({ aprMax: '0.24000001' }),
-      operator,
-      'req-apr-over-1',
-    );
+    const tooPrecise = await create(bank.id, productBody({ aprMax: '0.24000001' }), operator);
     expect(tooPrecise.statusCode).toBe(400);
     expect(tooPrecise.json().error.details.fields[0].field).toBe('body.aprMax');
-    const over = await create(bank.id, productBody({ aprMax: '0.360' }), operator, 'req-apr-over-2');
+    const over = await create(bank.id, productBody({ aprMax: '0.360' }), operator);
+    // The request id is the server's own: the one the answer carries is the one the audit keeps.
+    const overId = String(over.headers['x-request-id']);
     expect(over.statusCode).toBe(422);
     expect(over.json().error).toMatchObject({
       code: 'APR_CAP_EXCEEDED',
-      requestId: 'req-apr-over-2',
+      requestId: overId,
       details: { field: 'aprMax', limit: '0.240000', apr: '0.360', fields: [{ field: 'aprMax' }] },
     });
     expect(over.json().error.message).toMatch(/36% is above the 24% all-in cap/);
-    const audited = await refusalsFor('req-apr-over-2');
+    const audited = await refusalsFor(overId);
     expect(audited).toHaveLength(1);
     expect(audited[0]).toMatchObject({
       actorType: 'operator',
@@ -112,13 +109,13 @@ describe('partner products over HTTP', () => {
 
   it('refuses a product below 3.6% with APR_BELOW_FLOOR naming aprMin, and records it', async () => {
     const before = await tableCounts(t);
-    const response = await create(bank.id, productBody({ aprMin: '0.035' }), operator, 'req-apr-under-1');
+    const response = await create(bank.id, productBody({ aprMin: '0.035' }), operator);
     expect(response.statusCode).toBe(422);
     expect(response.json().error).toMatchObject({
       code: 'APR_BELOW_FLOOR',
       details: { field: 'aprMin', limit: '0.036000', apr: '0.035' },
     });
-    expect(await refusalsFor('req-apr-under-1')).toHaveLength(1);
+    expect(await refusalsFor(String(response.headers['x-request-id']))).toHaveLength(1);
     expect(await tableCounts(t)).toEqual(before);
   });
 
@@ -128,12 +125,12 @@ describe('partner products over HTTP', () => {
     const response = await t.server.inject({
       method: 'PATCH',
       url: url(bank.id, `/${created.id}`),
-      headers: { ...auth(operator), 'x-request-id': 'req-apr-edit-1' },
+      headers: auth(operator),
       payload: { aprMax: '0.2401', name: 'renamed' },
     });
     expect(response.statusCode).toBe(422);
     expect(response.json().error.code).toBe('APR_CAP_EXCEEDED');
-    const audited = await refusalsFor('req-apr-edit-1');
+    const audited = await refusalsFor(String(response.headers['x-request-id']));
     expect(audited[0]).toMatchObject({
       targetType: 'lender_product',
       targetId: created.id,

@@ -107,4 +107,38 @@ export const protocolMigrations: Record<string, Migration> = {
           WHERE status = 'deferred'`.execute(db);
     },
   },
+  '0130_protocol_rejection_counts': {
+    async up(db) {
+      // Refusals at the edge are counted, not kept one row each: per minute, source address,
+      // claimed partner and code, one row with its count and the first and last time it was seen,
+      // so that an anonymous flood of bad callbacks cannot grow the table (protocol/operations.ts).
+      await sql`
+        ALTER TABLE protocol_rejections
+          ADD COLUMN source_ip text,
+          ADD COLUMN minute timestamptz,
+          ADD COLUMN last_at timestamptz,
+          ADD COLUMN count integer NOT NULL DEFAULT 1 CHECK (count >= 1)`.execute(db);
+      await sql`UPDATE protocol_rejections SET minute = date_trunc('minute', at), last_at = at`.execute(db);
+      // Rows kept before (no source address) fold into the first of their minute, partner and code.
+      await sql`
+        WITH groups AS (
+          SELECT min(id) AS keep, count(*) AS n, max(at) AS last
+            FROM protocol_rejections
+            GROUP BY minute, partner_id, code
+            HAVING count(*) > 1)
+        UPDATE protocol_rejections r SET count = g.n, last_at = g.last
+          FROM groups g WHERE r.id = g.keep`.execute(db);
+      await sql`
+        DELETE FROM protocol_rejections r USING protocol_rejections k
+          WHERE k.minute = r.minute AND k.partner_id IS NOT DISTINCT FROM r.partner_id
+            AND k.code = r.code AND k.id < r.id`.execute(db);
+      await sql`
+        ALTER TABLE protocol_rejections
+          ALTER COLUMN minute SET NOT NULL,
+          ALTER COLUMN last_at SET NOT NULL`.execute(db);
+      await sql`
+        CREATE UNIQUE INDEX protocol_rejections_per_minute
+          ON protocol_rejections (minute, source_ip, partner_id, code) NULLS NOT DISTINCT`.execute(db);
+    },
+  },
 };

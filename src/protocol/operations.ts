@@ -1,9 +1,19 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/transaction.ts';
 
-/** What operators see of the protocol's trouble: refused messages and callbacks not applied. */
+/**
+ * What operators see of the protocol's trouble: refused messages and callbacks not applied. A
+ * rejection counts the refusals of one minute from one source address for one claimed partner and
+ * code; `requestId`, `path` and `message` are the latest one's.
+ */
 export interface Rejection {
   readonly id: number;
+  /** When the first of them came. */
   readonly at: string;
+  readonly lastAt: string;
+  readonly count: number;
+  /** The caller's address (`*`: the sources past the per-minute limit, together). */
+  readonly sourceIp: string | null;
   readonly partnerId: string | null;
   readonly requestId: string | null;
   readonly path: string;
@@ -11,16 +21,73 @@ export interface Rejection {
   readonly message: string;
 }
 
-export interface StoredCallback {
-  readonly id: number;
-  readonly partnerId: string;
-  readonly requestId: string;
-  readonly kind: string;
-  readonly businessId: string;
-  readonly status: 'applied' | 'deferred' | 'refused';
-  readonly responseStatus: number;
-  readonly answer: unknown;
-  readonly receivedAt: string;
+/** One refusal at the edge, as recordRejection takes it. */
+export interface RefusedMessage {
+  readonly sourceIp: string;
+  /** The partner the message claimed to come from (not verified: it was refused). */
+  readonly partnerId: string | null;
+  readonly requestId: string | null;
+  readonly path: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Distinct (source, partner, code) rows one minute may get; refusals past it are counted together
+ * in one row per code with source and partner `*`. So a flood from any number of addresses and
+ * made-up partner ids adds at most this many rows a minute, plus one per code.
+ */
+export const MAX_REJECTION_ROWS_PER_MINUTE = 100;
+
+const OVERFLOW = '*';
+
+/**
+ * Counts a refusal: adds one to its row of this minute, or starts that row. Every refusal is
+ * counted, but a flood of them costs one row per minute and key, not one per message.
+ */
+export async function recordRejection(
+  db: Executor,
+  refused: RefusedMessage,
+  now: Date,
+  maxRowsPerMinute = MAX_REJECTION_ROWS_PER_MINUTE,
+): Promise<void> {
+  const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const latest = {
+    last_at: now,
+    request_id: refused.requestId?.slice(0, 100) ?? null,
+    path: refused.path.slice(0, 200),
+    message: refused.message.slice(0, 500),
+  };
+  const key = {
+    source_ip: refused.sourceIp.slice(0, 64),
+    partner_id: refused.partnerId?.slice(0, 100) ?? null,
+  };
+  const counted = await db
+    .updateTable('protocol_rejections')
+    .set((eb) => ({ ...latest, count: eb('count', '+', 1) }))
+    .where('minute', '=', minute)
+    .where('code', '=', refused.code)
+    .where(sql<boolean>`source_ip IS NOT DISTINCT FROM ${key.source_ip}`)
+    .where(sql<boolean>`partner_id IS NOT DISTINCT FROM ${key.partner_id}`)
+    .executeTakeFirst();
+  if (Number(counted.numUpdatedRows) > 0) return;
+
+  // A new row: unless this minute has its fill already (at most the limit plus a row per code).
+  const { n } = await db
+    .selectFrom('protocol_rejections')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('minute', '=', minute)
+    .executeTakeFirstOrThrow();
+  const rowKey = Number(n) >= maxRowsPerMinute ? { source_ip: OVERFLOW, partner_id: OVERFLOW } : key;
+  await db
+    .insertInto('protocol_rejections')
+    .values({ ...rowKey, ...latest, code: refused.code, minute, at: now, count: 1 })
+    .onConflict((oc) =>
+      oc
+        .columns(['minute', 'source_ip', 'partner_id', 'code'])
+        .doUpdateSet((eb) => ({ ...latest, count: eb('protocol_rejections.count', '+', 1) })),
+    )
+    .execute();
 }
 
 /** Envelope refusals (bad signature, replay, unknown partner…), newest first. */
@@ -35,12 +102,27 @@ export async function listRejections(
   return rows.map((row) => ({
     id: row.id,
     at: row.at.toISOString(),
+    lastAt: row.last_at.toISOString(),
+    count: row.count,
+    sourceIp: row.source_ip,
     partnerId: row.partner_id,
     requestId: row.request_id,
     path: row.path,
     code: row.code,
     message: row.message,
   }));
+}
+
+export interface StoredCallback {
+  readonly id: number;
+  readonly partnerId: string;
+  readonly requestId: string;
+  readonly kind: string;
+  readonly businessId: string;
+  readonly status: 'applied' | 'deferred' | 'refused';
+  readonly responseStatus: number;
+  readonly answer: unknown;
+  readonly receivedAt: string;
 }
 
 /**

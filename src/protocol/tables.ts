@@ -64,15 +64,26 @@ export interface InboundMessageRow {
   waiting_for: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-/** Messages refused at the edge (bad signature, replay, cap breach…), for operators to see. */
+/**
+ * Messages refused at the edge (bad signature, replay, cap breach…), for operators to see: one row
+ * per minute, source address, claimed partner and code, counting its refusals (the request id,
+ * path and message are the latest one's).
+ */
 export interface ProtocolRejectionRow {
   id: Generated<number>;
+  /** When the first refusal of the row came. */
   at: Generated<Date>;
   partner_id: string | null;
   request_id: string | null;
   path: string;
   code: string;
   message: string;
+  /** The caller's address; null on rows from before the counting, `*` on the overflow row. */
+  source_ip: string | null;
+  /** The minute the row counts (its start). */
+  minute: Date;
+  last_at: Date;
+  count: ColumnType<number, number | undefined, number>;
 }
 
 export interface ProtocolTables {

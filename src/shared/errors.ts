@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   NOT_WHITELISTED: { status: 403, message: 'The borrowing entry is not open to this user.' },
   NOT_FOUND: { status: 404, message: 'The resource does not exist.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'The method is not allowed on this resource.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
   INVALID_STATE: { status: 409, message: 'This cannot be done in the current state.' },
   CONSENT_REQUIRED: { status: 409, message: 'No consent to share data with this lender.' },

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { listAudit } from '../../audit/audit-log.ts';
 import type { Executor } from '../../db/transaction.ts';
-import { BearerSecurity, errorResponses } from '../schemas.ts';
+import { BearerSecurity, errorResponses, SafeInteger } from '../schemas.ts';
 
 const AuditQuery = Type.Object(
   {
@@ -11,7 +11,7 @@ const AuditQuery = Type.Object(
     action: Type.Optional(Type.String({ maxLength: 100 })),
     targetType: Type.Optional(Type.String({ maxLength: 50 })),
     targetId: Type.Optional(Type.String({ maxLength: 100 })),
-    beforeId: Type.Optional(Type.Integer({ minimum: 1 })),
+    beforeId: Type.Optional(SafeInteger({ minimum: 1 })),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   },
   { additionalProperties: false },

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { type BorrowerServices, PII_CATEGORIES } from '../../borrowers/index.ts';
 import type { Executor } from '../../db/transaction.ts';
-import { BearerSecurity, errorResponses, StringEnum } from '../schemas.ts';
+import { BearerSecurity, DateTimeString, errorResponses, StringEnum } from '../schemas.ts';
 import { AgreementSchema } from './agreements.ts';
 import { ConsentSchema, named } from './borrower-consents.ts';
 
@@ -154,7 +154,7 @@ export const adminComplianceRoutes =
               lenderId: Type.Optional(Uuid),
               title: Type.String({ minLength: 1, maxLength: 200 }),
               text: Type.String({ minLength: 1, maxLength: 100_000 }),
-              effectiveFrom: Type.Optional(Type.String({ format: 'date-time' })),
+              effectiveFrom: Type.Optional(DateTimeString()),
             },
             { additionalProperties: false },
           ),
@@ -187,7 +187,7 @@ export const adminComplianceRoutes =
               categories: Type.Array(StringEnum(PII_CATEGORIES), { minItems: 1, maxItems: 5 }),
               purpose: Type.String({ minLength: 1, maxLength: 500 }),
               retention: Type.String({ minLength: 1, maxLength: 200 }),
-              effectiveFrom: Type.Optional(Type.String({ format: 'date-time' })),
+              effectiveFrom: Type.Optional(DateTimeString()),
             },
             { additionalProperties: false },
           ),

@@ -3,15 +3,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { type Executor, inTransaction } from '../../db/transaction.ts';
-import { listCallbacks, listRejections } from '../../protocol/operations.ts';
+import { listCallbacks, listRejections, MAX_REJECTION_ROWS_PER_MINUTE } from '../../protocol/operations.ts';
 import { listDeadLetters, requeueDeadLetter } from '../../protocol/outbox.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
-import { BearerSecurity, errorResponses, StringEnum } from '../schemas.ts';
+import { BearerSecurity, errorResponses, SafeInteger, StringEnum } from '../schemas.ts';
 
 const Page = {
   partnerId: Type.Optional(Type.String({ maxLength: 64 })),
-  beforeId: Type.Optional(Type.Integer({ minimum: 1 })),
+  beforeId: Type.Optional(SafeInteger({ minimum: 1 })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 };
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -93,6 +93,11 @@ export const adminProtocolRoutes =
           tags,
           summary:
             'Lender messages refused at the edge: bad signature, stale timestamp, replay, unknown partner',
+          description:
+            'Refusals are counted, one item per minute, source address, claimed partner and code: `count` ' +
+            'of them from `at` (the first) to `lastAt`; requestId, path and message are the latest one’s. ' +
+            `Past ${MAX_REJECTION_ROWS_PER_MINUTE} items in a minute, further sources are counted together ` +
+            'under sourceIp and partnerId "*".',
           security: BearerSecurity,
           querystring: Type.Object(Page, { additionalProperties: false }),
           response: {
@@ -100,7 +105,12 @@ export const adminProtocolRoutes =
               items: Type.Array(
                 Type.Object({
                   id: Type.Integer(),
-                  at: Type.String({ format: 'date-time' }),
+                  at: Type.String({ format: 'date-time', description: 'The first refusal of the item' }),
+                  lastAt: Type.String({ format: 'date-time', description: 'The latest refusal of the item' }),
+                  count: Type.Integer({ description: 'Refusals counted in this item' }),
+                  sourceIp: Nullable(
+                    Type.String({ description: 'null on items kept before counting began' }),
+                  ),
                   partnerId: Nullable(Type.String()),
                   requestId: Nullable(Type.String()),
                   path: Type.String(),

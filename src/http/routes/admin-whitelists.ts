@@ -25,6 +25,8 @@ import {
 const BASE = '/api/v1/admin/whitelists';
 /** An import streams; this bounds the (decompressed) size, not memory. ~100 M entries. */
 export const MAX_IMPORT_BYTES = 4 * 1024 ** 3;
+/** How long an import's upload may take (REQUEST_TIMEOUT_MS is for ordinary requests). */
+export const IMPORT_TIMEOUT_MS = 3_600_000;
 
 function actorOf(request: FastifyRequest): Actor {
   return { type: 'operator', id: request.operator!.id };
@@ -57,7 +59,8 @@ export const adminWhitelistRoutes =
       scope.withTypeProvider<TypeBoxTypeProvider>().post(
         `${BASE}/:channel/imports`,
         {
-          config,
+          // A list of millions of lines streams in for minutes: its own deadline, not the server's.
+          config: { ...config, requestTimeoutMs: IMPORT_TIMEOUT_MS },
           bodyLimit: MAX_IMPORT_BYTES,
           schema: {
             tags,

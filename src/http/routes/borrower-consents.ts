@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { BorrowerServices, Consent } from '../../borrowers/index.ts';
 import { lenderNames } from '../../borrowers/lender-names.ts';
-import { errorResponses, StringEnum } from '../schemas.ts';
+import { errorResponses, Int4, StringEnum } from '../schemas.ts';
 
 const BorrowerSecurity = [{ borrowerAuth: [] }];
 const Uuid = Type.String({ format: 'uuid' });
@@ -25,7 +25,7 @@ const NewConsentBody = Type.Object(
   {
     lenderId: Uuid,
     agreements: Type.Array(
-      Type.Object({ id: Uuid, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+      Type.Object({ id: Uuid, version: Int4({ minimum: 1 }) }, { additionalProperties: false }),
       {
         minItems: 1,
         maxItems: 3,

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { TOKEN_REFUSALS } from '../../channels/claims.ts';
 import { CHANNEL_KEY_ALGORITHMS, CHANNEL_STATUSES, MAX_PLACEMENTS } from '../../channels/model.ts';
 import type { OperatorRole } from '../../operators/roles.ts';
-import { StringEnum } from '../schemas.ts';
+import { DateTimeString, StringEnum } from '../schemas.ts';
 
 export const CHANNEL_ROLES: readonly OperatorRole[] = ['admin', 'operator'];
 
@@ -91,11 +91,11 @@ export const NewChannelKeyBody = Type.Object(
     alg: StringEnum(CHANNEL_KEY_ALGORITHMS),
     jwk: Type.Optional(JwkSchema),
     publicKeyPem: Type.Optional(Type.String({ maxLength: 4096, description: 'SPKI PEM, instead of jwk' })),
-    notBefore: Type.Optional(Type.String({ format: 'date-time' })),
-    notAfter: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    notBefore: Type.Optional(DateTimeString()),
+    notAfter: Type.Optional(Nullable(DateTimeString())),
     retire: Type.Optional(
       Type.Object(
-        { kid: Type.String({ pattern: KID }), at: Type.String({ format: 'date-time' }) },
+        { kid: Type.String({ pattern: KID }), at: DateTimeString() },
         {
           additionalProperties: false,
           description: 'The key this one replaces stays valid until `at` (overlap)',
@@ -116,7 +116,11 @@ export const SignInBody = Type.Object(
     device: Type.Optional(
       Type.Record(
         Type.String({ maxLength: 40 }),
-        Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()]),
+        Type.Union([
+          Type.String({ maxLength: 200 }),
+          Type.Number({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
+          Type.Boolean(),
+        ]),
         {
           maxProperties: 20,
           description:

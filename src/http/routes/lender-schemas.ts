@@ -25,7 +25,7 @@ import {
   REPAYMENT_METHODS,
 } from '../../money/index.ts';
 import type { OperatorRole } from '../../operators/roles.ts';
-import { StringEnum } from '../schemas.ts';
+import { DateTimeString, StringEnum } from '../schemas.ts';
 
 /** Everyone on staff may read the registry; only admins and operators change it. */
 export const READ_ROLES: readonly OperatorRole[] = ['admin', 'operator', 'compliance', 'finance'];
@@ -143,7 +143,7 @@ export const LenderChangesBody = Type.Object(
     licenseType: Type.Optional(editableLenderProperties.licenseType),
     licenseNumber: Type.Optional(editableLenderProperties.licenseNumber),
     funders: Type.Optional(editableLenderProperties.funders),
-    contact: Type.Optional(Type.Partial(Contact)),
+    contact: Type.Optional(Type.Partial(Contact, { additionalProperties: false })),
     securityCertification: Type.Optional(editableLenderProperties.securityCertification),
     contractReference: Type.Optional(editableLenderProperties.contractReference),
     dailyApplicationQuota: Type.Optional(editableLenderProperties.dailyApplicationQuota),
@@ -320,13 +320,13 @@ export const NewKeyBody = Type.Object(
     }),
     use: StringEnum(KEY_USES),
     publicKeyPem: Type.String({ minLength: 1, maxLength: 20_000 }),
-    notBefore: Type.Optional(Type.String({ format: 'date-time', description: 'Defaults to now' })),
-    notAfter: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    notBefore: Type.Optional(DateTimeString({ description: 'Defaults to now' })),
+    notAfter: Type.Optional(Nullable(DateTimeString())),
     retire: Type.Optional(
       Type.Object(
         {
           kid: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,128}$' }),
-          at: Type.String({ format: 'date-time', description: 'The replaced key expires then' }),
+          at: DateTimeString({ description: 'The replaced key expires then' }),
         },
         {
           additionalProperties: false,

@@ -11,11 +11,12 @@ import {
   verifyRequest,
 } from '../../protocol/envelope/index.ts';
 import type { InboundCallbacks } from '../../protocol/inbound.ts';
+import { recordRejection as recordRefusal } from '../../protocol/operations.ts';
 import type { PlatformKeyring } from '../../protocol/platform-keys.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import { errorBody } from '../error-handler.ts';
-import { errorResponses, StringEnum } from '../schemas.ts';
+import { DateTimeString, errorResponses, Int4, StringEnum } from '../schemas.ts';
 
 /**
  * The lender-facing open API (`/open/v1/*`). Every callback is verified before anything else —
@@ -45,11 +46,14 @@ declare module 'fastify' {
   }
 }
 
+/** Largest callback body accepted; a full 360-installment schedule is about 80 KB. */
+export const CALLBACK_BODY_LIMIT_BYTES = 256 * 1024;
+
 const Fen = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' });
 const Rate = Type.String({ pattern: '^(0(\\.\\d{1,10})?|1(\\.0{1,10})?)$' });
 const DateString = Type.String({ format: 'date' });
-const DateTime = Type.String({ format: 'date-time' });
+const DateTime = DateTimeString();
 
 const InstallmentState = Type.Object(
   {
@@ -112,7 +116,7 @@ export const CALLBACKS: Readonly<
     schema: Type.Object(
       {
         loanId: Id,
-        version: Type.Integer({ minimum: 1 }),
+        version: Int4({ minimum: 1 }),
         installments: Type.Array(InstallmentState, { minItems: 1, maxItems: 360 }),
       },
       { additionalProperties: false },
@@ -144,7 +148,7 @@ export const CALLBACKS: Readonly<
       {
         loanId: Id,
         status: StringEnum(['repaying', 'overdue', 'settled', 'written_off'] as const),
-        version: Type.Integer({ minimum: 1 }),
+        version: Int4({ minimum: 1 }),
         asOf: DateTime,
       },
       { additionalProperties: false },
@@ -168,7 +172,9 @@ const CallbackAnswer = Type.Object(
 );
 
 const envelopeHeaders = Type.Object(
-  Object.fromEntries(Object.values(ENVELOPE_HEADERS).map((name) => [name.toLowerCase(), Type.String()])),
+  Object.fromEntries(
+    Object.values(ENVELOPE_HEADERS).map((name) => [name.toLowerCase(), Type.String({ maxLength: 1024 })]),
+  ),
   { additionalProperties: true },
 );
 
@@ -181,6 +187,18 @@ export const openRoutes =
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
       done(null, body),
     );
+
+    // An unsigned request (an envelope header missing) is refused on its headers, before its body
+    // is read: anonymous callers get no buffering, digest or key lookup out of the platform.
+    const envelopePresent = async (request: FastifyRequest) => {
+      const missing = Object.values(ENVELOPE_HEADERS).find(
+        (name) => typeof request.headers[name.toLowerCase()] !== 'string',
+      );
+      if (missing === undefined) return;
+      const message = `header ${missing} is missing or repeated`;
+      await recordRejection(deps, request, 'MALFORMED_ENVELOPE', message);
+      throw new AppError('MALFORMED_ENVELOPE', message);
+    };
 
     const verify = async (request: FastifyRequest) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -260,7 +278,10 @@ export const openRoutes =
       app.post(
         `/open/v1/callbacks/${kind}`,
         {
+          onRequest: envelopePresent,
           preValidation: verify,
+          // The largest callback (a 360-installment schedule) is under 100 KB.
+          bodyLimit: CALLBACK_BODY_LIMIT_BYTES,
           schema: {
             tags: ['open'],
             summary: callback.summary,
@@ -301,6 +322,7 @@ export const openRoutes =
     }
   };
 
+/** Counts a refusal at the edge (one row per minute, source, claimed partner and code). */
 async function recordRejection(
   deps: OpenApiDependencies,
   request: FastifyRequest,
@@ -309,16 +331,18 @@ async function recordRejection(
 ): Promise<void> {
   const header = (name: string) => {
     const value = request.headers[name.toLowerCase()];
-    return typeof value === 'string' ? value.slice(0, 100) : null;
+    return typeof value === 'string' ? value : null;
   };
-  await deps.db
-    .insertInto('protocol_rejections')
-    .values({
-      partner_id: header(ENVELOPE_HEADERS.partnerId),
-      request_id: header(ENVELOPE_HEADERS.requestId),
-      path: request.url.slice(0, 200),
+  await recordRefusal(
+    deps.db,
+    {
+      sourceIp: request.ip,
+      partnerId: header(ENVELOPE_HEADERS.partnerId),
+      requestId: header(ENVELOPE_HEADERS.requestId),
+      path: request.url,
       code,
-      message: message.slice(0, 500),
-    })
-    .execute();
+      message,
+    },
+    deps.clock(),
+  );
 }

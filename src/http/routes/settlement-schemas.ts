@@ -5,7 +5,7 @@
 import { Type } from 'typebox';
 import type { OperatorRole } from '../../operators/roles.ts';
 import { DIFFERENCE_KINDS, STATEMENT_STATUSES } from '../../settlement/index.ts';
-import { StringEnum } from '../schemas.ts';
+import { Int4, SafeInteger, StringEnum } from '../schemas.ts';
 
 /** Finance staff run settlement; compliance may read it. Admins may do everything. */
 export const SETTLEMENT_WRITE: readonly OperatorRole[] = ['finance'];
@@ -123,7 +123,7 @@ export const LedgerEntrySchema = Type.Object({
 export const LedgerEntriesQuery = Type.Object(
   {
     account: Type.Optional(Type.String({ maxLength: 200 })),
-    beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+    beforeSeq: Type.Optional(SafeInteger({ minimum: 1 })),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   },
   { additionalProperties: false },
@@ -237,7 +237,7 @@ export const StatementParams = Type.Object({ statementId: Type.String({ format: 
 
 export const StatementLinesQuery = Type.Object(
   {
-    afterLineNo: Type.Optional(Type.Integer({ minimum: 0 })),
+    afterLineNo: Type.Optional(Int4({ minimum: 0 })),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
   },
   { additionalProperties: false },
@@ -313,7 +313,7 @@ export const ReconciliationListQuery = Type.Object(
 export const RunParams = Type.Object({ runId: Type.String({ format: 'uuid' }) });
 export const DifferenceParams = Type.Object({
   runId: Type.String({ format: 'uuid' }),
-  differenceId: Type.Integer({ minimum: 1 }),
+  differenceId: SafeInteger({ minimum: 1 }),
 });
 export const ResolveBody = Type.Object(
   { note: Type.String({ minLength: 1, maxLength: 1000 }) },

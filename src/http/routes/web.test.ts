@@ -55,6 +55,27 @@ describe('the H5 under /h5/', () => {
     expect((await app.inject('/h5/assets/..%2f..%2fpackage.json')).statusCode).toBe(404);
   });
 
+  it('answers 404 in the error shape to encoded traversal, backslashes and NUL, never 500', async () => {
+    const app = await serve(true);
+    for (const url of [
+      '/h5/assets/..%5c..%5cpackage.json',
+      '/h5/assets/%5c..%5c..%5cpackage.json',
+      '/h5/assets/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/h5/assets/..%2f..%2fpackage.json',
+      '/h5/assets/..%252f..%252fpackage.json',
+      '/h5/assets/index-abc123.js%00',
+      '/h5/assets/%00',
+      '/h5/assets/%00/../package.json',
+      '/h5/assets/.%2e/.%2e/package.json',
+      '/h5/assets/.hidden',
+      '/h5/assets/%E2%80%AE.js',
+    ]) {
+      const response = await app.inject(url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.json(), url).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    }
+  });
+
   it('leaves every path outside /h5 to its own routes and 404s', async () => {
     const app = await serve(true);
     expect((await app.inject('/api/v1/ping')).json()).toEqual({ ok: true });

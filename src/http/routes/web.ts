@@ -9,6 +9,9 @@ export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist/', impo
 
 export const H5_PREFIX = '/h5';
 
+/** Path segments of letters, digits, `_`, `-` and inner dots, never starting with a dot. */
+const ASSET_PATH = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}(\/[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}){0,4}$/;
+
 export interface WebRouteOptions {
   /** The built H5; defaults to web/dist of this checkout. */
   readonly distDir?: string;
@@ -37,9 +40,9 @@ export const webRoutes =
     app.get<{ Params: { '*': string } }>(`${H5_PREFIX}/assets/*`, hide, async (request, reply) => {
       if (!built) return notBuilt();
       const file = request.params['*'];
-      if (file.split('/').some((part) => part === '..' || part === '')) {
-        throw new AppError('NOT_FOUND', 'No such asset.');
-      }
+      // Built assets are plain names (index-Kw_Du2xP.js): anything else — `..`, a backslash, a NUL,
+      // an encoded separator, a dot file — names no asset, and never reaches the file system.
+      if (!ASSET_PATH.test(file)) throw new AppError('NOT_FOUND', 'No such asset.');
       return reply.sendFile(`assets/${file}`, { maxAge: '365d', immutable: true });
     });
 
