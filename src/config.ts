@@ -165,8 +165,6 @@ export function parseConfig(env: Env): Config {
       problems.push(`CORS_ORIGINS entry "${origin}" is not an origin`);
   }
 
-  // Demo data and dev token minting are for trying Lendgate out: on by default only on the
-  // embedded database (and not in production); a real PostgreSQL gets them only when asked.
   const rateLimitRedisUrl = read('RATE_LIMIT_REDIS_URL');
   if (rateLimitRedisUrl !== undefined && !/^rediss?:\/\/.+/.test(rateLimitRedisUrl)) {
     problems.push('RATE_LIMIT_REDIS_URL must be a redis:// or rediss:// URL');
@@ -186,6 +184,8 @@ export function parseConfig(env: Env): Config {
     notFoundPerIp: perMinute('RATE_LIMIT_NOT_FOUND_PER_IP', 60),
   });
 
+  // Demo data and dev token minting are for trying Lendgate out: on by default only on the
+  // embedded database (and not in production); a real PostgreSQL gets them only when asked.
   const demo = boolean('LENDGATE_DEMO', databaseUrl === undefined && read('NODE_ENV') !== 'production');
   const config: Config = {
     port: integer('PORT', 3000, 0, 65535),
