@@ -398,6 +398,25 @@ describe('application to loan to settlement', () => {
     // The loan is not held "in progress": the next request goes out (and is left pending here).
     const again = await loans.repay(borrower, loan!.id, { kind: 'installment', periods: [2] });
     expect(again.repaymentId).not.toBe(repaymentId);
+    // A reversal of the earlier repayment (a bounced debit) collects nothing: it completes no request.
+    const [earlier] = await loans.repayments(borrower, loan!.id);
+    const reversal = {
+      loanId: 'XH-LOAN-1',
+      repaymentId: `rev:${earlier!.repaymentId}`,
+      paidAt: '2026-04-11T03:00:00Z',
+      principalFen: earlier!.principalFen,
+      interestFen: earlier!.interestFen,
+      feeFen: 0,
+      penaltyFen: 0,
+      periods: [1],
+      earlyPayoff: false,
+      reversalOf: earlier!.repaymentId,
+    };
+    expect((await callback('repayment', reversal, reversal.repaymentId)).httpStatus).toBe(200);
+    expect((await loans.repaymentRequests(borrower, loan!.id))[0]).toMatchObject({
+      id: again.repaymentId,
+      status: 'requested',
+    });
     await handle.db
       .updateTable('repayment_requests')
       .set({ status: 'failed', failure_code: 'TEST', failure_reason: 'cleared for the next test' })

@@ -338,13 +338,17 @@ export class LoanService {
       ...(repayment.reversalOf !== undefined ? { reversalOf: repayment.reversalOf } : {}),
       requestId,
     });
-    await trx
-      .updateTable('repayment_requests')
-      .set({ status: 'completed' })
-      .where('loan_id', '=', loan.id)
-      .where('status', '=', 'requested')
-      .where('kind', '=', repayment.earlyPayoff ? 'payoff' : 'installment')
-      .execute();
+    // Money collected completes the borrower's open request of its kind; a reversal (a bounced
+    // debit) collects nothing and completes nothing.
+    if (repayment.reversalOf === undefined) {
+      await trx
+        .updateTable('repayment_requests')
+        .set({ status: 'completed' })
+        .where('loan_id', '=', loan.id)
+        .where('status', '=', 'requested')
+        .where('kind', '=', repayment.earlyPayoff ? 'payoff' : 'installment')
+        .execute();
+    }
     return { status: 'applied', provides: [`repayment ${repayment.repaymentId}`] };
   };
 
