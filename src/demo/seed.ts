@@ -39,6 +39,8 @@ const demoOperators: SeedStep = {
       await operators.create(
         { email: `${role}@demo.lendgate.local`, displayName: `Demo ${role}`, password, roles: [role] },
         SYSTEM_ACTOR,
+        undefined,
+        { generatedPassword: true },
       );
     }
     return [

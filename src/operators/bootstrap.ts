@@ -29,6 +29,8 @@ export async function ensureFirstAdmin(
     await operators.create(
       { email, displayName: 'Administrator', password: configured.password ?? generated!, roles: ['admin'] },
       SYSTEM_ACTOR,
+      undefined,
+      { generatedPassword: generated !== undefined },
     );
   } catch (error) {
     // Another process starting at the same moment created it first.

@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { FAILURE_WINDOW_MINUTES, isLocked, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD } from './lockout.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
-import { passwordProblem } from './password-policy.ts';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from './password-policy.ts';
 import { isOperatorRole, type OperatorRole } from './roles.ts';
 import type { OperatorRow } from './tables.ts';
 
@@ -94,12 +94,26 @@ export class OperatorService {
     this.#sessionTtlMinutes = options.sessionTtlMinutes;
   }
 
-  async create(input: NewOperator, actor: Actor, requestId?: string): Promise<Operator> {
+  /**
+   * Creates an operator. `options.generatedPassword` says the password came from
+   * `generatePassword()` (20 random symbols, ~117 bits): the guessability estimate is skipped, so
+   * that a server creating its first admin or the demo accounts never loads the dictionaries.
+   */
+  async create(
+    input: NewOperator,
+    actor: Actor,
+    requestId?: string,
+    options: { readonly generatedPassword?: boolean } = {},
+  ): Promise<Operator> {
     validateNewOperator(input);
-    await assertAcceptablePassword('password', input.password, {
-      email: input.email,
-      displayName: input.displayName,
-    });
+    if (!options.generatedPassword) {
+      await assertAcceptablePassword('password', input.password, {
+        email: input.email,
+        displayName: input.displayName,
+      });
+    } else if (input.password.length < MIN_PASSWORD_LENGTH) {
+      throw invalidField('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    }
     const passwordHash = await hashPassword(input.password);
     return inTransaction(this.#db, async (trx) => {
       const row = await trx
