@@ -345,6 +345,7 @@ export class LenderBook {
       method: request.method,
       apr: app.decision.apr ?? '',
       startDate: request.startDate,
+      dayCount: this.#products.get(app.productCode)?.dayCount ?? 'ACT/360',
     };
     if (reason === undefined) {
       try {

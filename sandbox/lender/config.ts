@@ -119,6 +119,14 @@ function strings(o: Obj, key: string, path: string, problems: string[]): readonl
   return undefined;
 }
 
+function dayCountOf(o: Obj, path: string, problems: string[]): ProductPolicy['dayCount'] {
+  const value = o.dayCount;
+  if (value === undefined) return DEFAULT_PRODUCT.dayCount;
+  if (value === 'ACT/360' || value === 'ACT/365') return value;
+  problems.push(`${path}.dayCount: must be ACT/360 or ACT/365`);
+  return DEFAULT_PRODUCT.dayCount;
+}
+
 function product(value: unknown, path: string, problems: string[]): ProductPolicy {
   const o = asObject(value, path, problems);
   const aprByTerm = asObject(o.aprByTerm, `${path}.aprByTerm`, problems) as Record<string, string>;
@@ -134,6 +142,7 @@ function product(value: unknown, path: string, problems: string[]): ProductPolic
     declinedRegions: strings(o, 'declinedRegions', path, problems) ?? DEFAULT_PRODUCT.declinedRegions,
     dailyQuota: int(o, 'dailyQuota', path, DEFAULT_PRODUCT.dailyQuota, problems),
     offerValidDays: int(o, 'offerValidDays', path, DEFAULT_PRODUCT.offerValidDays, problems, 1),
+    dayCount: dayCountOf(o, path, problems),
   };
   problems.push(...productProblems(p).map((problem) => `${path}: ${problem}`));
   return p;

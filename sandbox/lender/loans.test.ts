@@ -207,3 +207,43 @@ describe('overdue', () => {
     expect(late.ok && late.penaltyFen).toBe(plan.installments[0]!.penaltyFen);
   });
 });
+
+describe('a product on ACT/365', () => {
+  // Found by the chaos suite's reference: the sandbox priced every payoff ACT/360, so a platform
+  // payoff of an ACT/365 product (500,000 fen, 3-month bullet at 16.8%, 10 days in) was refused.
+  const terms = {
+    principalFen: 500_000,
+    termMonths: 3,
+    method: 'bullet' as const,
+    apr: '0.168',
+    startDate: '2026-03-01',
+    dayCount: 'ACT/365' as const,
+  };
+
+  it('pays off early for the amount the platform quotes with the same day count', () => {
+    const plan = planPayoff(terms, initialSchedule(terms), '2026-03-11');
+    const platform = quotePayoff(
+      {
+        principalFen: 500_000,
+        termMonths: 3,
+        method: 'bullet',
+        annualRate: '0.168',
+        startDate: '2026-03-01',
+        dayCount: 'ACT/365',
+      },
+      '2026-03-11',
+    );
+    expect(plan.ok && plan.totalFen).toBe(platform.totalFen);
+    const act360 = quotePayoff(
+      {
+        principalFen: 500_000,
+        termMonths: 3,
+        method: 'bullet',
+        annualRate: '0.168',
+        startDate: '2026-03-01',
+      },
+      '2026-03-11',
+    );
+    expect(platform.totalFen).not.toBe(act360.totalFen);
+  });
+});

@@ -9,6 +9,7 @@
  */
 import {
   checkScheduleWithinCap,
+  type DayCount,
   quoteLoan,
   quotePayoff,
   type RepaymentMethod,
@@ -22,6 +23,8 @@ export interface LoanTerms {
   /** All-in APR of the approved offer, used as the nominal annual rate (no fees, so they agree). */
   readonly apr: string;
   readonly startDate: string;
+  /** The product's day count; ACT/360 when absent (loans booked before it was kept). */
+  readonly dayCount?: DayCount;
 }
 
 /** The first schedule of a loan: every installment pending. */
@@ -32,6 +35,7 @@ export function initialSchedule(terms: LoanTerms): ScheduleInstallment[] {
     method: terms.method,
     annualRate: terms.apr,
     startDate: terms.startDate,
+    ...(terms.dayCount ? { dayCount: terms.dayCount } : {}),
   });
   return quote.installments.map((row) => ({
     period: row.period,
@@ -159,6 +163,7 @@ export function planPayoff(
         method: terms.method,
         annualRate: terms.apr,
         startDate: terms.startDate,
+        ...(terms.dayCount ? { dayCount: terms.dayCount } : {}),
       },
       day,
     ).interestFen;

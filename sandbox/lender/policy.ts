@@ -4,7 +4,7 @@
  * reduced to an age band and a region before the policy sees it.
  */
 
-import { checkAprWithinCap } from '../../src/money/index.ts';
+import { checkAprWithinCap, type DayCount } from '../../src/money/index.ts';
 import {
   AGE_BANDS,
   type AgeBand,
@@ -35,6 +35,8 @@ export interface ProductPolicy {
   readonly dailyQuota: number;
   /** How long an approval can be drawn. */
   readonly offerValidDays: number;
+  /** Day count of the product's interest for part of a period (early payoff), as the platform lists it. */
+  readonly dayCount: DayCount;
 }
 
 export const DEFAULT_PRODUCT: ProductPolicy = {
@@ -48,6 +50,7 @@ export const DEFAULT_PRODUCT: ProductPolicy = {
   declinedRegions: [],
   dailyQuota: 1000,
   offerValidDays: 30,
+  dayCount: 'ACT/360',
 };
 
 /** Problems with a product's rules: notably every APR within [3.6%, 24%] (COMPLIANCE.md). */

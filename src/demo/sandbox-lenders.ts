@@ -59,6 +59,9 @@ export function demoSandboxLenders() {
         methods: [...product.repaymentMethods],
         dailyQuota: 10_000,
         offerValidDays: 30,
+        // The sandbox computes interest with the day count the platform lists for the product, so
+        // their payoff amounts agree (an ACT/365 product paid off early, e.g.).
+        dayCount: product.dayCount ?? 'ACT/360',
       };
     }),
   }));
