@@ -112,6 +112,10 @@ describe('whitelist over HTTP: imports, versions, rollout, kill switches and the
     expect(badHeader.statusCode).toBe(400);
     expect(badHeader.json().error.message).toMatch(/header/);
     expect((await importCsv('nobody', file)).statusCode).toBe(404);
+    // A body that says gzip and is not: the client's mistake, not a server error.
+    const notGzip = await importCsv('shop', file, '', { 'content-encoding': 'gzip' });
+    expect(notGzip.statusCode).toBe(400);
+    expect(notGzip.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'The body is not valid gzip.' });
     // Other whitelist routes still only speak JSON.
     const csvElsewhere = await t.server.inject({
       method: 'PUT',

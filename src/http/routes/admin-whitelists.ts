@@ -39,8 +39,23 @@ function csvStream(request: FastifyRequest): AsyncIterable<Uint8Array> {
   }
   const encoding = request.headers['content-encoding'];
   if (encoding === undefined || encoding === 'identity') return body;
-  if (encoding === 'gzip') return body.pipe(createGunzip());
+  if (encoding === 'gzip') return gunzipped(body);
   throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content-Encoding must be gzip or none.');
+}
+
+/** The body gunzipped; a body that says gzip and is not is the client's error (400), not a 500. */
+async function* gunzipped(body: NodeJS.ReadableStream): AsyncIterable<Uint8Array> {
+  try {
+    for await (const chunk of body.pipe(createGunzip())) yield chunk as Uint8Array;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      throw new AppError('VALIDATION_FAILED', 'The body is not valid gzip.', {
+        fields: [{ field: 'body', message: 'is not valid gzip' }],
+      });
+    }
+    throw error;
+  }
 }
 
 /** Whitelists for operators: imports, versions, activation, rollouts and kill switches. */
