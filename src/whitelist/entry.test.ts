@@ -115,7 +115,10 @@ describe('whitelist over HTTP: imports, versions, rollout, kill switches and the
     // A body that says gzip and is not: the client's mistake, not a server error.
     const notGzip = await importCsv('shop', file, '', { 'content-encoding': 'gzip' });
     expect(notGzip.statusCode).toBe(400);
-    expect(notGzip.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'The body is not valid gzip.' });
+    expect(notGzip.json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'The body is not valid gzip.',
+    });
     // Other whitelist routes still only speak JSON.
     const csvElsewhere = await t.server.inject({
       method: 'PUT',
