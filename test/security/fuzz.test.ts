@@ -488,6 +488,16 @@ describe('schema-driven fuzz of every operation', () => {
     if (status >= 500 && !(status === 503 && DOCUMENTED_503.has(op.key))) {
       problem = `server error ${status}${problem ? `; ${problem}` : ''}${loggedError(logFrom, response)}`;
     }
+    // Whoever is not the operation's own principal, or sends a broken envelope, gets no 2xx.
+    const natural = naturalPrincipal(op);
+    const protectedOp = natural !== 'anonymous';
+    const unentitled =
+      protectedOp && (p.principal !== natural || (p.envelope !== undefined && p.envelope !== 'ok'));
+    if (response && unentitled && status < 400) {
+      problem = `${problem ? `${problem}; ` : ''}answered ${status} to ${p.principal}${
+        p.envelope ? ` with envelope ${p.envelope}` : ''
+      }: the operation is for ${natural}s only`;
+    }
     const next = await refreshed();
     state = { counts: next.counts, mark: next.mark };
     const after = next.counts;

@@ -137,6 +137,11 @@ export const REQUESTS: Readonly<Record<string, Builder>> = {
     body: { token: await w.channelToken(`mx-user-${next()}`) },
   }),
 
+  'POST /api/v1/dev/channels/{code}/tokens': async () => ({
+    url: '/api/v1/dev/channels/shop/tokens',
+    body: { channelUserId: `mx-demo-${next()}` },
+  }),
+
   'DELETE /api/v1/admin/sessions/current': async () => ({ url: '/api/v1/admin/sessions/current' }),
   'GET /api/v1/admin/me': async () => ({ url: '/api/v1/admin/me' }),
   'PUT /api/v1/admin/me/password': async () => ({

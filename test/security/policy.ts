@@ -116,6 +116,8 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = {
   // Signing in needs credentials, not a session: whoever holds them.
   'POST /api/v1/admin/sessions': publicRoute(),
   'POST /api/v1/channels/{code}/sessions': publicRoute(),
+  // Demo mode only (never in production): minting a demo user's sign-in token is the demo's door.
+  'POST /api/v1/dev/channels/{code}/tokens': publicRoute(),
 
   // Operator sessions: every role, on its own session.
   'DELETE /api/v1/admin/sessions/current': operators(ALL_ROLES),

@@ -16,6 +16,7 @@ import { SYSTEM_ACTOR } from '../../src/audit/audit-log.ts';
 import { DEMO_PLATFORM_SERVICE } from '../../src/borrowers/agreement-texts.ts';
 import { cardNumberOf, idNumberOf } from '../../src/borrowers/testing.ts';
 import { signInTestBorrower, signTestToken, testKeyPair } from '../../src/channels/testing.ts';
+import { DEMO_STEPS, seedDemo } from '../../src/demo/seed.ts';
 import { quoteLoan } from '../../src/money/index.ts';
 import type { OperatorRole } from '../../src/operators/roles.ts';
 import {
@@ -165,7 +166,8 @@ export async function buildWorld(options: WorldOptions = {}): Promise<World> {
   };
 
   const t = await createTestApp({
-    env: { LOG_LEVEL: options.logLevel ?? 'info', ...options.env },
+    // Demo mode, as `npm start` runs on the embedded database: the dev token route is served too.
+    env: { LOG_LEVEL: options.logLevel ?? 'info', LENDGATE_DEMO: 'true', ...options.env },
     logger: createLogger(options.logLevel ?? 'info', stream),
     fetch: fakeFetch,
   });
@@ -287,7 +289,14 @@ export async function buildWorld(options: WorldOptions = {}): Promise<World> {
   const lenderA = await lender('a');
   const lenderB = await lender('b');
 
-  // Borrowers sign in through their channels (which creates the channels and their keys).
+  // The demo channels (shop, maps, resale) with their sealed demo keys, for the dev token route;
+  // borrowers sign in through them with keys of their own.
+  await seedDemo(
+    t.database.db,
+    () => new Date(),
+    DEMO_STEPS.filter((step) => step.name === 'channels-v1'),
+    t.masterKey,
+  );
   const sessions: Record<'A' | 'B' | 'C', { token: string; borrowerId: string }> = {
     A: await signInTestBorrower(t, 'shop', 'user-a'),
     B: await signInTestBorrower(t, 'shop', 'user-b'),
