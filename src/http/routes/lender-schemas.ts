@@ -316,7 +316,7 @@ export const NewKeyBody = Type.Object(
       Type.String({ pattern: '^[A-Za-z0-9._:-]{1,128}$', description: 'Defaults to the SPKI thumbprint' }),
     ),
     algorithm: StringEnum(KEY_ALGORITHMS, {
-      description: 'RSA-SHA256 or Ed25519 for signing; RSA-OAEP-256 for encryption',
+      description: 'Ed25519, RSA-SHA256 or SM2-SM3 (国密) for signing; RSA-OAEP-256 or SM2 for encryption',
     }),
     use: StringEnum(KEY_USES),
     publicKeyPem: Type.String({ minLength: 1, maxLength: 20_000 }),
