@@ -51,7 +51,7 @@ describe('authorization matrix', () => {
   let w: World;
   let operations: Operation[];
   const violations: Violation[] = [];
-  const table = new Map<string, Map<Principal, number>>();
+  const table = new Map<string, Map<Principal, string>>();
   const spareAccounts = new Map<Principal, string>();
   const timeByOperation = new Map<string, number>();
 
@@ -221,8 +221,8 @@ describe('authorization matrix', () => {
         } catch {
           code = undefined;
         }
-        const cell = table.get(op.key) ?? new Map<Principal, number>();
-        cell.set(principal, status);
+        const cell = table.get(op.key) ?? new Map<Principal, string>();
+        cell.set(principal, code === undefined ? String(status) : `${status} ${code}`);
         table.set(op.key, cell);
         const problems: string[] = [];
         const verdict = judge(expectation, status, code);
@@ -262,13 +262,8 @@ describe('authorization matrix', () => {
     ].join('\n');
     console.log(report);
     if (process.env.MATRIX_VERBOSE) {
-      console.log(
-        `  ${'operation'.padEnd(90)} ${PRINCIPALS.map((p) => p.slice(0, 9).padStart(10)).join('')}`,
-      );
       for (const [key, cell] of table) {
-        console.log(
-          `  ${key.padEnd(90)} ${PRINCIPALS.map((p) => String(cell.get(p) ?? '-').padStart(10)).join('')}`,
-        );
+        console.log(`  ${key}: ${PRINCIPALS.map((p) => `${p}=${cell.get(p) ?? '-'}`).join(' ')}`);
       }
     }
     expect(cells).toBe(ordered.length * PRINCIPALS.length);
