@@ -200,6 +200,40 @@ describe('hostile input', () => {
       expect(device.json().error.code).toBe('VALIDATION_FAILED');
     });
 
+    it('refuses a lone UTF-16 surrogate in a JSON body, a value or a member name (jsonb and text refuse it: a 500 before)', async () => {
+      // JSON.stringify writes a lone surrogate as the escape "\ud800", which JSON.parse turns back
+      // into a string that is not Unicode; found by the fuzz suite.
+      for (const name of ['shop\ud800', '\udfff', 'a\udc00b', '\ud83d']) {
+        const channel = await t.server.inject({
+          method: 'POST',
+          url: '/api/v1/admin/channels',
+          headers: auth(),
+          payload: { code: 'surrogateshop', name },
+        });
+        expect(channel.statusCode, JSON.stringify(name)).toBe(400);
+        expect(channel.json().error.details.fields).toEqual([
+          {
+            field: 'body.name',
+            message: 'must be well-formed Unicode (no lone UTF-16 surrogate such as \\ud800)',
+          },
+        ]);
+      }
+      const device = await t.server.inject({
+        method: 'POST',
+        url: '/api/v1/channels/shop/sessions',
+        payload: { token: 'eyJhbGciOiJFUzI1NiJ9.e30.sig', device: { 'os\ud800': 'ios' } },
+      });
+      expect(device.statusCode).toBe(400);
+      // A real pair is a character like any other.
+      const emoji = await t.server.inject({
+        method: 'POST',
+        url: '/api/v1/admin/channels',
+        headers: auth(),
+        payload: { code: 'emojishop', name: 'shop 😀' },
+      });
+      expect(emoji.statusCode).toBe(201);
+    });
+
     it('refuses NUL in a path parameter', async () => {
       for (const url of ['/api/v1/admin/channels/sh%00op', '/api/v1/admin/settlement/contracts/lender%00a']) {
         const response = await t.server.inject({ method: 'GET', url, headers: auth() });

@@ -57,7 +57,8 @@ function boundedValidator(first: ValidateFunction, all: ValidateFunction): Valid
   const validate: Validator = (data) => {
     if (first(data)) {
       // Valid data is bounded by the schemas (every string, array and open object has a maximum),
-      // so this walk is cheap. PostgreSQL refuses NUL in text and jsonb: refuse it here, by name.
+      // so this walk is cheap. PostgreSQL refuses NUL and lone UTF-16 surrogates (a "\ud800" in
+      // JSON is not a character) in text and jsonb: refuse them here, by name.
       const nul = findNul(data, '');
       validate.errors = nul === undefined ? null : [nul];
       return nul === undefined;
@@ -99,10 +100,14 @@ function countValues(data: unknown, limit: number): number {
 }
 
 const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
+const SURROGATE_MESSAGE = 'must be well-formed Unicode (no lone UTF-16 surrogate such as \\ud800)';
 
-/** The first string (value or member name) containing U+0000, as an ajv-style error. */
+/**
+ * The first string (value or member name) containing U+0000 or a lone surrogate, as an ajv-style
+ * error.
+ */
 function findNul(value: unknown, path: string): ErrorObject | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? nulError(path) : undefined;
+  if (typeof value === 'string') return textError(value, path);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i += 1) {
       const found = findNul(value[i], `${path}/${i}`);
@@ -113,7 +118,8 @@ function findNul(value: unknown, path: string): ErrorObject | undefined {
   if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
       const at = `${path}/${pointerSegment(key)}`;
-      if (key.includes('\u0000')) return nulError(at);
+      const inKey = textError(key, at);
+      if (inKey) return inKey;
       const found = findNul(item, at);
       if (found) return found;
     }
@@ -125,8 +131,12 @@ function pointerSegment(key: string): string {
   return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
-function nulError(instancePath: string): ErrorObject {
-  return { instancePath, schemaPath: '#', keyword: 'nul', params: {}, message: NUL_MESSAGE };
+function textError(text: string, instancePath: string): ErrorObject | undefined {
+  if (text.includes('\u0000'))
+    return { instancePath, schemaPath: '#', keyword: 'nul', params: {}, message: NUL_MESSAGE };
+  if (!text.isWellFormed())
+    return { instancePath, schemaPath: '#', keyword: 'unicode', params: {}, message: SURROGATE_MESSAGE };
+  return undefined;
 }
 
 function moreErrors(count: number): ErrorObject {
