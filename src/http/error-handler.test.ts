@@ -35,6 +35,7 @@ describe('error mapping of database outages', () => {
     });
     const response = await app.inject({ method: 'GET', url: '/boom' });
     expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
     expect(response.json()).toEqual({
       error: { code: 'UNAVAILABLE', message: expect.any(String), requestId: expect.any(String) },
     });

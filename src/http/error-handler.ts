@@ -68,11 +68,19 @@ export function errorBody(
   return { error: { code, message, requestId, ...(details ? { details } : {}) } };
 }
 
+/** Seconds a client should wait before retrying after `503 UNAVAILABLE` (the pool's connect timeout is 5 s). */
+export const UNAVAILABLE_RETRY_AFTER_S = 5;
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { code, message, details } = classify(error);
     const status = ERROR_CODES[code].status;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (code === 'UNAVAILABLE') {
+      // An outage, not a defect: one warning per request (an error line each would flood the log
+      // while the database is away), and the client told when to try again.
+      request.log.warn({ err: error }, 'request failed: a dependency is unavailable');
+      reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
+    } else if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code }, 'request refused');
     return reply.code(status).send(errorBody(request.id, code, message, details));
   });
