@@ -7,6 +7,7 @@ import {
   ENVELOPE_HEADERS,
   type KeyLookup,
   type NonceStore,
+  type PublicKeyRecord,
   signResponse,
   verifyRequest,
 } from '../../protocol/envelope/index.ts';
@@ -43,6 +44,8 @@ declare module 'fastify' {
      * (SM3 for SM2-SM3): repeats are compared on one digest even if a partner changes algorithm.
      */
     bodySha256?: string;
+    /** The claimed partner's key set as verification looked it up, so the answer is signed without a second lookup. */
+    partnerKeySet?: { readonly keys: readonly PublicKeyRecord[] | undefined };
   }
 }
 
@@ -207,7 +210,13 @@ export const openRoutes =
         path: request.raw.url ?? request.url,
         headers: request.headers,
         body: raw,
-        keys: deps.partnerKeys,
+        keys: {
+          keysOf: async (id) => {
+            const keys = await deps.partnerKeys.keysOf(id);
+            request.partnerKeySet = { keys };
+            return keys;
+          },
+        },
         nonces: deps.nonces,
         nowMs: deps.clock().getTime(),
       });
@@ -248,7 +257,9 @@ export const openRoutes =
           // In the partner's own family (SM2-SM3 for a partner on the 国密 suite); the standard key for
           // a partner id that is unknown or not the sender's.
           key: await deps.keyring.signingKeyFor(
-            await deps.partnerKeys.keysOf(partnerId).catch(() => undefined),
+            request.partnerKeySet
+              ? request.partnerKeySet.keys
+              : await deps.partnerKeys.keysOf(partnerId).catch(() => undefined),
           ),
           nowMs: deps.clock().getTime(),
         });
