@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
@@ -192,7 +193,7 @@ export class InboundCallbacks {
     for (const row of existing) {
       // Other bytes with the same meaning (keys in another order, other spacing — or the same
       // state pulled from the lender's status query) are a repeat, not a conflict.
-      if (row.body_sha256 !== callback.bodySha256 && !sameJson(row.body, callback.body)) {
+      if (row.body_sha256 !== callback.bodySha256 && !isDeepStrictEqual(row.body, callback.body)) {
         throw conflict(row.request_id === callback.requestId ? 'request id' : 'business id');
       }
     }
@@ -350,20 +351,4 @@ function answerFor(outcome: CallbackOutcome): InboundAnswer {
   }
   // 202: kept durably and will be applied; the lender must not resend.
   return { httpStatus: 202, body: { status: 'deferred', waitingFor: outcome.waitingFor }, replayed: false };
-}
-
-/** Deep equality of two parsed JSON values; object key order does not matter (jsonb drops it). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
-  const left = Object.entries(a as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  const right = b as Record<string, unknown>;
-  const rightKeys = Object.keys(right).filter((key) => right[key] !== undefined);
-  return (
-    left.length === rightKeys.length &&
-    left.every(([key, value]) => key in right && sameJson(value, right[key]))
-  );
 }
