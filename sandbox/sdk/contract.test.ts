@@ -43,9 +43,9 @@ const PII = {
 const REQUESTS: CallRequests = {
   'pre-check': {
     productCode: 'SBX-CASH',
-    phoneSha256: SHA,
-    idNumberSha256: SHA,
-    hashSalt: 'salt-2026-01',
+    phoneHmac: SHA,
+    idNumberHmac: SHA,
+    hashKeyId: 'pck-2026-01',
     ageBand: '25-34',
     region: '310000',
     amountBandFen: { min: 100_000, max: 500_000 },
@@ -256,13 +256,13 @@ describe('validators name each problem', () => {
   it('checks formats, ranges and enumerations', () => {
     const bad = {
       ...REQUESTS['pre-check'],
-      phoneSha256: SHA.toUpperCase(),
+      phoneHmac: SHA.toUpperCase(),
       ageBand: '60+',
       region: '31',
       amountBandFen: { min: 5, max: 1 },
     };
     expect(validateCallRequest('pre-check', bad)).toEqual([
-      'body.phoneSha256: must be lower-case hex SHA-256',
+      'body.phoneHmac: must be lower-case hex HMAC-SHA256',
       'body.ageBand: must be one of 18-24, 25-34, 35-44, 45-54, 55+',
       'body.region: must be a 6-digit region code',
       'body.amountBandFen: min must not exceed max',

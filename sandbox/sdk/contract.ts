@@ -65,17 +65,21 @@ export interface AmountBandFen {
 }
 
 /**
- * Pre-check (撞库), before the borrower consents to anything: no PII, only salted hashes and
+ * Pre-check (撞库), before the borrower consents to anything: no PII, only keyed hashes and
  * coarse bands. Answer: 200 {@link PreCheckResponse}, within about a second.
  */
 export interface PreCheckRequest {
   readonly productCode: string;
-  /** Lower-case hex SHA-256 of salt ‖ phone (11 digits). */
-  readonly phoneSha256: string;
-  /** Lower-case hex SHA-256 of salt ‖ id number (18 characters, upper-case X). */
-  readonly idNumberSha256: string;
-  /** Id of the salt used; the salt itself is agreed with each partner out of band. */
-  readonly hashSalt: string;
+  /**
+   * Lower-case hex HMAC-SHA256 of the phone (11 digits, UTF-8), keyed with the partner's pre-check
+   * key `hashKeyId`. The key is exchanged at admission and never travels in a message, so holding a
+   * message does not let anyone recover the phone by trying every number.
+   */
+  readonly phoneHmac: string;
+  /** Lower-case hex HMAC-SHA256 of the id number (18 characters, upper-case X), same key. */
+  readonly idNumberHmac: string;
+  /** Id of the partner's pre-check key used (keys rotate with an overlap; the id says which one). */
+  readonly hashKeyId: string;
   readonly ageBand: AgeBand;
   /** 6-digit administrative-division code prefix, zero-padded, e.g. `310000` (Shanghai). */
   readonly region: string;
@@ -626,9 +630,9 @@ function encryptedPii(c: Checker, value: unknown, path: string): void {
 const validators = {
   'pre-check': (c, o) => {
     c.string(o, 'productCode', '', { pattern: CODE, what: 'a product code' });
-    c.string(o, 'phoneSha256', '', { pattern: SHA256_HEX, what: 'lower-case hex SHA-256' });
-    c.string(o, 'idNumberSha256', '', { pattern: SHA256_HEX, what: 'lower-case hex SHA-256' });
-    c.string(o, 'hashSalt', '', { pattern: CODE, what: 'a salt id' });
+    c.string(o, 'phoneHmac', '', { pattern: SHA256_HEX, what: 'lower-case hex HMAC-SHA256' });
+    c.string(o, 'idNumberHmac', '', { pattern: SHA256_HEX, what: 'lower-case hex HMAC-SHA256' });
+    c.string(o, 'hashKeyId', '', { pattern: CODE, what: 'a pre-check key id' });
     c.oneOf(o, 'ageBand', '', AGE_BANDS);
     c.string(o, 'region', '', { pattern: REGION, what: 'a 6-digit region code' });
     const band = c.object(o.amountBandFen, 'amountBandFen');
