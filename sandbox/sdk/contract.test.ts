@@ -250,7 +250,7 @@ describe('validators name each problem', () => {
       'body.method: is required',
       'body.startDate: is required',
     ]);
-    expect(validateCallRequest('status-query', {})).toEqual(['body: applicationId or loanId is required']);
+    expect(validateCallRequest('status-query', {})).toEqual(['body: must be an object with applicationId or loanId']);
   });
 
   it('checks formats, ranges and enumerations', () => {
@@ -265,7 +265,7 @@ describe('validators name each problem', () => {
       'body.phoneHmac: must be lower-case hex HMAC-SHA256',
       'body.ageBand: must be one of 18-24, 25-34, 35-44, 45-54, 55+',
       'body.region: must be a 6-digit region code',
-      'body.amountBandFen: min must not exceed max',
+      'body.amountBandFen.min: must not exceed max',
     ]);
     const drawdown = {
       ...REQUESTS.drawdown,
@@ -281,10 +281,10 @@ describe('validators name each problem', () => {
       'body.startDate: must be a real calendar date',
     ]);
     expect(validateCallRequest('repay', { ...REQUESTS.repay, periods: [2, 1] })).toEqual([
-      'body.periods: must be increasing integers from 1 to 360',
+      'body.periods: must be in increasing order, without repeats',
     ]);
     const { periods: _p, ...noPeriods } = REQUESTS.repay;
-    expect(validateCallRequest('repay', noPeriods)).toEqual(['body.periods: is required']);
+    expect(validateCallRequest('repay', noPeriods)).toEqual(['body.periods: is required when kind is installment']);
     expect(
       validateCallRequest('apply', { ...REQUESTS.apply, pii: { ...REQUESTS.apply.pii, alg: 'AES-ECB' } }),
     ).toEqual(['body.pii.alg: must be one of RSA-OAEP-256+A256GCM, SM2+SM4-GCM']);
@@ -298,25 +298,25 @@ describe('validators name each problem', () => {
         decidedAt: '2026-01-01T00:00:00Z',
       }),
     ).toEqual([
-      'body.limitFen: is required',
-      'body.apr: is required',
-      'body.termsMonths: is required',
-      'body.methods: is required',
+      'body.limitFen: is required when decision is approved',
+      'body.apr: is required when decision is approved',
+      'body.termsMonths: is required when decision is approved',
+      'body.methods: is required when decision is approved',
     ]);
     expect(validateCallback('credit-decision', { ...CALLBACKS['credit-decision'], apr: 0.18 })).toEqual([
-      'body.apr: must be a non-empty string of at most 256 characters',
+      'body.apr: must be a decimal rate string in [0, 1] with at most 10 decimals',
     ]);
     expect(validateCallback('credit-decision', { ...CALLBACKS['credit-decision'], apr: '18%' })).toEqual([
-      'body.apr: must be a decimal rate string in [0, 1]',
+      'body.apr: must be a decimal rate string in [0, 1] with at most 10 decimals',
     ]);
     const reordered = { ...SCHEDULE, installments: [SCHEDULE.installments[1], SCHEDULE.installments[0]] };
     expect(validateCallback('repayment-schedule', reordered)).toEqual([
-      'body.installments[0].period: installments must be numbered 1, 2, 3… in order',
-      'body.installments[1].period: installments must be numbered 1, 2, 3… in order',
+      'body.installments[0].period: must be 1: rows are numbered 1, 2, 3… in order',
+      'body.installments[1].period: must be 2: rows are numbered 1, 2, 3… in order',
     ]);
     expect(
       validateCallback('loan-status', { ...CALLBACKS['loan-status'], asOf: '2026-03-02 00:00' }),
-    ).toEqual(['body.asOf: must be an ISO 8601 date-time with an offset']);
+    ).toEqual(['body.asOf: must be an RFC 3339 date-time with an offset, e.g. 2026-05-01T10:00:00+08:00']);
     expect(validateCallback('disbursement', { ...CALLBACKS.disbursement, loanId: undefined })).toEqual([
       'body.loanId: is required',
     ]);
@@ -352,13 +352,13 @@ describe('validators name each problem', () => {
       }),
     ).toEqual([
       'body.loan.status: must be one of repaying, overdue, settled, written_off',
-      'body.loan.schedule.version: must be an integer from 1 to 9007199254740991',
       'body.loan.schedule.installments: is required',
+      'body.loan.schedule.version: must be an integer from 1 to 2147483647',
     ]);
     expect(validateCallResponse('apply', { accepted: 'yes' })).toEqual(['body.accepted: must be true']);
     expect(validateErrorBody({ error: { code: 'conflict', message: 'x' } })).toEqual([
+      'body.error.requestId: is required',
       'body.error.code: must be an UPPER_SNAKE code',
-      'body.error.requestId: must be a string',
     ]);
   });
 });

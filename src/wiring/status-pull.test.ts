@@ -38,7 +38,7 @@ describe('callbacks reconstructed from a status answer', () => {
       limitFen: 500,
       apr: '0.18',
       termsMonths: [12],
-      methods: ['equal_installment'],
+      methods: ['equal_installment' as const],
       decidedAt: '2026-01-10T00:00:00Z',
     };
     const disbursed = {
