@@ -40,6 +40,7 @@ import {
   planInstallments,
   planPayoff,
   withAmount,
+  withPrepaymentFee,
 } from './loans.ts';
 import {
   type ApplicantProfile,
@@ -138,12 +139,16 @@ export interface ApplyOptions {
   readonly decisionDelayMs?: number;
   /** Every application is rejected with this reason. */
   readonly rejectReason?: string | null;
+  /** Every application is approved whatever the policy says about the applicant (a broken policy). */
+  readonly approveAll?: boolean;
 }
 
 /** What a repay meets besides the loan: the faults of the moment. */
 export interface RepayOptions {
   /** The debit bounces: the repayment is called back, then reversed. */
   readonly reverse?: boolean;
+  /** An early payoff is charged this fee (fen) on top of principal and interest to date. */
+  readonly prepaymentFeeFen?: number;
 }
 
 /** An installment fallen overdue: the callbacks, and what was charged. */
@@ -287,13 +292,16 @@ export class LenderBook {
     const appliedToday = this.#appliedToday(request.productCode, nowMs);
     const delayMs = this.#delays.decisionMs + (options.decisionDelayMs ?? 0);
     const decidedAtMs = nowMs + delayMs;
+    const product = this.#products.get(request.productCode);
+    // The approve-all fault: the applicant is taken for one the product serves, whoever it is.
+    const judged =
+      options.approveAll && product !== undefined
+        ? { ageBand: product.ageBands[0], region: '000000' }
+        : applicant;
     const outcome =
       typeof options.rejectReason === 'string'
         ? { decision: 'rejected' as const, reason: options.rejectReason }
-        : creditDecision(this.#products.get(request.productCode), request, applicant, {
-            appliedToday,
-            decidedAtMs,
-          });
+        : creditDecision(product, request, judged, { appliedToday, decidedAtMs });
     // Every application that is looked at counts against the quota; one refused for quota does not.
     if (outcome.reason !== 'over_quota') this.#countApplied(request.productCode, nowMs);
     const decision: CreditDecisionCallback = {
@@ -423,7 +431,10 @@ export class LenderBook {
     const plan =
       request.kind === 'installment'
         ? planInstallments(loan.installments, request.periods ?? [])
-        : planPayoff(loan.terms, loan.installments, cstDate(Date.parse(request.requestedAt)));
+        : withPrepaymentFee(
+            planPayoff(loan.terms, loan.installments, cstDate(Date.parse(request.requestedAt))),
+            options.prepaymentFeeFen ?? 0,
+          );
     const result = withAmount(plan, request.amountFen);
     if (!result.ok) return invalid(result.message);
 

@@ -168,6 +168,7 @@ function run(
       return book.apply(body as ApplyRequest, applicant!, nowMs, {
         decisionDelayMs: faults.decisionDelayMs,
         rejectReason: faults.rejectReason,
+        approveAll: faults.approveAll,
       });
     case 'drawdown': {
       const answer = book.drawdown(body as DrawdownRequest, nowMs);
@@ -184,9 +185,13 @@ function run(
         : { ...answer, callbacks: [...answer.callbacks, ...fallen.callbacks] };
     }
     case 'repay':
-      return book.repay(body as RepayRequest, nowMs, { reverse: faults.reverseRepayments });
+      return book.repay(body as RepayRequest, nowMs, {
+        reverse: faults.reverseRepayments,
+        prepaymentFeeFen: faults.prepaymentFeeFen,
+      });
     case 'status-query':
-      return book.statusQuery(body as StatusQueryRequest, nowMs);
+      // The stale-status fault: the answer as of before anything was decided (the epoch).
+      return book.statusQuery(body as StatusQueryRequest, faults.staleStatus ? 0 : nowMs);
   }
 }
 

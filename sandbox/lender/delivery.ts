@@ -251,7 +251,8 @@ export class CallbackDelivery {
       const code = (result.body as { error?: { code?: unknown } } | undefined)?.error?.code;
       log.info({ ...context, status: result.status, code }, 'callback answered');
       if (result.status >= 200 && result.status < 300) return 'acknowledged';
-      return retryable(result.status) ? 'retry' : 'refused';
+      // The retry-refusals fault: a final refusal is retried too, against the protocol.
+      return retryable(result.status) || sender.faults().retryRefusals ? 'retry' : 'refused';
     } catch (error) {
       const reason =
         error instanceof ResponseVerificationError

@@ -84,6 +84,27 @@ describe('faults', () => {
     expect(mergeFaults(NO_FAULTS, { overdue: 'yes' })).toMatchObject({ ok: false });
   });
 
+  it('takes the protocol violations the conformance kit must catch', () => {
+    const update = { retryRefusals: true, prepaymentFeeFen: 5_000, approveAll: true, staleStatus: true };
+    expect(mergeFaults(NO_FAULTS, update)).toEqual({ ok: true, faults: { ...NO_FAULTS, ...update } });
+    expect(
+      mergeFaults(NO_FAULTS, {
+        retryRefusals: 1,
+        prepaymentFeeFen: -1,
+        approveAll: 'yes',
+        staleStatus: null,
+      }),
+    ).toEqual({
+      ok: false,
+      problems: [
+        'faults.retryRefusals: must be true or false',
+        'faults.prepaymentFeeFen: must be an integer from 0 to 100000000',
+        'faults.approveAll: must be true or false',
+        'faults.staleStatus: must be true or false',
+      ],
+    });
+  });
+
   it('decides errors by rate, reverses order, and corrupts a signature into another valid base64', () => {
     expect(injectError({ ...NO_FAULTS, errorRate: 0.3 }, () => 0.29)).toBe(true);
     expect(injectError({ ...NO_FAULTS, errorRate: 0.3 }, () => 0.3)).toBe(false);

@@ -45,6 +45,28 @@ export interface FaultSettings {
    * with `reversalOf` — and the schedule is pushed with its installments unpaid again.
    */
   readonly reverseRepayments: boolean;
+  /**
+   * A final refusal of a callback (`400`, `403`, `404`, `409`, `422`…) is retried like a `5xx`: a
+   * lender that does not honour the protocol's "do not retry" answers (the conformance kit's
+   * `callback-refusal.final-4xx` check must catch it).
+   */
+  readonly retryRefusals: boolean;
+  /**
+   * An early payoff (提前结清) is charged this prepayment fee, in fen, on top of principal and
+   * interest to date — which the protocol forbids (early payoff is free): a payoff call must carry
+   * it, and its repayment callback reports it as `feeFen`. `0`: none.
+   */
+  readonly prepaymentFeeFen: number;
+  /**
+   * Every new application is approved with the product's terms whatever the policy says — minors
+   * included (a broken credit policy; the conformance kit's `rejection` check must catch it).
+   */
+  readonly approveAll: boolean;
+  /**
+   * The status query lags behind the callbacks: it answers as if nothing had been decided yet —
+   * every application `pending`, every drawdown `processing`, no loan known (`404`).
+   */
+  readonly staleStatus: boolean;
 }
 
 /** The `overdue` fault (loans.ts `overdueSchedule`). */
@@ -68,6 +90,10 @@ export const NO_FAULTS: FaultSettings = {
   rejectReason: null,
   overdue: null,
   reverseRepayments: false,
+  retryRefusals: false,
+  prepaymentFeeFen: 0,
+  approveAll: false,
+  staleStatus: false,
 };
 
 /** What a sandbox lender says when it refuses a repayment (the `refuseRepayments` fault). */
@@ -75,6 +101,7 @@ export const REFUSED_REPAYMENT_REASON = '银行卡余额不足，扣款失败';
 
 const MAX_DELAY_MS = 10 * 60_000;
 const MAX_OVERDUE_DAYS = 1_000;
+const MAX_PREPAYMENT_FEE_FEN = 100_000_000;
 const RATE = /^(?:0(?:\.\d{1,12})?|1(?:\.0{1,12})?)$/;
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -148,8 +175,21 @@ export function mergeFaults(
       case 'refuseRepayments':
       case 'silentCallbacks':
       case 'reverseRepayments':
+      case 'retryRefusals':
+      case 'approveAll':
+      case 'staleStatus':
         if (typeof value === 'boolean') next[key] = value;
         else problems.push(`faults.${key}: must be true or false`);
+        break;
+      case 'prepaymentFeeFen':
+        if (
+          typeof value === 'number' &&
+          Number.isInteger(value) &&
+          value >= 0 &&
+          value <= MAX_PREPAYMENT_FEE_FEN
+        )
+          next.prepaymentFeeFen = value;
+        else problems.push(`faults.prepaymentFeeFen: must be an integer from 0 to ${MAX_PREPAYMENT_FEE_FEN}`);
         break;
       case 'rejectReason':
         if (value === null || value === '') next.rejectReason = null;

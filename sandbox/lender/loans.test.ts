@@ -10,6 +10,7 @@ import {
   planInstallments,
   planPayoff,
   withAmount,
+  withPrepaymentFee,
 } from './loans.ts';
 
 const TERMS: LoanTerms = {
@@ -123,6 +124,17 @@ describe('early payoff', () => {
     if (!ahead.ok) throw new Error('unreachable');
     const plan = planPayoff(TERMS, ahead.installments, '2026-01-20');
     expect(plan).toMatchObject({ ok: true, interestFen: 0, principalFen: 1_200_000 - rows[0]!.principalFen });
+  });
+
+  it('asks a prepayment fee under the fault, on a payoff only', () => {
+    const plan = planPayoff(TERMS, rows, '2026-01-15');
+    if (!plan.ok) throw new Error('unreachable');
+    const charged = withPrepaymentFee(plan, 5_000);
+    expect(charged).toMatchObject({ ok: true, feeFen: 5_000, totalFen: plan.totalFen + 5_000 });
+    expect(withAmount(charged, plan.totalFen)).toMatchObject({ ok: false });
+    expect(withPrepaymentFee(plan, 0)).toBe(plan);
+    const installment = planInstallments(rows, [1]);
+    expect(withPrepaymentFee(installment, 5_000)).toBe(installment);
   });
 });
 

@@ -118,6 +118,16 @@ export function withAmount(result: SettlementResult, amountFen: number): Settlem
   return { ok: false, message: `amountFen must be ${result.totalFen} for this repayment, not ${amountFen}` };
 }
 
+/**
+ * The prepayment-fee fault: an early payoff charged `feeFen` more (as a fee), so the payoff call
+ * must carry it. The protocol forbids it — early payoff is free — and the conformance kit's
+ * `payoff` check must catch it.
+ */
+export function withPrepaymentFee(result: SettlementResult, feeFen: number): SettlementResult {
+  if (!result.ok || feeFen === 0 || !result.earlyPayoff) return result;
+  return { ...result, feeFen: result.feeFen + feeFen, totalFen: result.totalFen + feeFen };
+}
+
 /** Pays whole installments; they must be the earliest unpaid ones, in order. */
 export function planInstallments(
   schedule: readonly ScheduleInstallment[],
