@@ -19,11 +19,41 @@ export function fail(detail: string): never {
   throw new CheckFailure(detail);
 }
 
+export interface CheckRecorderOptions {
+  /** Told of every result as it is recorded (progress of a run in the background). */
+  readonly onResult?: (result: CheckResult, recorded: readonly CheckResult[]) => void;
+  /** Once aborted, every check still to come is recorded as skipped: the run was interrupted. */
+  readonly signal?: AbortSignal;
+}
+
 export class CheckRecorder {
   readonly results: CheckResult[] = [];
+  readonly #options: CheckRecorderOptions;
+
+  constructor(options: CheckRecorderOptions = {}) {
+    this.#options = options;
+  }
+
+  /** Whether the run was interrupted (its remaining checks are skipped). */
+  get interrupted(): boolean {
+    return this.#options.signal?.aborted ?? false;
+  }
+
+  #record(result: CheckResult): void {
+    this.results.push(result);
+    try {
+      this.#options.onResult?.(result, this.results);
+    } catch {
+      // A listener's failure is not the lender's: the run goes on.
+    }
+  }
 
   /** Runs a check; resolves true when it passed. Unexpected errors fail the check, not the run. */
   async run(id: string, title: string, check: () => Promise<string | undefined>): Promise<boolean> {
+    if (this.interrupted) {
+      this.skip(id, title, 'the run was interrupted');
+      return false;
+    }
     const started = performance.now();
     let status: CheckResult['status'] = 'pass';
     let detail = '';
@@ -34,18 +64,22 @@ export class CheckRecorder {
       detail =
         error instanceof CheckFailure ? error.message : `unexpected error: ${(error as Error).message}`;
     }
-    this.results.push({ id, title, status, detail, durationMs: Math.round(performance.now() - started) });
+    if (this.interrupted && status === 'fail') {
+      status = 'skip';
+      detail = 'the run was interrupted';
+    }
+    this.#record({ id, title, status, detail, durationMs: Math.round(performance.now() - started) });
     return status === 'pass';
   }
 
   skip(id: string, title: string, reason: string): void {
-    this.results.push({ id, title, status: 'skip', detail: reason, durationMs: 0 });
+    this.#record({ id, title, status: 'skip', detail: reason, durationMs: 0 });
   }
 
   /** Runs the check when `ready`, else records it as skipped for `reason`. */
   runIf(ready: boolean, reason: string, id: string, title: string, check: () => Promise<string | undefined>) {
     if (ready) return this.run(id, title, check);
-    this.skip(id, title, reason);
+    this.skip(id, title, this.interrupted ? 'the run was interrupted' : reason);
     return Promise.resolve(false);
   }
 }

@@ -21,6 +21,10 @@ export interface Tamper {
   readonly alterBody?: boolean;
   /** Sign for this partner id instead. */
   readonly partnerId?: string;
+  /** Leave this envelope header out after signing (a malformed envelope). */
+  readonly dropHeader?: string;
+  /** Name this key id in the header instead of the signing key's (a key the lender does not know). */
+  readonly keyId?: string;
 }
 
 /** The answer to a call, or why there was none. */
@@ -81,8 +85,19 @@ export class LenderClient {
       key: this.#key,
       nowMs: tamper.nowMs ?? Date.now(),
     });
-    if (!tamper.corruptSignature && !tamper.alterBody) return { signed, partnerId, target, url };
-    const headers = { ...signed.headers };
+    if (
+      !tamper.corruptSignature &&
+      !tamper.alterBody &&
+      tamper.dropHeader === undefined &&
+      tamper.keyId === undefined
+    )
+      return { signed, partnerId, target, url };
+    const headers: Record<string, string> = { ...signed.headers };
+    if (tamper.keyId !== undefined) headers[ENVELOPE_HEADERS.keyId] = tamper.keyId;
+    if (tamper.dropHeader !== undefined) {
+      const drop = tamper.dropHeader.toLowerCase();
+      for (const name of Object.keys(headers)) if (name.toLowerCase() === drop) delete headers[name];
+    }
     if (tamper.corruptSignature) {
       const bytes = Buffer.from(headers[ENVELOPE_HEADERS.signature]!, 'base64');
       bytes[0] = bytes[0]! ^ 0x01;
@@ -92,8 +107,11 @@ export class LenderClient {
     return { signed: { ...signed, headers, body }, partnerId, target, url };
   }
 
-  /** Sends a prepared request (again, for a replay) and verifies the answer's signature. */
-  async send(prepared: Prepared, timeoutMs: number): Promise<CallOutcome> {
+  /**
+   * Sends a prepared request (again, for a replay) and verifies the answer's signature; `signal`
+   * (the run's) abandons it early.
+   */
+  async send(prepared: Prepared, timeoutMs: number, signal?: AbortSignal): Promise<CallOutcome> {
     const started = performance.now();
     const requestId = prepared.signed.requestId;
     let response: Response;
@@ -103,7 +121,10 @@ export class LenderClient {
         method: 'POST',
         headers: prepared.signed.headers,
         body: prepared.signed.body,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal:
+          signal === undefined
+            ? AbortSignal.timeout(timeoutMs)
+            : AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]),
         redirect: 'error',
       });
       bytes = new Uint8Array(await response.arrayBuffer());

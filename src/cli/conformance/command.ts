@@ -13,6 +13,7 @@ export const conformanceCommand = {
   usage:
     'lendgate conformance --lender URL --partner ID --key PLATFORM_PRIVATE_KEY.pem --lender-keys LENDER_KEYS.json\n' +
     `       [--callback-port N (default ${DEFAULT_CALLBACK_PORT})] [--callback-host HOST] [--callback-timeout MS]\n` +
+    '       [--retry-window MS (default 10000)]\n' +
     '       [--key-id KID] [--product CODE] [--amount FEN] [--term MONTHS] [--method METHOD] [--json]',
   /** Exit code: 0 when every check passed, 1 when one did not, 64 for a usage error. */
   async run(args: readonly string[]): Promise<number> {

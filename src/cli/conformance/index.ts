@@ -6,10 +6,11 @@
 export { conformanceCommand } from './command.ts';
 export {
   type ConformanceOptions,
+  DEFAULT_RETRY_WINDOW_MS,
   DEFAULT_SCENARIO,
   lenderKeySet,
   type Scenario,
   signingKeyFromPem,
 } from './options.ts';
 export { type CheckResult, type CheckStatus, type ConformanceReport, formatReport } from './report.ts';
-export { runConformance } from './run.ts';
+export { CONFORMANCE_CHECKS, runConformance } from './run.ts';

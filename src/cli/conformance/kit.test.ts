@@ -8,12 +8,15 @@ import { CheckFailure, CheckRecorder, expectRefusal, expectSuccess } from './che
 import {
   ConformanceUsageError,
   DEFAULT_CALLBACK_PORT,
+  DEFAULT_SCENARIO,
   lenderKeySet,
   parseConformanceArgs,
   signingKeyFromPem,
 } from './options.ts';
+import { rejectionApplicant, withCheckCharacter } from './rejection.ts';
 import { formatReport, summarize } from './report.ts';
 import { timingsCheck } from './run.ts';
+import { decisionDifferences } from './status.ts';
 
 const REQUIRED = [
   '--lender',
@@ -37,12 +40,15 @@ describe('command line', () => {
       callbackPort: DEFAULT_CALLBACK_PORT,
       callbackHost: '127.0.0.1',
       callbackTimeoutMs: 30_000,
+      retryWindowMs: 10_000,
       json: false,
       scenario: {},
     });
     const custom = parseConformanceArgs([
       ...REQUIRED,
       '--callback-port=0',
+      '--retry-window',
+      '500',
       '--json',
       '--amount',
       '500000',
@@ -55,6 +61,7 @@ describe('command line', () => {
     ]);
     expect(custom).toMatchObject({
       callbackPort: 0,
+      retryWindowMs: 500,
       json: true,
       scenario: { productCode: 'X', amountFen: 500_000, termMonths: 6, method: 'equal_principal' },
     });
@@ -178,5 +185,54 @@ describe('checks and report', () => {
     expect(() =>
       timingsCheck([...timings, { kind: 'pre-check', label: 'replay', durationMs: 1_001, answered: true }]),
     ).toThrow('replay took 1001 ms (budget 1000 ms)');
+  });
+});
+
+describe('the rejection applicant', () => {
+  it('completes id numbers with their GB 11643 check character', () => {
+    expect(withCheckCharacter('11010119900307123')).toBe(DEFAULT_SCENARIO.applicant.idNumber);
+    expect(withCheckCharacter('11010519491231002')).toBe('11010519491231002X');
+  });
+
+  it('is 16 on the day of the run, the rest of the scenario applicant unchanged', () => {
+    const minor = rejectionApplicant(DEFAULT_SCENARIO.applicant, '2026-12-04');
+    expect(minor).toEqual({
+      ...DEFAULT_SCENARIO.applicant,
+      name: '测试未成年',
+      idNumber: withCheckCharacter('11010120101204002'),
+    });
+    expect(rejectionApplicant(DEFAULT_SCENARIO.applicant, '2028-02-29').idNumber.slice(6, 14)).toBe(
+      '20120228',
+    );
+  });
+});
+
+describe('status answers against callbacks', () => {
+  const decision = {
+    applicationId: 'a',
+    decision: 'approved',
+    limitFen: 100,
+    apr: '0.18',
+    termsMonths: [12],
+    methods: ['bullet'],
+    validUntil: '2026-01-31T00:00:00Z',
+    decidedAt: '2026-01-01T08:00:00+08:00',
+  };
+
+  it('agree when they say the same, instants compared as instants', () => {
+    expect(decisionDifferences({ ...decision, validUntil: '2026-01-31T08:00:00+08:00' }, decision)).toEqual(
+      [],
+    );
+  });
+
+  it('name each difference', () => {
+    expect(decisionDifferences(undefined, decision)).toEqual(['the application is missing']);
+    expect(decisionDifferences({ applicationId: 'a', decision: 'pending' }, decision)).toEqual([
+      'it is shown pending, the callback said approved',
+    ]);
+    expect(decisionDifferences({ ...decision, apr: '0.2', termsMonths: [6, 12] }, decision)).toEqual([
+      'apr "0.2", the callback said "0.18"',
+      'termsMonths [6,12], the callback said [12]',
+    ]);
   });
 });

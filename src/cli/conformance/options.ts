@@ -15,6 +15,7 @@ import {
   sm2PublicKeyPem,
   spkiThumbprint,
 } from '../../protocol/envelope/index.ts';
+import type { CheckResult } from './report.ts';
 
 /** What the happy path asks the lender for; the lender under test must approve it. */
 export interface Scenario {
@@ -54,8 +55,20 @@ export interface ConformanceOptions {
   readonly callbackHost?: string;
   /** How long to wait for each callback (default 30 s). */
   readonly callbackTimeoutMs?: number;
+  /**
+   * How long a callback answered with a final refusal is watched for a retry that must not come
+   * (default 10 s; three times the lender's observed retry delay when that is longer, up to the
+   * callback timeout).
+   */
+  readonly retryWindowMs?: number;
   readonly scenario?: Partial<Scenario>;
+  /** Told of each check's result as it is recorded (an operator-run's progress). */
+  readonly onResult?: (result: CheckResult, recorded: readonly CheckResult[]) => void;
+  /** Aborting it interrupts the run: the checks still to come are skipped. */
+  readonly signal?: AbortSignal;
 }
+
+export const DEFAULT_RETRY_WINDOW_MS = 10_000;
 
 export const DEFAULT_CALLBACK_PORT = 4180;
 
@@ -73,6 +86,7 @@ export interface ConformanceArgs {
   readonly callbackPort: number;
   readonly callbackHost: string;
   readonly callbackTimeoutMs: number;
+  readonly retryWindowMs: number;
   readonly json: boolean;
   readonly scenario: Partial<Scenario>;
 }
@@ -97,6 +111,7 @@ export function parseConformanceArgs(args: readonly string[]): ConformanceArgs {
       'callback-port': { type: 'string' },
       'callback-host': { type: 'string' },
       'callback-timeout': { type: 'string' },
+      'retry-window': { type: 'string' },
       product: { type: 'string' },
       amount: { type: 'string' },
       term: { type: 'string' },
@@ -127,6 +142,8 @@ export function parseConformanceArgs(args: readonly string[]): ConformanceArgs {
     callbackHost: values['callback-host'] ?? '127.0.0.1',
     callbackTimeoutMs:
       positiveInt(values['callback-timeout'], '--callback-timeout (ms)', 3_600_000) ?? 30_000,
+    retryWindowMs:
+      positiveInt(values['retry-window'], '--retry-window (ms)', 3_600_000) ?? DEFAULT_RETRY_WINDOW_MS,
     json: values.json ?? false,
     scenario: {
       ...(values.product === undefined ? {} : { productCode: values.product }),
@@ -223,6 +240,7 @@ export async function loadConformanceOptions(args: ConformanceArgs): Promise<Con
     callbackPort: args.callbackPort,
     callbackHost: args.callbackHost,
     callbackTimeoutMs: args.callbackTimeoutMs,
+    retryWindowMs: args.retryWindowMs,
     scenario: args.scenario,
   };
 }

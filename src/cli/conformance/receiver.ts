@@ -2,7 +2,9 @@
  * The kit's callback receiver: a tiny HTTP server standing in for the platform's
  * `/open/v1/callbacks/*`. It verifies each callback with the SDK and the lender's published keys,
  * checks it against the contract, answers signed with the platform key, and lets the run wait for
- * a given callback — failing fast when that callback arrives but does not verify.
+ * a given callback — failing fast when that callback arrives but does not verify. A run may plan
+ * other answers for chosen callbacks (a signed `503`, a signed final `422`) and watch every
+ * arrival, to see whether the lender retries what it must and only that.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +37,38 @@ export interface RefusedCallback {
   readonly body: Readonly<Record<string, unknown>> | undefined;
 }
 
+/** Every request that reached the receiver, whatever it was answered. */
+export interface Arrival {
+  readonly kind: CallbackKind | undefined;
+  readonly requestId: string;
+  /** Parsed body when it was JSON; not trusted unless `status` is 2xx. */
+  readonly body: Readonly<Record<string, unknown>> | undefined;
+  /** The body bytes as text, to tell a re-send of the same bytes. */
+  readonly text: string;
+  readonly receivedAt: number;
+  /** The status the receiver answered, and the error code of a refusal. */
+  readonly status: number;
+  readonly code: string | undefined;
+}
+
+/** An answer a run plans for a callback instead of `200 applied` (signed, in the error shape). */
+export interface PlannedAnswer {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+interface Plan {
+  readonly kind: CallbackKind;
+  readonly match: Match;
+  readonly answers: PlannedAnswer[];
+}
+
+interface ArrivalWaiter {
+  readonly predicate: (arrival: Arrival) => boolean;
+  readonly resolve: (arrival: Arrival | undefined) => void;
+}
+
 export type WaitResult =
   | { readonly ok: true; readonly callback: ReceivedCallback }
   | { readonly ok: false; readonly reason: string };
@@ -59,6 +93,9 @@ function parse(raw: Buffer): Record<string, unknown> | undefined {
 export class CallbackReceiver {
   readonly received: ReceivedCallback[] = [];
   readonly refused: RefusedCallback[] = [];
+  readonly arrivals: Arrival[] = [];
+  readonly #plans: Plan[] = [];
+  readonly #arrivalWaiters = new Set<ArrivalWaiter>();
   readonly #server: Server;
   readonly #partnerId: string;
   readonly #lenderKeys: readonly PublicKeyRecord[];
@@ -126,8 +163,36 @@ export class CallbackReceiver {
     return this.received.filter((c) => c.kind === kind && match(c.body));
   }
 
+  /**
+   * The next valid callbacks of `kind` matching `match` are answered with `answers`, one each, in
+   * order, instead of `200 applied`; they are not counted as received (a retry that is then
+   * accepted is).
+   */
+  answerWith(kind: CallbackKind, match: Match, answers: readonly PlannedAnswer[]): void {
+    this.#plans.push({ kind, match, answers: [...answers] });
+  }
+
+  /** The first arrival, already here or still to come, for which `predicate` holds; `undefined` on timeout. */
+  nextArrival(predicate: (arrival: Arrival) => boolean, timeoutMs: number): Promise<Arrival | undefined> {
+    const known = this.arrivals.find(predicate);
+    if (known !== undefined) return Promise.resolve(known);
+    return new Promise((resolve) => {
+      const waiter: ArrivalWaiter = {
+        predicate,
+        resolve: (arrival) => {
+          clearTimeout(timer);
+          this.#arrivalWaiters.delete(waiter);
+          resolve(arrival);
+        },
+      };
+      const timer = setTimeout(() => waiter.resolve(undefined), Math.max(0, timeoutMs));
+      this.#arrivalWaiters.add(waiter);
+    });
+  }
+
   async close(): Promise<void> {
     for (const waiter of this.#waiters) waiter.resolve({ ok: false, reason: 'the run ended' });
+    for (const waiter of this.#arrivalWaiters) waiter.resolve(undefined);
     this.#server.closeAllConnections();
     await new Promise((resolve) => this.#server.close(resolve));
   }
@@ -150,24 +215,22 @@ export class CallbackReceiver {
     const path = req.url ?? '/';
     const requestId =
       typeof req.headers['x-lendgate-request-id'] === 'string' ? req.headers['x-lendgate-request-id'] : '';
-    const answer = (status: number, body: unknown) => {
-      try {
-        const signed = signResponse({
-          request: { method: req.method ?? 'POST', path, partnerId: this.#partnerId, requestId },
-          status,
-          body,
-          key: this.#key,
-          nowMs: Date.now(),
-        });
-        res.writeHead(status, signed.headers).end(signed.body);
-      } catch {
-        res
-          .writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' })
-          .end(JSON.stringify(body));
-      }
-    };
     const kind = callbackKindOf(path);
     const body = parse(raw);
+    const answer = (status: number, answerBody: unknown) => {
+      const arrival: Arrival = {
+        kind,
+        requestId,
+        body,
+        text: raw.toString('utf8'),
+        receivedAt: Date.now(),
+        status,
+        code: (answerBody as { error?: { code?: string } }).error?.code,
+      };
+      this.arrivals.push(arrival);
+      for (const waiter of [...this.#arrivalWaiters]) if (waiter.predicate(arrival)) waiter.resolve(arrival);
+      this.#send(req, res, path, requestId, status, answerBody);
+    };
     const verdict = await verifyRequest({
       method: req.method ?? '',
       path,
@@ -191,9 +254,36 @@ export class CallbackReceiver {
     if (kind === undefined) return answer(404, errorBody('NOT_FOUND', `no callback at ${path}`, requestId));
     const problems = body === undefined ? ['body: not JSON'] : validateCallback(kind, body);
     if (problems.length > 0) return refuse(400, 'VALIDATION_FAILED', problems.join('; '));
+    const plan = this.#plans.find((p) => p.kind === kind && p.answers.length > 0 && p.match(body!));
+    const planned = plan?.answers.shift();
+    if (planned !== undefined)
+      return answer(planned.status, errorBody(planned.code, planned.message, requestId));
     const callback: ReceivedCallback = { kind, requestId, body: body!, receivedAt: Date.now() };
     this.received.push(callback);
     this.#notify(kind, body, { ok: true, callback });
     answer(200, { status: 'applied' });
+  }
+
+  /** Writes the answer, signed with the platform key (unsigned only when the ids cannot be signed). */
+  #send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    requestId: string,
+    status: number,
+    body: unknown,
+  ): void {
+    try {
+      const signed = signResponse({
+        request: { method: req.method ?? 'POST', path, partnerId: this.#partnerId, requestId },
+        status,
+        body,
+        key: this.#key,
+        nowMs: Date.now(),
+      });
+      res.writeHead(status, signed.headers).end(signed.body);
+    } catch {
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    }
   }
 }

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SpawnedSandbox, spawnSandbox } from '../../../sandbox/lender/testing.ts';
 import { generateKeyPair, type PublicKeyRecord } from '../../protocol/envelope/index.ts';
-import { runConformance } from './index.ts';
+import { CONFORMANCE_CHECKS, runConformance } from './index.ts';
 import { lenderKeySet, loadConformanceOptions, parseConformanceArgs, signingKeyFromPem } from './options.ts';
 
 /**
  * A partner on the 国密 suite: the sandbox plays it (signingAlg SM2-SM3, encryptionAlg SM2), and the
  * conformance kit, given an SM2 platform key, runs its whole check list against it — SM2-SM3
- * signatures both ways, SM3 digests, PII in SM2 + SM4-GCM blocks.
+ * signatures both ways, SM3 digests, PII in SM2 + SM4-GCM blocks — the rejection, the payoff, the
+ * status endpoint, its signed refusals of callbacks and its refusals of bad calls included.
  */
 
 const PARTNER = 'sandbox-sm-bank';
@@ -85,10 +86,13 @@ describe('conformance against a partner on the SM suite', () => {
         String(callbackPort),
         '--callback-timeout',
         '5000',
+        '--retry-window',
+        '300',
       ]),
     );
     expect(options.platformKey.alg).toBe('SM2-SM3');
     const report = await runConformance(options);
+    expect(report.checks.map((c) => c.id)).toEqual([...CONFORMANCE_CHECKS]);
     const failed = report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.detail}`);
     expect(failed).toEqual([]);
     expect(report.passed).toBe(true);
@@ -103,6 +107,7 @@ describe('conformance against a partner on the SM suite', () => {
       lenderKeys: lenderKeySet(JSON.parse(readFileSync(keysFile, 'utf8')), PARTNER),
       callbackPort,
       callbackTimeoutMs: 1_000,
+      retryWindowMs: 300,
     });
     expect(report.passed).toBe(false);
   }, 60_000);
