@@ -5,10 +5,12 @@
  * against a bare single-row INSERT with the same concurrency, in the same run. Runs on PostgreSQL
  * when DATABASE_URL is set, else on the embedded PGlite (which has one connection).
  */
+
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createTestDatabase, dropPostgresTemplate, preparePostgresTemplate } from '../src/db/testing.ts';
 import { LoanService } from '../src/loans/service.ts';
+import { callbackHandler } from '../src/protocol/contract-validators.ts';
 import {
   contentSha256,
   generateKeyPair,
@@ -34,7 +36,11 @@ export default async function run(): Promise<void> {
     const db = pipelineDb.db;
     const clock = () => new Date();
     const loans = new LoanService(db, clock);
-    const inbound = new InboundCallbacks(db, { repayment: loans.repaymentHandler }, clock);
+    const inbound = new InboundCallbacks(
+      db,
+      { repayment: callbackHandler('repayment', loans.repaymentHandler) },
+      clock,
+    );
     const loanId = randomUUID();
     await sql`INSERT INTO loans (id, application_id, borrower_id, partner_id, lender_loan_id, principal_fen,
       term_months, method, annual_rate, day_count, start_date, status, schedule_version, status_version)
@@ -95,7 +101,7 @@ export default async function run(): Promise<void> {
     // Handlers only use the transaction they are given, so a LoanService over the bench database serves.
     const httpApp = await createTestApp({
       partnerKeys: staticKeyLookup({ 'bench-lender': [pair.publicKey] }),
-      callbackHandlers: { 'loan-status': loans.loanStatusHandler },
+      callbackHandlers: { 'loan-status': callbackHandler('loan-status', loans.loanStatusHandler) },
     });
     const path = '/open/v1/callbacks/loan-status';
     const signedRequests = Array.from({ length: TOTAL + 60 }, (_, i) =>

@@ -14,6 +14,7 @@
  *
  * Run: `npm run bench -- settlement` or `DATABASE_URL=postgres://… npx node bench/settlement.bench.ts`.
  */
+
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -21,6 +22,7 @@ import { createPglite, type DatabaseHandle, openPostgres, wrapPglite } from '../
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { inTransaction } from '../src/db/transaction.ts';
 import { LoanService } from '../src/loans/service.ts';
+import { callbackHandler } from '../src/protocol/contract-validators.ts';
 import { InboundCallbacks } from '../src/protocol/inbound.ts';
 import { createSettlementServices, type SettlementServices } from '../src/settlement/index.ts';
 import { type Measurement, report } from './harness.ts';
@@ -166,12 +168,17 @@ async function callbacksPerSecond(handle: DatabaseHandle, settlement: Settlement
   const clock = () => new Date('2026-02-11T00:00:00Z');
   const plain = new InboundCallbacks(
     handle.db,
-    { repayment: new LoanService(handle.db, clock).repaymentHandler },
+    { repayment: callbackHandler('repayment', new LoanService(handle.db, clock).repaymentHandler) },
     clock,
   );
   const accruing = new InboundCallbacks(
     handle.db,
-    { repayment: new LoanService(handle.db, clock, settlement.accruals).repaymentHandler },
+    {
+      repayment: callbackHandler(
+        'repayment',
+        new LoanService(handle.db, clock, settlement.accruals).repaymentHandler,
+      ),
+    },
     clock,
   );
   const loansA = await seedLoans(handle, settlement, 'a');

@@ -12,26 +12,26 @@
 import { problemsOf } from './json-schema.ts';
 import type { FromSchema } from './schema-types.ts';
 import {
-  ACCEPTED,
+  type ACCEPTED,
   APPLICANT_PII,
-  APPLY_REQUEST,
+  type APPLY_REQUEST,
   CALL_REQUEST_SCHEMAS,
   CALL_RESPONSE_SCHEMAS,
   CALLBACK_ACK,
   CALLBACK_SCHEMAS,
-  CREDIT_DECISION_CALLBACK,
-  DISBURSEMENT_CALLBACK,
-  DRAWDOWN_REQUEST,
-  ENCRYPTED_PII,
+  type CREDIT_DECISION_CALLBACK,
+  type DISBURSEMENT_CALLBACK,
+  type DRAWDOWN_REQUEST,
+  type ENCRYPTED_PII,
   ERROR_BODY,
-  LOAN_STATUS_CALLBACK,
-  PRE_CHECK_REQUEST,
-  PRE_CHECK_RESPONSE,
-  REPAY_REQUEST,
-  REPAYMENT_CALLBACK,
-  REPAYMENT_SCHEDULE_CALLBACK,
-  STATUS_QUERY_REQUEST,
-  STATUS_QUERY_RESPONSE,
+  type LOAN_STATUS_CALLBACK,
+  type PRE_CHECK_REQUEST,
+  type PRE_CHECK_RESPONSE,
+  type REPAY_REQUEST,
+  type REPAYMENT_CALLBACK,
+  type REPAYMENT_SCHEDULE_CALLBACK,
+  type STATUS_QUERY_REQUEST,
+  type STATUS_QUERY_RESPONSE,
 } from './schemas.ts';
 
 export {
@@ -96,9 +96,15 @@ export type StatusQueryRequest = FromSchema<typeof STATUS_QUERY_REQUEST>;
 /** The current state, in the same shapes as the callbacks. */
 export type StatusQueryResponse = FromSchema<typeof STATUS_QUERY_RESPONSE>;
 /** An application the lender has not decided yet. */
-export type PendingApplication = Extract<NonNullable<StatusQueryResponse['application']>, { decision: 'pending' }>;
+export type PendingApplication = Extract<
+  NonNullable<StatusQueryResponse['application']>,
+  { decision: 'pending' }
+>;
 /** A drawdown the lender has not disbursed or failed yet. */
-export type PendingDrawdown = Extract<NonNullable<StatusQueryResponse['drawdowns']>[number], { status: 'processing' }>;
+export type PendingDrawdown = Extract<
+  NonNullable<StatusQueryResponse['drawdowns']>[number],
+  { status: 'processing' }
+>;
 
 /** 授信结果. Business id: `applicationId`; an approval carries its offer. */
 export type CreditDecisionCallback = FromSchema<typeof CREDIT_DECISION_CALLBACK>;

@@ -31,6 +31,13 @@ export {
   sendSignedRequest,
 } from './http-client.ts';
 export {
+  CONTRACT_KEYWORDS,
+  type ContractKeyword,
+  type JsonSchema,
+  type KeywordProblem,
+  problemsOf,
+} from './json-schema.ts';
+export {
   ENCRYPTION_ALGORITHMS,
   type EncryptionAlgorithm,
   findSigningKey,
@@ -78,6 +85,30 @@ export {
   type EnvelopeFailure,
   type VerifyResult,
 } from './result.ts';
+export type { FromSchema } from './schema-types.ts';
+export {
+  ACCEPTED,
+  APPLICANT_PII,
+  APPLY_REQUEST,
+  CALL_REQUEST_SCHEMAS,
+  CALL_RESPONSE_SCHEMAS,
+  CALLBACK_ACK,
+  CALLBACK_SCHEMAS,
+  CREDIT_DECISION_CALLBACK,
+  DISBURSEMENT_CALLBACK,
+  DRAWDOWN_REQUEST,
+  ENCRYPTED_PII,
+  ERROR_BODY,
+  LOAN_STATUS_CALLBACK,
+  PII_BLOCK_ALGORITHMS,
+  PRE_CHECK_REQUEST,
+  PRE_CHECK_RESPONSE,
+  REPAY_REQUEST,
+  REPAYMENT_CALLBACK,
+  REPAYMENT_SCHEDULE_CALLBACK,
+  STATUS_QUERY_REQUEST,
+  STATUS_QUERY_RESPONSE,
+} from './schemas.ts';
 export {
   type AnsweredRequest,
   newNonce,

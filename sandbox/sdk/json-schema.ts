@@ -8,7 +8,8 @@
  * `additionalProperties: false`, `enum`, `const`, `pattern`, `minLength`/`maxLength` (in Unicode
  * code points, as Ajv counts them), `minimum`/`maximum`, `items`, `minItems`/`maxItems`,
  * `uniqueItems`, `oneOf`, `anyOf`. `format`, `description`, `title` and `x-rule` are annotations.
- * As in JSON Schema, a keyword applies only to values of its type (`required` to objects…).
+ * As in JSON Schema, a keyword applies only to values of its type (`required` to objects…). One
+ * rule is not JSON Schema: no text may hold NUL or a lone surrogate ({@link isCleanText}).
  *
  * The rules JSON Schema cannot say (increasing installment numbers, fields required when an
  * approval carries an offer…) are the `x-` keywords of {@link CONTRACT_KEYWORDS}: one
@@ -83,7 +84,9 @@ function realDate(text: string): boolean {
   if (!match) return false;
   const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const parsed = new Date(Date.UTC(y, m - 1, d));
-  return parsed.getUTCFullYear() === y && parsed.getUTCMonth() === m - 1 && parsed.getUTCDate() === d && y > 0;
+  return (
+    parsed.getUTCFullYear() === y && parsed.getUTCMonth() === m - 1 && parsed.getUTCDate() === d && y > 0
+  );
 }
 
 function realTime(text: string): boolean {
@@ -97,7 +100,7 @@ function realTime(text: string): boolean {
 
 /** Decimal strings or numbers, compared exactly (rates are strings of up to 10 decimals). */
 function compareNumeric(a: string | number, b: string | number): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number' || typeof b === 'number') return Number(a) - Number(b);
   const [ai = '', af = ''] = String(a).split('.');
   const [bi = '', bf = ''] = String(b).split('.');
   const width = Math.max(af.length, bf.length);
@@ -107,7 +110,10 @@ function compareNumeric(a: string | number, b: string | number): number {
 }
 
 function isNumeric(value: unknown): value is string | number {
-  return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && /^[0-9]+(\.[0-9]+)?$/.test(value));
+  return (
+    (typeof value === 'number' && Number.isFinite(value)) ||
+    (typeof value === 'string' && /^[0-9]+(\.[0-9]+)?$/.test(value))
+  );
 }
 
 /** The contract's own keywords (the `x-` members of its schemas). */
@@ -120,7 +126,9 @@ export const CONTRACT_KEYWORDS: readonly ContractKeyword[] = [
       if (rule !== true) return undefined;
       const items = value as readonly unknown[];
       const ordered = items.every(
-        (item, i) => i === 0 || (typeof item === 'number' && typeof items[i - 1] === 'number' && item > (items[i - 1] as number)),
+        (item, i) =>
+          i === 0 ||
+          (typeof item === 'number' && typeof items[i - 1] === 'number' && item > (items[i - 1] as number)),
       );
       return ordered ? undefined : { message: 'must be in increasing order, without repeats' };
     },
@@ -133,7 +141,10 @@ export const CONTRACT_KEYWORDS: readonly ContractKeyword[] = [
       if (typeof rule !== 'string') return undefined;
       const items = value as readonly unknown[];
       return items.flatMap((item, i) =>
-        typeof item !== 'object' || item === null || Array.isArray(item) || (item as Record<string, unknown>)[rule] === i + 1
+        typeof item !== 'object' ||
+        item === null ||
+        Array.isArray(item) ||
+        (item as Record<string, unknown>)[rule] === i + 1
           ? []
           : [{ message: `must be ${i + 1}: rows are numbered 1, 2, 3… in order`, at: `[${i}].${rule}` }],
       );
@@ -161,7 +172,8 @@ export const CONTRACT_KEYWORDS: readonly ContractKeyword[] = [
       for (const [low, high] of rule as readonly (readonly [string, string])[]) {
         const a = o[low];
         const b = o[high];
-        if (isNumeric(a) && isNumeric(b) && compareNumeric(a, b) > 0)
+        // Only two of a kind compare; a member of the wrong type is reported by its own schema.
+        if (isNumeric(a) && isNumeric(b) && typeof a === typeof b && compareNumeric(a, b) > 0)
           return { message: `must not exceed ${high}`, at: `.${low}` };
       }
       return undefined;
@@ -217,6 +229,17 @@ function deepEqual(a: unknown, b: unknown): boolean {
     ka.length === kb.length &&
     ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as never)[k], (b as never)[k]))
   );
+}
+
+/**
+ * Every text of a message — values and member names — is well-formed Unicode without NUL: the
+ * platform stores messages in PostgreSQL, which refuses both in text and jsonb ("\ud800" in JSON
+ * is not a character).
+ */
+export const TEXT_RULE = 'must be well-formed Unicode without NUL (\\u0000) or lone surrogates';
+
+export function isCleanText(text: string): boolean {
+  return !text.includes('\u0000') && text.isWellFormed();
 }
 
 const patterns = new Map<string, RegExp>();
@@ -277,9 +300,13 @@ class Walk {
       this.add(path, `must be ${expectation(schema)}`);
       return;
     }
-    if (schema.const !== undefined && value !== schema.const) return this.add(path, `must be ${expectation(schema)}`);
-    if (schema.enum !== undefined && !schema.enum.some((option) => option === value))
-      return this.add(path, `must be ${expectation(schema)}`);
+    if (
+      (schema.const !== undefined && value !== schema.const) ||
+      (schema.enum !== undefined && !schema.enum.some((option) => option === value))
+    ) {
+      this.add(path, `must be ${expectation(schema)}`);
+      return;
+    }
     const kind = typeOf(value);
     const before = this.problems.length;
     if (kind === 'string') this.#string(schema, value as string, path);
@@ -287,20 +314,36 @@ class Walk {
     else if (kind === 'array') this.#array(schema, value as readonly unknown[], path);
     else if (kind === 'object') this.#object(schema, value as Readonly<Record<string, unknown>>, path);
     if (schema.oneOf !== undefined) this.#oneOf(schema.oneOf, value, path);
-    if (schema.anyOf !== undefined && !schema.anyOf.some((option) => problemsOf(option, value, path, 1).length === 0))
-      this.add(path, schema['x-rule'] !== undefined ? `must be ${schema['x-rule']}` : 'must match one of the allowed shapes');
+    if (
+      schema.anyOf !== undefined &&
+      !schema.anyOf.some((option) => problemsOf(option, value, path, 1).length === 0)
+    )
+      this.add(
+        path,
+        schema['x-rule'] !== undefined
+          ? `must be ${schema['x-rule']}`
+          : 'must match one of the allowed shapes',
+      );
     // A string already wrong in shape gets one problem, not a second about its calendar.
     if (kind === 'string' && this.problems.length > before) return;
     for (const [name, rule] of Object.entries(schema)) {
       const keyword = keywordsByName.get(name);
       if (keyword === undefined || keyword.appliesTo !== kind) continue;
       const found = keyword.check(rule, value);
-      for (const problem of found === undefined ? [] : Array.isArray(found) ? found : [found as KeywordProblem])
+      for (const problem of found === undefined
+        ? []
+        : Array.isArray(found)
+          ? found
+          : [found as KeywordProblem])
         this.add(path + (problem.at ?? ''), problem.message);
     }
   }
 
   #string(schema: JsonSchema, value: string, path: string): void {
+    if (!isCleanText(value)) {
+      this.add(path, TEXT_RULE);
+      return;
+    }
     const length = codePoints(value);
     if (
       (schema.minLength !== undefined && length < schema.minLength) ||
@@ -311,7 +354,10 @@ class Walk {
   }
 
   #number(schema: JsonSchema, value: number, path: string): void {
-    if ((schema.minimum !== undefined && value < schema.minimum) || (schema.maximum !== undefined && value > schema.maximum))
+    if (
+      (schema.minimum !== undefined && value < schema.minimum) ||
+      (schema.maximum !== undefined && value > schema.maximum)
+    )
       this.add(path, `must be ${expectation(schema)}`);
   }
 
@@ -323,19 +369,34 @@ class Walk {
       this.add(path, `must be ${expectation(schema)}`);
       return;
     }
-    if (schema.uniqueItems === true && value.some((item, i) => value.slice(0, i).some((other) => deepEqual(item, other))))
+    if (
+      schema.uniqueItems === true &&
+      value.some((item, i) => value.slice(0, i).some((other) => deepEqual(item, other)))
+    )
       this.add(path, 'must not repeat an item');
-    if (schema.items !== undefined) value.forEach((item, i) => this.value(schema.items!, item, `${path}[${i}]`));
+    if (schema.items !== undefined)
+      value.forEach((item, i) => {
+        this.value(schema.items!, item, `${path}[${i}]`);
+      });
   }
 
   #object(schema: JsonSchema, value: Readonly<Record<string, unknown>>, path: string): void {
     // A member whose value is `undefined` (possible in JavaScript, not in JSON) counts as absent, as in Ajv.
-    for (const name of schema.required ?? []) if (value[name] === undefined) this.add(`${path}.${name}`, 'is required');
+    for (const name of schema.required ?? [])
+      if (value[name] === undefined) this.add(`${path}.${name}`, 'is required');
     for (const [name, member] of Object.entries(value)) {
       if (member === undefined) continue;
-      const memberSchema = schema.properties !== undefined && Object.hasOwn(schema.properties, name) ? schema.properties[name] : undefined;
+      if (!isCleanText(name)) {
+        this.add(`${path}.${name}`, `(its name) ${TEXT_RULE}`);
+        continue;
+      }
+      const memberSchema =
+        schema.properties !== undefined && Object.hasOwn(schema.properties, name)
+          ? schema.properties[name]
+          : undefined;
       if (memberSchema !== undefined) this.value(memberSchema, member, `${path}.${name}`);
-      else if (schema.additionalProperties === false) this.add(`${path}.${name}`, 'is not a field of this message');
+      else if (schema.additionalProperties === false)
+        this.add(`${path}.${name}`, 'is not a field of this message');
     }
   }
 
@@ -343,7 +404,10 @@ class Walk {
     const verdicts = options.map((option) => problemsOf(option, value, path, this.limit));
     const passing = verdicts.filter((problems) => problems.length === 0).length;
     if (passing === 1) return;
-    if (passing > 1) return this.add(path, 'matches more than one of the allowed shapes');
+    if (passing > 1) {
+      this.add(path, 'matches more than one of the allowed shapes');
+      return;
+    }
     // None matches: report the problems of the closest shape (the one with the fewest).
     const closest = verdicts.reduce((best, problems) => (problems.length < best.length ? problems : best));
     for (const problem of closest) if (!this.full) this.problems.push(problem);

@@ -27,9 +27,17 @@ const ID_PATTERN = '^[A-Za-z0-9._:-]{1,64}$';
 const CODE_PATTERN = '^[A-Za-z0-9._-]{1,64}$';
 
 const id = { type: 'string', pattern: ID_PATTERN, 'x-rule': 'an id (1–64 of A–Z a–z 0–9 . _ : -)' } as const;
-const code = { type: 'string', pattern: CODE_PATTERN, 'x-rule': 'a code (1–64 of A–Z a–z 0–9 . _ -)' } as const;
+const code = {
+  type: 'string',
+  pattern: CODE_PATTERN,
+  'x-rule': 'a code (1–64 of A–Z a–z 0–9 . _ -)',
+} as const;
 const sha256Hex = { type: 'string', pattern: '^[0-9a-f]{64}$', 'x-rule': 'lower-case hex SHA-256' } as const;
-const hmacHex = { type: 'string', pattern: '^[0-9a-f]{64}$', 'x-rule': 'lower-case hex HMAC-SHA256' } as const;
+const hmacHex = {
+  type: 'string',
+  pattern: '^[0-9a-f]{64}$',
+  'x-rule': 'lower-case hex HMAC-SHA256',
+} as const;
 const fen = { type: 'integer', minimum: 0, maximum: MAX_FEN } as const;
 const positiveFen = { type: 'integer', minimum: 1, maximum: MAX_FEN } as const;
 const term = { type: 'integer', minimum: 1, maximum: MAX_TERM_MONTHS } as const;
@@ -65,7 +73,12 @@ const increasingPeriods = {
 
 export const AGE_BANDS = ['18-24', '25-34', '35-44', '45-54', '55+'] as const;
 /** Same values as `REPAYMENT_METHODS` in src/money (checked by a test; the SDK cannot import it). */
-export const REPAYMENT_METHODS = ['equal_installment', 'equal_principal', 'interest_first', 'bullet'] as const;
+export const REPAYMENT_METHODS = [
+  'equal_installment',
+  'equal_principal',
+  'interest_first',
+  'bullet',
+] as const;
 export const INSTALLMENT_STATUSES = ['pending', 'paid', 'overdue', 'waived'] as const;
 export const LOAN_STATUSES = ['repaying', 'overdue', 'settled', 'written_off'] as const;
 /** Same values as `PII_ALGORITHMS` in pii.ts (checked by a test). */
@@ -90,8 +103,14 @@ export const PRE_CHECK_REQUEST = {
         'HMAC-SHA256 of the 11-digit phone (UTF-8), keyed with the partner’s pre-check key hashKeyId; the key ' +
         'is exchanged at admission and never travels in a message.',
     },
-    idNumberHmac: { ...hmacHex, description: 'HMAC-SHA256 of the 18-character id number (upper-case X), same key.' },
-    hashKeyId: { ...code, description: 'Id of the partner’s pre-check key used (keys rotate with an overlap).' },
+    idNumberHmac: {
+      ...hmacHex,
+      description: 'HMAC-SHA256 of the 18-character id number (upper-case X), same key.',
+    },
+    hashKeyId: {
+      ...code,
+      description: 'Id of the partner’s pre-check key used (keys rotate with an overlap).',
+    },
     ageBand: { type: 'string', enum: AGE_BANDS },
     region: {
       type: 'string',
@@ -147,7 +166,16 @@ export const APPLY_REQUEST = {
   description:
     'Apply (进件), after consent. Answer 202; the decision comes later by the credit-decision callback. ' +
     'Business id: applicationId.',
-  required: ['applicationId', 'productCode', 'requestedAmountFen', 'termMonths', 'method', 'channel', 'consent', 'pii'],
+  required: [
+    'applicationId',
+    'productCode',
+    'requestedAmountFen',
+    'termMonths',
+    'method',
+    'channel',
+    'consent',
+    'pii',
+  ],
   properties: {
     applicationId: id,
     productCode: code,
@@ -156,13 +184,17 @@ export const APPLY_REQUEST = {
     method,
     channel: { ...code, description: 'Channel (host app) the borrower came from.' },
     consent: consentEvidence,
-    pii: { ...ENCRYPTED_PII, description: 'ApplicantPii encrypted with encryptPii (AAD binds it to this message).' },
+    pii: {
+      ...ENCRYPTED_PII,
+      description: 'ApplicantPii encrypted with encryptPii (AAD binds it to this message).',
+    },
   },
 } as const satisfies JsonSchema;
 
 export const DRAWDOWN_REQUEST = {
   type: 'object',
-  description: 'Drawdown (借款) of an approved application. Answer 202; the result by the disbursement callback.',
+  description:
+    'Drawdown (借款) of an approved application. Answer 202; the result by the disbursement callback.',
   required: ['applicationId', 'drawdownId', 'amountFen', 'termMonths', 'method', 'startDate'],
   properties: {
     applicationId: id,
@@ -228,7 +260,11 @@ export const CREDIT_DECISION_CALLBACK = {
     validUntil: { ...dateTime, description: 'Until when the offer can be drawn.' },
     decidedAt: dateTime,
   },
-  'x-required-when': { field: 'decision', equals: 'approved', required: ['limitFen', 'apr', 'termsMonths', 'methods'] },
+  'x-required-when': {
+    field: 'decision',
+    equals: 'approved',
+    required: ['limitFen', 'apr', 'termsMonths', 'methods'],
+  },
 } as const satisfies JsonSchema;
 
 export const DISBURSEMENT_CALLBACK = {
@@ -292,7 +328,17 @@ export const REPAYMENT_CALLBACK = {
   title: '还款结果',
   description: 'Money the lender collected on a loan, or the reversal of it. Business id: repaymentId.',
   additionalProperties: false,
-  required: ['loanId', 'repaymentId', 'paidAt', 'principalFen', 'interestFen', 'feeFen', 'penaltyFen', 'periods', 'earlyPayoff'],
+  required: [
+    'loanId',
+    'repaymentId',
+    'paidAt',
+    'principalFen',
+    'interestFen',
+    'feeFen',
+    'penaltyFen',
+    'periods',
+    'earlyPayoff',
+  ],
   properties: {
     loanId: id,
     repaymentId: id,
@@ -303,7 +349,10 @@ export const REPAYMENT_CALLBACK = {
     penaltyFen: fen,
     periods: increasingPeriods,
     earlyPayoff: { type: 'boolean' },
-    reversalOf: { ...id, description: 'Set when this entry reverses an earlier repayment (a bounced debit).' },
+    reversalOf: {
+      ...id,
+      description: 'Set when this entry reverses an earlier repayment (a bounced debit).',
+    },
   },
 } as const satisfies JsonSchema;
 
@@ -393,7 +442,19 @@ export const CALLBACK_ACK = {
   required: ['status'],
   properties: {
     status: { type: 'string', enum: ['applied', 'deferred'] },
-    waitingFor: { type: 'string', minLength: 1, maxLength: 256 },
+    waitingFor: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 256,
+      description: 'What a deferred callback waits for.',
+    },
+    loanId: { ...id, description: 'The platform’s id of the loan a disbursement opened.' },
+    ignored: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: 'Why an applied callback changed nothing (a stale version, a state already reached).',
+    },
   },
 } as const satisfies JsonSchema;
 
@@ -410,7 +471,11 @@ export const ERROR_BODY = {
       properties: {
         code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$', 'x-rule': 'an UPPER_SNAKE code' },
         message: { type: 'string', minLength: 1, maxLength: 2000 },
-        requestId: { type: 'string', maxLength: 128, description: 'The X-Lendgate-Request-Id refused (empty when none).' },
+        requestId: {
+          type: 'string',
+          maxLength: 128,
+          description: 'The X-Lendgate-Request-Id refused (empty when none).',
+        },
       },
     },
   },
@@ -427,7 +492,11 @@ export const APPLICANT_PII = {
   required: ['name', 'idNumber', 'phone'],
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100 },
-    idNumber: { type: 'string', pattern: '^[0-9]{17}[0-9X]$', 'x-rule': 'an 18-character resident id number' },
+    idNumber: {
+      type: 'string',
+      pattern: '^[0-9]{17}[0-9X]$',
+      'x-rule': 'an 18-character resident id number',
+    },
     phone,
     bankCard: { type: 'string', pattern: '^[0-9]{12,19}$', 'x-rule': 'a 12–19 digit card number' },
     contacts: {

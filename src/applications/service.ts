@@ -375,8 +375,11 @@ export class ApplicationService {
   }
 
   /** Handler of the credit-decision callback: only the lender the application went to may decide. */
-  readonly creditDecisionHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
-    const decision = body as CreditDecisionCallback;
+  readonly creditDecisionHandler: CallbackHandler<CreditDecisionCallback> = async (
+    trx,
+    { partnerId, body, requestId },
+  ) => {
+    const decision = body;
     const row = await lockApplication(trx, decision.applicationId);
     if (!row) throw new AppError('NOT_FOUND', `No application ${decision.applicationId}.`);
     if (row.partner_id !== partnerId)

@@ -23,7 +23,9 @@ export const ErrorResponse = Type.Object(
 const errorRef = Type.Unsafe<unknown>({ $ref: 'ErrorResponse#' });
 
 /** Standard error responses for a route: 400/500 always, plus the statuses the route can give. */
-export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+export function errorResponses<const S extends readonly number[]>(
+  ...statuses: S
+): Record<S[number] | 400 | 500, TSchema> {
   const out: Record<number, TSchema> = { 400: errorRef, 500: errorRef };
   for (const status of statuses) out[status] = errorRef;
   return out;

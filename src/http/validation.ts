@@ -1,12 +1,7 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FastifyInstance, FastifySchemaCompiler, RouteOptions } from 'fastify';
+import { createAjv, findNul, segmentsOfAt } from '../shared/ajv.ts';
 import type { FieldProblem } from '../shared/errors.ts';
-
-// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv,
-) => Ajv;
 
 /** At most this many problems are reported for one request part (the rest are counted). */
 export const MAX_REPORTED_ERRORS = 20;
@@ -19,18 +14,6 @@ export const MAX_REPORTED_ERRORS = 20;
  */
 export const FULL_REPORT_MAX_VALUES = 2_000;
 
-function createAjv(coerceTypes: boolean, allErrors: boolean): Ajv {
-  const ajv = new Ajv({
-    allErrors,
-    coerceTypes,
-    useDefaults: true,
-    removeAdditional: false,
-    strict: false,
-  });
-  addFormats(ajv);
-  return ajv;
-}
-
 /**
  * Bodies are validated exactly as sent (a fen amount of "100" is an error, not 100); query strings,
  * path parameters and headers are text by nature and are coerced to their declared types.
@@ -38,8 +21,14 @@ function createAjv(coerceTypes: boolean, allErrors: boolean): Ajv {
  * pays, whatever its size) and one that collects all errors, run only on small invalid inputs.
  */
 const ajvs = {
-  body: { first: createAjv(false, false), all: createAjv(false, true) },
-  text: { first: createAjv(true, false), all: createAjv(true, true) },
+  body: {
+    first: createAjv({ coerceTypes: false, allErrors: false }),
+    all: createAjv({ coerceTypes: false, allErrors: true }),
+  },
+  text: {
+    first: createAjv({ coerceTypes: true, allErrors: false }),
+    all: createAjv({ coerceTypes: true, allErrors: true }),
+  },
 };
 
 /** A validator as Fastify calls it: returns whether the data is valid and leaves `errors`. */
@@ -99,46 +88,6 @@ function countValues(data: unknown, limit: number): number {
   return count;
 }
 
-const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
-const SURROGATE_MESSAGE = 'must be well-formed Unicode (no lone UTF-16 surrogate such as \\ud800)';
-
-/**
- * The first string (value or member name) containing U+0000 or a lone surrogate, as an ajv-style
- * error.
- */
-function findNul(value: unknown, path: string): ErrorObject | undefined {
-  if (typeof value === 'string') return textError(value, path);
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) {
-      const found = findNul(value[i], `${path}/${i}`);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const at = `${path}/${pointerSegment(key)}`;
-      const inKey = textError(key, at);
-      if (inKey) return inKey;
-      const found = findNul(item, at);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
-function pointerSegment(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
-function textError(text: string, instancePath: string): ErrorObject | undefined {
-  if (text.includes('\u0000'))
-    return { instancePath, schemaPath: '#', keyword: 'nul', params: {}, message: NUL_MESSAGE };
-  if (!text.isWellFormed())
-    return { instancePath, schemaPath: '#', keyword: 'unicode', params: {}, message: SURROGATE_MESSAGE };
-  return undefined;
-}
-
 function moreErrors(count: number): ErrorObject {
   return {
     instancePath: '',
@@ -160,6 +109,8 @@ export function toFieldProblems(errors: readonly ErrorObject[], part: string): F
       .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
     if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
     if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
+    // The contract's own keywords may name a member or item below the value they check.
+    segments.push(...segmentsOfAt(error.params.at));
     const named = [part, ...segments].join('.');
     // A member name is the caller's text: a 100 KB unknown key must not come back twice over.
     const field = named.length > MAX_FIELD_NAME ? `${named.slice(0, MAX_FIELD_NAME)}…` : named;

@@ -7,6 +7,7 @@ import { BorrowerSessions } from '../borrowers/sessions.ts';
 import type { DatabaseHandle } from '../db/connection.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import { quoteLoan, quotePayoff } from '../money/index.ts';
+import { callbackHandler } from '../protocol/contract-validators.ts';
 import { generateKeyPair, type PublicEncryptionKey } from '../protocol/envelope/index.ts';
 import { InboundCallbacks } from '../protocol/inbound.ts';
 import { OutboxWorker } from '../protocol/outbox-worker.ts';
@@ -70,11 +71,11 @@ describe('application to loan to settlement', () => {
     inbound = new InboundCallbacks(
       handle.db,
       {
-        'credit-decision': applications.creditDecisionHandler,
-        disbursement: loans.disbursementHandler,
-        'repayment-schedule': loans.scheduleHandler,
-        repayment: loans.repaymentHandler,
-        'loan-status': loans.loanStatusHandler,
+        'credit-decision': callbackHandler('credit-decision', applications.creditDecisionHandler),
+        disbursement: callbackHandler('disbursement', loans.disbursementHandler),
+        'repayment-schedule': callbackHandler('repayment-schedule', loans.scheduleHandler),
+        repayment: callbackHandler('repayment', loans.repaymentHandler),
+        'loan-status': callbackHandler('loan-status', loans.loanStatusHandler),
       },
       clock,
     );
@@ -273,8 +274,13 @@ describe('application to loan to settlement', () => {
     const [call] = await outbox('drawdown');
     expect(call?.body).toMatchObject({ drawdownId, amountFen: 1_000_000, startDate: '2026-03-10' });
 
+    // The contract's schedule row: the money module's row has more members (totals, balances).
     const installments = schedule().installments.map((row) => ({
-      ...row,
+      period: row.period,
+      dueDate: row.dueDate,
+      principalFen: row.principalFen,
+      interestFen: row.interestFen,
+      feeFen: row.feeFen,
       penaltyFen: 0,
       paidFen: 0,
       status: 'pending',
@@ -338,8 +344,13 @@ describe('application to loan to settlement', () => {
     await callback('repayment', paid, paid.repaymentId);
     await callback('repayment', paid, paid.repaymentId);
     expect(await loans.repayments(borrower, loan!.id)).toHaveLength(1);
+    // The contract's schedule row: the money module's row has more members (totals, balances).
     const installments = schedule().installments.map((row) => ({
-      ...row,
+      period: row.period,
+      dueDate: row.dueDate,
+      principalFen: row.principalFen,
+      interestFen: row.interestFen,
+      feeFen: row.feeFen,
       penaltyFen: 0,
       paidFen: row.period === 1 ? row.totalFen : 0,
       status: row.period === 1 ? 'paid' : 'pending',
@@ -493,7 +504,7 @@ describe('an approval that has expired', () => {
       });
       const inbound = new InboundCallbacks(
         handle.db,
-        { 'credit-decision': applications.creditDecisionHandler },
+        { 'credit-decision': callbackHandler('credit-decision', applications.creditDecisionHandler) },
         clock,
       );
       const borrower = {
@@ -512,10 +523,11 @@ describe('an approval that has expired', () => {
         limitFen: 1_000_000,
         apr: '0.12',
         termsMonths: [12],
+        methods: ['equal_installment'],
         validUntil: '2026-05-02T02:00:00Z',
         decidedAt: now.toISOString(),
       };
-      await inbound.ingest({
+      const decided = await inbound.ingest({
         partnerId: 'expiring-lender',
         requestId: 'decision-1',
         kind: 'credit-decision',
@@ -523,6 +535,7 @@ describe('an approval that has expired', () => {
         bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('base64'),
         body,
       });
+      expect(decided.httpStatus).toBe(200);
       now = new Date('2026-05-02T02:00:01Z');
       await expect(
         applications.requestDrawdown(borrower, application.id, {

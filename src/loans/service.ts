@@ -36,6 +36,12 @@ export async function hasActiveLoans(executor: Executor, borrowerId: string): Pr
   return row !== undefined;
 }
 
+/** The end of a loan learnt by the status pull (settled or written off), ingested like a callback. */
+export interface PulledLoanEnd {
+  readonly loanId: string;
+  readonly status: 'settled' | 'written_off';
+}
+
 export interface Installment {
   readonly period: number;
   readonly dueDate: string;
@@ -114,8 +120,11 @@ export class LoanService {
   }
 
   /** 放款结果: a successful disbursement opens the loan; a failure lets the borrower try again. */
-  readonly disbursementHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
-    const result = body as DisbursementCallback;
+  readonly disbursementHandler: CallbackHandler<DisbursementCallback> = async (
+    trx,
+    { partnerId, body, requestId },
+  ) => {
+    const result = body;
     // Drawdown ids are the platform's UUIDs; any other id the contract allows is simply unknown.
     const drawdown = isUuid(result.drawdownId)
       ? await trx
@@ -202,8 +211,11 @@ export class LoanService {
   };
 
   /** 还款计划: the whole schedule, replaced by any newer version; older versions are ignored. */
-  readonly scheduleHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
-    const schedule = body as RepaymentScheduleCallback;
+  readonly scheduleHandler: CallbackHandler<RepaymentScheduleCallback> = async (
+    trx,
+    { partnerId, body, requestId },
+  ) => {
+    const schedule = body;
     const loan = await this.#byLenderId(trx, partnerId, schedule.loanId);
     if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${schedule.loanId}` };
     if (schedule.version <= loan.schedule_version)
@@ -289,8 +301,11 @@ export class LoanService {
   };
 
   /** 还款结果: recorded once per lender repayment id; kept until the loan's schedule is known. */
-  readonly repaymentHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
-    const repayment = body as RepaymentCallback;
+  readonly repaymentHandler: CallbackHandler<RepaymentCallback> = async (
+    trx,
+    { partnerId, body, requestId },
+  ) => {
+    const repayment = body;
     const loan = await this.#byLenderId(trx, partnerId, repayment.loanId);
     if (!loan || loan.schedule_version === 0) {
       return { status: 'deferred', waitingFor: `schedule of loan ${repayment.loanId}` };
@@ -353,8 +368,11 @@ export class LoanService {
   };
 
   /** 贷款状态: newer status versions move the loan (and its application); older ones are ignored. */
-  readonly loanStatusHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
-    const update = body as LoanStatusCallback;
+  readonly loanStatusHandler: CallbackHandler<LoanStatusCallback> = async (
+    trx,
+    { partnerId, body, requestId },
+  ) => {
+    const update = body;
     const loan = await this.#byLenderId(trx, partnerId, update.loanId);
     if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${update.loanId}` };
     if (update.version <= loan.status_version)
@@ -378,8 +396,8 @@ export class LoanService {
    * which nothing follows — is applied, and the version is left for the lender's own callbacks
    * (one arriving later with the same status is then a harmless repeat).
    */
-  readonly pulledEndHandler: CallbackHandler = async (trx, { partnerId, body, requestId }) => {
-    const pulled = body as { loanId: string; status: 'settled' | 'written_off' };
+  readonly pulledEndHandler: CallbackHandler<PulledLoanEnd> = async (trx, { partnerId, body, requestId }) => {
+    const pulled = body;
     const loan = await this.#byLenderId(trx, partnerId, pulled.loanId);
     if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${pulled.loanId}` };
     if (loan.status === pulled.status) return { status: 'applied', result: { ignored: 'already so' } };

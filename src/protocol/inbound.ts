@@ -33,21 +33,22 @@ export interface DeferralLimits {
 
 export const DEFAULT_DEFERRAL_LIMITS: DeferralLimits = { maxPerPartner: 1_000, maxAgeMs: 24 * 3_600_000 };
 
-export interface CallbackContext {
+export interface CallbackContext<B = unknown> {
   readonly partnerId: string;
   readonly requestId: string;
   readonly businessId: string;
-  readonly body: unknown;
+  readonly body: B;
   readonly receivedAt: Date;
 }
 
 /**
- * Applies one kind of callback inside the transaction that records it. Throw an AppError to refuse
+ * Applies one kind of callback inside the transaction that records it; `B` is its body's type
+ * (contract-validators.ts `callbackHandler` turns a typed handler into one the pipeline holds). Throw an AppError to refuse
  * it for good (e.g. `FORBIDDEN` for another lender's application, `APR_CAP_EXCEEDED`).
  */
-export type CallbackHandler = (
+export type CallbackHandler<B = unknown> = (
   trx: Transaction<Database>,
-  context: CallbackContext,
+  context: CallbackContext<B>,
 ) => Promise<CallbackOutcome>;
 
 export interface InboundCallback {

@@ -4,12 +4,14 @@
  * an approved application with a requested drawdown (as the journey would leave it) and feed
  * lender callbacks straight into the pipeline (signatures are tested in http/routes/open.test.ts).
  */
+
 import { createHash, randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '../db/connection.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import { LoanService } from '../loans/service.ts';
 import { quoteLoan, type RepaymentMethod } from '../money/index.ts';
+import { callbackHandler } from '../protocol/contract-validators.ts';
 import { type InboundAnswer, InboundCallbacks } from '../protocol/inbound.ts';
 import { createSettlementServices, type SettlementServices } from './index.ts';
 
@@ -38,10 +40,10 @@ export async function createSettlementHarness(start = '2026-01-01T00:00:00Z'): P
   const inbound = new InboundCallbacks(
     handle.db,
     {
-      disbursement: loans.disbursementHandler,
-      'repayment-schedule': loans.scheduleHandler,
-      repayment: loans.repaymentHandler,
-      'loan-status': loans.loanStatusHandler,
+      disbursement: callbackHandler('disbursement', loans.disbursementHandler),
+      'repayment-schedule': callbackHandler('repayment-schedule', loans.scheduleHandler),
+      repayment: callbackHandler('repayment', loans.repaymentHandler),
+      'loan-status': callbackHandler('loan-status', loans.loanStatusHandler),
     },
     clock,
   );

@@ -76,6 +76,11 @@ export function invalidField(field: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', `${field}: ${message}`, { fields: [{ field, message }] });
 }
 
+/** Whether a stored or received string is one of the platform's error codes. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
+}
+
 export function statusOf(code: ErrorCode): number {
   return ERROR_CODES[code].status;
 }

@@ -14,13 +14,14 @@ import type { MarketplacePorts, PreCheckIdentity } from '../marketplace/ports.ts
 import { OfferService } from '../marketplace/service.ts';
 import type { RepaymentMethod } from '../money/index.ts';
 import { type PublicEncryptionKey, selectEncryptionKey } from '../protocol/envelope/index.ts';
+import { callbackHandler, typedHandler } from '../protocol/contract-validators.ts';
 import type { CallbackHandler } from '../protocol/inbound.ts';
 import type { OnDeadLettered, OnDelivered } from '../protocol/outbox-worker.ts';
 import type { PlatformKeyring } from '../protocol/platform-keys.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import type { EntryDecision, WhitelistServices } from '../whitelist/index.ts';
-import { PULLED_LOAN_END } from './status-pull.ts';
+import { isPulledLoanEnd, PULLED_LOAN_END } from './status-pull.ts';
 
 /**
  * Wires the borrower journey — offers, applications, loans — to its neighbours through their
@@ -172,13 +173,13 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
     applications,
     loans,
     callbackHandlers: {
-      'credit-decision': applications.creditDecisionHandler,
-      disbursement: loans.disbursementHandler,
-      'repayment-schedule': loans.scheduleHandler,
-      repayment: loans.repaymentHandler,
-      'loan-status': loans.loanStatusHandler,
+      'credit-decision': callbackHandler('credit-decision', applications.creditDecisionHandler),
+      disbursement: callbackHandler('disbursement', loans.disbursementHandler),
+      'repayment-schedule': callbackHandler('repayment-schedule', loans.scheduleHandler),
+      repayment: callbackHandler('repayment', loans.repaymentHandler),
+      'loan-status': callbackHandler('loan-status', loans.loanStatusHandler),
       // Not a callback any lender sends: the end of a loan learnt by the status pull.
-      [PULLED_LOAN_END]: loans.pulledEndHandler,
+      [PULLED_LOAN_END]: typedHandler(isPulledLoanEnd, 'pulled loan end', loans.pulledEndHandler),
     },
     entryFor,
     async onDelivered(message) {

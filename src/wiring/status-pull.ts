@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ApplicationService } from '../applications/service.ts';
-import type { LoanService } from '../loans/service.ts';
-import {
-  type CallbackKind,
-  type StatusQueryRequest,
-  type StatusQueryResponse,
-  validateCallback,
-  validateCallResponse,
-} from '../protocol/envelope/index.ts';
+import type { LoanService, PulledLoanEnd } from '../loans/service.ts';
+import { callResponseProblem, isCallResponseBody } from '../protocol/contract-validators.ts';
+import type { CallbackKind, StatusQueryRequest, StatusQueryResponse } from '../protocol/envelope/index.ts';
 import type { InboundCallbacks } from '../protocol/inbound.ts';
 import type { Clock } from '../shared/clock.ts';
 
 /** The internal kind a pulled end of a loan is ingested under (no lender sends it). */
 export const PULLED_LOAN_END = 'pulled-loan-end';
+
+/** Whether a stored body is a pulled end of a loan, as callbacksFromStatus builds it. */
+export function isPulledLoanEnd(body: unknown): body is PulledLoanEnd {
+  if (typeof body !== 'object' || body === null) return false;
+  const { loanId, status } = body as Record<string, unknown>;
+  return typeof loanId === 'string' && loanId !== '' && (status === 'settled' || status === 'written_off');
+}
 
 /** What asking a lender's status endpoint came to: its signed, successful answer, or why not. */
 export type StatusAnswer =
@@ -138,21 +140,16 @@ export class StatusPuller {
       logger.warn({ partner: partnerId, query, error: answer.error }, 'status query failed; will ask again');
       return 0;
     }
-    const problems = validateCallResponse('status-query', answer.body);
-    if (problems.length > 0) {
-      logger.warn({ partner: partnerId, query, problems }, 'status answer breaks the contract; ignored');
+    const { body } = answer;
+    if (!isCallResponseBody('status-query', body)) {
+      const problem = callResponseProblem('status-query', body);
+      logger.warn({ partner: partnerId, query, problem }, 'status answer breaks the contract; ignored');
       return 0;
     }
     let applied = 0;
     const opened: string[] = [];
-    for (const callback of callbacksFromStatus(answer.body as StatusQueryResponse)) {
-      if (callback.kind !== PULLED_LOAN_END) {
-        const invalid = validateCallback(callback.kind, callback.body);
-        if (invalid.length > 0) {
-          logger.warn({ partner: partnerId, kind: callback.kind, problems: invalid }, 'pulled state ignored');
-          continue;
-        }
-      }
+    // Each part of the answer is a callback's body, validated with the answer's schema above.
+    for (const callback of callbacksFromStatus(body)) {
       const text = JSON.stringify(callback.body);
       try {
         const result = await inbound.ingest({

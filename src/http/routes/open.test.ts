@@ -56,6 +56,7 @@ describe('open API: signed lender callbacks', () => {
     limitFen: 2_000_000,
     apr: '0.18',
     termsMonths: [6, 12],
+    methods: ['equal_installment'],
     decidedAt: '2026-11-29T10:00:00Z',
     ...extra,
   });

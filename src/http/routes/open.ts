@@ -1,8 +1,17 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { type TSchema, Type } from 'typebox';
+import { Type } from 'typebox';
 import type { Executor } from '../../db/transaction.ts';
+import { isCallbackAck } from '../../protocol/contract-validators.ts';
 import {
+  businessIdOf,
+  CALLBACK_ACK,
+  CALLBACK_KINDS,
+  CALLBACK_SCHEMAS,
+  type CallbackAck,
+  type CallbackBodies,
+  type CallbackKind,
+  callbackPath,
   contentSha256,
   ENVELOPE_HEADERS,
   type KeyLookup,
@@ -15,9 +24,9 @@ import type { InboundCallbacks } from '../../protocol/inbound.ts';
 import { recordRejection as recordRefusal } from '../../protocol/operations.ts';
 import type { PlatformKeyring } from '../../protocol/platform-keys.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { AppError, type ErrorCode } from '../../shared/errors.ts';
+import { AppError, type ErrorCode, isErrorCode } from '../../shared/errors.ts';
 import { errorBody } from '../error-handler.ts';
-import { DateTimeString, errorResponses, Int4, StringEnum } from '../schemas.ts';
+import { errorResponses } from '../schemas.ts';
 
 /**
  * The lender-facing open API (`/open/v1/*`). Every callback is verified before anything else —
@@ -52,113 +61,17 @@ declare module 'fastify' {
 /** Largest callback body accepted; a full 360-installment schedule is about 80 KB. */
 export const CALLBACK_BODY_LIMIT_BYTES = 256 * 1024;
 
-const Fen = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
-const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' });
-const Rate = Type.String({ pattern: '^(0(\\.\\d{1,10})?|1(\\.0{1,10})?)$' });
-const DateString = Type.String({ format: 'date' });
-const DateTime = DateTimeString();
+/** The route of one callback kind, its body schema and answer schema taken from the lender contract. */
+function callbackRoute<K extends CallbackKind>(kind: K) {
+  const schema = CALLBACK_SCHEMAS[kind];
+  return {
+    kind,
+    summary: `${schema.title}: ${schema.description.split('. ')[0]}`,
+    body: Type.Unsafe<CallbackBodies[K]>(schema),
+  };
+}
 
-const InstallmentState = Type.Object(
-  {
-    period: Type.Integer({ minimum: 1, maximum: 360 }),
-    dueDate: DateString,
-    principalFen: Fen,
-    interestFen: Fen,
-    feeFen: Fen,
-    penaltyFen: Fen,
-    paidFen: Fen,
-    status: StringEnum(['pending', 'paid', 'overdue', 'waived'] as const),
-  },
-  { additionalProperties: false },
-);
-
-/** The callbacks, their body schemas and how each names its business id (its idempotency key). */
-export const CALLBACKS: Readonly<
-  Record<
-    string,
-    { readonly summary: string; readonly schema: TSchema; businessId(body: Record<string, unknown>): string }
-  >
-> = {
-  'credit-decision': {
-    summary: '授信结果: the credit decision on an application',
-    schema: Type.Object(
-      {
-        applicationId: Id,
-        decision: StringEnum(['approved', 'rejected'] as const),
-        reason: Type.Optional(Type.String({ maxLength: 200 })),
-        limitFen: Type.Optional(Fen),
-        apr: Type.Optional(Rate),
-        termsMonths: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 360 }), { maxItems: 50 })),
-        methods: Type.Optional(Type.Array(Type.String({ maxLength: 30 }), { maxItems: 4 })),
-        validUntil: Type.Optional(DateTime),
-        decidedAt: DateTime,
-      },
-      { additionalProperties: false },
-    ),
-    businessId: (body) => String(body.applicationId),
-  },
-  disbursement: {
-    summary: '放款结果: the outcome of a drawdown',
-    schema: Type.Object(
-      {
-        drawdownId: Id,
-        applicationId: Id,
-        loanId: Id,
-        status: StringEnum(['succeeded', 'failed'] as const),
-        reason: Type.Optional(Type.String({ maxLength: 200 })),
-        principalFen: Fen,
-        disbursedAt: DateTime,
-        startDate: DateString,
-      },
-      { additionalProperties: false },
-    ),
-    businessId: (body) => String(body.drawdownId),
-  },
-  'repayment-schedule': {
-    summary: '还款计划: the full schedule of a loan, pushed on every change with a higher version',
-    schema: Type.Object(
-      {
-        loanId: Id,
-        version: Int4({ minimum: 1 }),
-        installments: Type.Array(InstallmentState, { minItems: 1, maxItems: 360 }),
-      },
-      { additionalProperties: false },
-    ),
-    businessId: (body) => `${String(body.loanId)}:${String(body.version)}`,
-  },
-  repayment: {
-    summary: '还款结果: money the lender collected on a loan (or a reversal of it)',
-    schema: Type.Object(
-      {
-        loanId: Id,
-        repaymentId: Id,
-        paidAt: DateTime,
-        principalFen: Fen,
-        interestFen: Fen,
-        feeFen: Fen,
-        penaltyFen: Fen,
-        periods: Type.Array(Type.Integer({ minimum: 1, maximum: 360 }), { maxItems: 360 }),
-        earlyPayoff: Type.Boolean(),
-        reversalOf: Type.Optional(Id),
-      },
-      { additionalProperties: false },
-    ),
-    businessId: (body) => String(body.repaymentId),
-  },
-  'loan-status': {
-    summary: '贷款状态: repaying, overdue, settled or written off',
-    schema: Type.Object(
-      {
-        loanId: Id,
-        status: StringEnum(['repaying', 'overdue', 'settled', 'written_off'] as const),
-        version: Int4({ minimum: 1 }),
-        asOf: DateTime,
-      },
-      { additionalProperties: false },
-    ),
-    businessId: (body) => `${String(body.loanId)}:${String(body.version)}`,
-  },
-};
+const CallbackAnswer = Type.Unsafe<CallbackAck>(CALLBACK_ACK);
 
 const PublicKey = Type.Object({
   kid: Type.String(),
@@ -168,11 +81,6 @@ const PublicKey = Type.Object({
   notBefore: Type.Integer({ description: 'ms since the epoch' }),
   notAfter: Type.Union([Type.Integer(), Type.Null()]),
 });
-
-const CallbackAnswer = Type.Object(
-  { status: StringEnum(['applied', 'deferred'] as const) },
-  { additionalProperties: true },
-);
 
 const envelopeHeaders = Type.Object(
   Object.fromEntries(
@@ -285,9 +193,11 @@ export const openRoutes =
       async () => ({ keys: await deps.keyring.publicKeys() }),
     );
 
-    for (const [kind, callback] of Object.entries(CALLBACKS)) {
+    // One route per callback kind of the contract; body and answers validated against its schemas.
+    const registerCallback = <K extends CallbackKind>(kind: K) => {
+      const route = callbackRoute(kind);
       app.post(
-        `/open/v1/callbacks/${kind}`,
+        callbackPath(kind),
         {
           onRequest: envelopePresent,
           preValidation: verify,
@@ -295,43 +205,65 @@ export const openRoutes =
           bodyLimit: CALLBACK_BODY_LIMIT_BYTES,
           schema: {
             tags: ['open'],
-            summary: callback.summary,
+            summary: route.summary,
             description:
               'Signed with the Lendgate envelope (docs/protocol.md). Idempotent on X-Lendgate-Request-Id and on the ' +
               'business id: a repeat gets the first answer; the same id with another body gets 409 CONFLICT. ' +
               '202 means kept and applied once what it depends on arrives.',
             headers: envelopeHeaders,
-            body: callback.schema,
+            body: route.body,
             response: {
               200: CallbackAnswer,
               202: CallbackAnswer,
-              ...errorResponses(401, 403, 404, 409, 422),
+              ...errorResponses(...REFUSAL_STATUSES),
             },
           },
         },
         async (request, reply) => {
-          const body = request.body as Record<string, unknown>;
           const header = (name: string) => String(request.headers[name.toLowerCase()]);
           const answer = await deps.inbound.ingest({
             partnerId: request.partnerId!,
             requestId: header(ENVELOPE_HEADERS.requestId),
             kind,
-            businessId: callback.businessId(body),
+            // The schema requires the fields the business id is made of, so it is always there.
+            businessId: businessIdOf(kind, request.body) ?? '',
             // SHA-256 of the exact bytes received (see verify above).
             bodySha256: request.bodySha256!,
-            body,
+            body: request.body,
           });
-          if (answer.httpStatus < 400) {
-            return reply.code(answer.httpStatus as 200).send(answer.body as { status: 'applied' });
+          const { httpStatus, body } = answer;
+          if (httpStatus === 200 || httpStatus === 202) {
+            if (isCallbackAck(body)) return reply.code(httpStatus).send(body);
+            throw new Error(`stored answer of ${kind} callback is not an acknowledgement`);
           }
           // A refusal, new or recorded: its code and message as stored, under this request's id.
-          const { error } = answer.body as { error: { code: ErrorCode; message: string } };
-          const refusal = errorBody(request.id, error.code, error.message);
-          return reply.code(answer.httpStatus as 200).send(refusal as unknown as { status: 'applied' });
+          const refusal = refusalOf(body);
+          if (refusal && isRefusalStatus(httpStatus))
+            return reply.code(httpStatus).send(errorBody(request.id, refusal.code, refusal.message));
+          throw new Error(`stored answer of ${kind} callback is neither an acknowledgement nor a refusal`);
         },
       );
-    }
+    };
+    for (const { kind } of CALLBACK_KINDS) registerCallback(kind);
   };
+
+/** The 4xx statuses a callback can be refused with (the error codes' statuses). */
+const REFUSAL_STATUSES = [400, 401, 403, 404, 409, 422, 429] as const;
+type RefusalStatus = (typeof REFUSAL_STATUSES)[number];
+
+function isRefusalStatus(status: number): status is RefusalStatus {
+  return (REFUSAL_STATUSES as readonly number[]).includes(status);
+}
+
+/** The code and message of a stored refusal `{ error: { code, message } }`. */
+function refusalOf(
+  stored: Readonly<Record<string, unknown>>,
+): { code: ErrorCode; message: string } | undefined {
+  const error = stored.error;
+  if (typeof error !== 'object' || error === null || !('code' in error) || !('message' in error))
+    return undefined;
+  return isErrorCode(error.code) ? { code: error.code, message: String(error.message) } : undefined;
+}
 
 /** Counts a refusal at the edge (one row per minute, source, claimed partner and code). */
 async function recordRejection(
