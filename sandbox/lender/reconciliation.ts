@@ -1,7 +1,9 @@
 /**
  * The daily reconciliation file (对账文件): every disbursement and repayment of one day (China
- * Standard Time) with ids and amounts, as CSV. Pure: entries in, text out.
+ * Standard Time) with ids and amounts, as CSV, in the columns of the contract's RECONCILIATION_ROW.
+ * Pure: entries in, text out.
  */
+import { RECONCILIATION_COLUMNS } from '../sdk/schemas.ts';
 
 export interface LedgerEntry {
   readonly type: 'disbursement' | 'repayment';
@@ -20,18 +22,8 @@ export interface LedgerEntry {
   readonly penaltyFen: number;
 }
 
-export const RECONCILIATION_COLUMNS = [
-  'type',
-  'business_id',
-  'loan_id',
-  'application_id',
-  'occurred_at',
-  'amount_fen',
-  'principal_fen',
-  'interest_fen',
-  'fee_fen',
-  'penalty_fen',
-] as const;
+/** The file's columns, in order, from the contract. */
+export { RECONCILIATION_COLUMNS };
 
 function cell(value: string | number): string {
   const text = String(value);

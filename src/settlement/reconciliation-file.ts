@@ -1,25 +1,17 @@
 /**
  * The lender's daily reconciliation file (对账文件), in the format the sandbox lender produces
- * (sandbox/lender/reconciliation.ts): CSV with a header row of these columns, one row per
+ * (sandbox/lender/reconciliation.ts) and the lender contract defines (RECONCILIATION_ROW in
+ * sandbox/sdk/schemas.ts): CSV with a header row of these columns, one row per
  * disbursement and repayment of the day, amounts in integer fen. A reversal is a repayment row
  * with negative amounts. Parsing is pure; a malformed file is refused with its line number.
  */
+import { RECONCILIATION_COLUMNS, RECONCILIATION_ROW } from '../protocol/envelope/index.ts';
 import { CsvSyntaxError, parseCsv } from './csv.ts';
 
-export const RECONCILIATION_COLUMNS = [
-  'type',
-  'business_id',
-  'loan_id',
-  'application_id',
-  'occurred_at',
-  'amount_fen',
-  'principal_fen',
-  'interest_fen',
-  'fee_fen',
-  'penalty_fen',
-] as const;
+/** The columns, in order, as the lender contract defines the file (sandbox/sdk/schemas.ts). */
+export { RECONCILIATION_COLUMNS };
 
-export const RECORD_TYPES = ['disbursement', 'repayment'] as const;
+export const RECORD_TYPES = RECONCILIATION_ROW.properties.type.enum;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 /** One money movement, as either side records it. */
@@ -51,7 +43,7 @@ export class ReconciliationFileError extends Error {
 }
 
 const INTEGER = /^-?(0|[1-9]\d{0,15})$/;
-const ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const ID = new RegExp(RECONCILIATION_ROW.properties.business_id.pattern, 'u');
 
 export const MAX_FILE_ROWS = 200_000;
 
