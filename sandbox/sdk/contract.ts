@@ -27,6 +27,7 @@ import {
   type LOAN_STATUS_CALLBACK,
   type PRE_CHECK_REQUEST,
   type PRE_CHECK_RESPONSE,
+  RECONCILIATION_ROW,
   type REPAY_REQUEST,
   type REPAYMENT_CALLBACK,
   type REPAYMENT_SCHEDULE_CALLBACK,
@@ -322,3 +323,56 @@ export function isApplicantPii(value: unknown): value is ApplicantPii {
 export function errorBody(code: string, message: string, requestId: string): ErrorBody {
   return { error: { code, message, requestId } };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The contract as one document
+
+/** What each of the contract's own `x-` keywords means, for implementers in other languages. */
+export const CONTRACT_KEYWORD_MEANINGS = {
+  'x-increasing': 'on an array of integers: each item greater than the one before (no repeats)',
+  'x-numbered': 'on an array of objects: item i (from 0) has the named member equal to i + 1',
+  'x-required-when':
+    'on an object: when member `field` equals `equals`, every member of `required` is present',
+  'x-not-above':
+    'on an object: for each [low, high] pair present, low ≤ high (decimal strings compared exactly)',
+  'x-calendar':
+    'on a string already matching its pattern: "date" — the day exists; "date-time" — the day exists and ' +
+    'hours ≤ 23, minutes ≤ 59, seconds ≤ 59 (no leap second), offset hours ≤ 23 and minutes ≤ 59',
+  'x-rule': 'an annotation: what a valid value is, in words (used in problem messages)',
+} as const;
+
+/**
+ * The whole contract in one JSON document — every call and callback with its path, schemas and
+ * budget, the error body, the applicant PII, the reconciliation row, and what the `x-` keywords
+ * mean — so that a lender in another language validates with its own JSON Schema library (plus
+ * the `x-` rules and the text rule: no NUL, no lone surrogate, in any text).
+ */
+export const CONTRACT_DOCUMENT = {
+  protocol: 'lendgate-open/v1',
+  conventions:
+    'POST, JSON bodies, inside the signed envelope of docs/protocol.md. Amounts in integer fen; rates as ' +
+    'decimal strings in [0, 1] with at most 10 decimals; dates YYYY-MM-DD; instants RFC 3339 with an offset. ' +
+    'Every text is well-formed Unicode without NUL. Call bodies may gain optional members (ignore unknown ' +
+    'ones); callbacks and answers to calls refuse unknown members.',
+  calls: CALL_KINDS.map(({ kind, path, successStatus, budgetMs }) => ({
+    kind,
+    method: 'POST',
+    path,
+    successStatus,
+    budgetMs,
+    request: CALL_REQUEST_SCHEMAS[kind],
+    response: CALL_RESPONSE_SCHEMAS[kind],
+  })),
+  callbacks: CALLBACK_KINDS.map(({ kind, path }) => ({
+    kind,
+    method: 'POST',
+    path,
+    body: CALLBACK_SCHEMAS[kind],
+    answer: CALLBACK_ACK,
+  })),
+  errorBody: ERROR_BODY,
+  errors: PROTOCOL_ERRORS,
+  applicantPii: APPLICANT_PII,
+  reconciliationRow: RECONCILIATION_ROW,
+  keywords: CONTRACT_KEYWORD_MEANINGS,
+} as const;

@@ -97,6 +97,7 @@ let statusVersion = 0;
 export const REQUESTS: Readonly<Record<string, Builder>> = {
   'GET /healthz': async () => ({ url: '/healthz' }),
   'GET /open/v1/keys': async () => ({ url: '/open/v1/keys' }),
+  'GET /open/v1/contract': async () => ({ url: '/open/v1/contract' }),
   'GET /api/v1/agreements': async (w) => ({ url: `/api/v1/agreements?lenderId=${w.lenders.A.id}` }),
   'GET /api/v1/agreements/{id}': async (w) => ({ url: `/api/v1/agreements/${w.a.agreementIds[0]}` }),
   'POST /api/v1/quotes': async () => ({

@@ -109,6 +109,7 @@ const ALL_ROLES: readonly OperatorRole[] = ['operator', 'finance', 'compliance']
 export const POLICY: Readonly<Record<string, PolicyRow>> = {
   'GET /healthz': publicRoute(),
   'GET /open/v1/keys': publicRoute(),
+  'GET /open/v1/contract': publicRoute(),
   'GET /api/v1/agreements': publicRoute(),
   'GET /api/v1/agreements/{id}': publicRoute(),
   'POST /api/v1/quotes': publicRoute(),

@@ -1,6 +1,9 @@
+import { Ajv } from 'ajv';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CALLBACK_KINDS,
+  CALLBACK_SCHEMAS,
   generateKeyPair,
   type PrivateSigningKey,
   type PublicSigningKey,
@@ -275,5 +278,58 @@ describe('open API: signed lender callbacks', () => {
         '/open/v1/callbacks/loan-status',
       ]),
     );
+  });
+});
+
+describe('open API: the contract as data', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({});
+  });
+  afterAll(async () => t.close());
+
+  it('serves the schemas the callback routes validate with, usable by any JSON Schema library', async () => {
+    const response = await t.server.inject('/open/v1/contract');
+    expect(response.statusCode).toBe(200);
+    const contract = response.json() as {
+      callbacks: { kind: string; path: string; body: object }[];
+      calls: { kind: string; request: object }[];
+      keywords: Record<string, string>;
+    };
+    expect(contract.callbacks.map((c) => c.path)).toEqual(CALLBACK_KINDS.map((c) => c.path));
+    expect(contract.calls.map((c) => c.kind)).toEqual([
+      'pre-check',
+      'apply',
+      'drawdown',
+      'repay',
+      'status-query',
+    ]);
+    expect(Object.keys(contract.keywords)).toEqual(
+      expect.arrayContaining(['x-increasing', 'x-required-when']),
+    );
+
+    // A lender with a plain Ajv (no Lendgate code): the structural rules hold as the platform applies them.
+    const decision = contract.callbacks.find((c) => c.kind === 'credit-decision')!.body;
+    const plain = new Ajv({ strict: false }).compile(decision);
+    const approval = {
+      applicationId: 'APP-1',
+      decision: 'approved',
+      limitFen: 100_000,
+      apr: '0.18',
+      termsMonths: [12],
+      methods: ['equal_installment'],
+      decidedAt: '2026-11-29T10:00:00Z',
+    };
+    expect(plain(approval)).toBe(true);
+    expect(plain({ ...approval, limitfen: 1 })).toBe(false);
+
+    // And the OpenAPI document describes each callback route with that same body schema.
+    const openapi = (await t.server.inject('/openapi.json')).json() as {
+      paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: unknown }> } } }>;
+    };
+    for (const { kind, path } of CALLBACK_KINDS) {
+      const body = openapi.paths[path]?.post?.requestBody?.content['application/json']?.schema;
+      expect(body, kind).toMatchObject({ properties: CALLBACK_SCHEMAS[kind].properties });
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   type CallbackAck,
   type CallbackBodies,
   type CallbackKind,
+  CONTRACT_DOCUMENT,
   callbackPath,
   contentSha256,
   ENVELOPE_HEADERS,
@@ -191,6 +192,24 @@ export const openRoutes =
         },
       },
       async () => ({ keys: await deps.keyring.publicKeys() }),
+    );
+
+    // The contract as data, for lenders that validate with their own JSON Schema library.
+    const contractText = JSON.stringify(CONTRACT_DOCUMENT);
+    app.get(
+      '/open/v1/contract',
+      {
+        schema: {
+          tags: ['open'],
+          summary: 'The lender contract: every call, callback, answer and file row as JSON Schema',
+          description:
+            'The same schemas the platform validates with and the SDK is built from (docs/contract.md). ' +
+            'x- keywords are the rules JSON Schema cannot say; `keywords` says what each means.',
+          // Sent as the text built once at start-up (a pre-serialized JSON string is sent as is).
+          response: { 200: Type.Unsafe<string>({ type: 'object', additionalProperties: true }) },
+        },
+      },
+      async (_request, reply) => reply.type('application/json; charset=utf-8').send(contractText),
     );
 
     // One route per callback kind of the contract; body and answers validated against its schemas.
