@@ -55,9 +55,9 @@ export const DEMO_AUTHORIZATION_TERMS: AuthorizationTerms = {
 
 export function demoLenderLoanAgreement(lender: LenderParty): { title: string; text: string } {
   return {
-    title: `${lender.legalName} 借款合同（演示文本）`,
+    title: `${lender.legalName}借款合同（演示文本）`,
     text: [
-      `${lender.legalName} 个人借款合同（演示文本，仅用于演示，不具法律效力）`,
+      `${lender.legalName}个人借款合同（演示文本，仅用于演示，不具法律效力）`,
       '',
       `一、出借人：${lender.legalName}。借款金额、期限、还款方式以审批结果及借款确认页为准。`,
       `二、年化综合资金成本（IRR 口径）不超过 24%，借款前展示综合融资成本明示表。`,
