@@ -6,6 +6,7 @@ import type { ApplicationEvent } from '../applications/state-machine.ts';
 import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import { checkScheduleWithinCap, type DayCount, type RepaymentMethod } from '../money/index.ts';
+import { isCallRequestBody } from '../protocol/contract-validators.ts';
 import type {
   DisbursementCallback,
   LoanStatusCallback,
@@ -610,10 +611,8 @@ export class LoanService {
 
   /** The outbox gave up a call of this module: a repay call's request fails with the reason. */
   readonly callDeadLettered: OnDeadLettered = async (message, reason) => {
-    if (message.call !== 'repay') return;
-    const repaymentId = (message.body as { repaymentId?: unknown }).repaymentId;
-    if (typeof repaymentId !== 'string') return;
-    await this.repaymentCallFailed(repaymentId, {
+    if (message.call !== 'repay' || !isCallRequestBody('repay', message.body)) return;
+    await this.repaymentCallFailed(message.body.repaymentId, {
       code: reason.lenderError?.code ?? 'LENDER_UNREACHABLE',
       reason: reason.lenderError?.message || reason.error,
     });
