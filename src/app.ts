@@ -16,6 +16,7 @@ import { adminAuthRoutes } from './http/routes/admin-auth.ts';
 import { adminChannelRoutes } from './http/routes/admin-channels.ts';
 import { adminComplianceRoutes } from './http/routes/admin-compliance.ts';
 import { adminLenderKeyRoutes } from './http/routes/admin-lender-keys.ts';
+import { adminLenderPreCheckKeyRoutes } from './http/routes/admin-lender-pre-check-keys.ts';
 import { adminLenderProductRoutes } from './http/routes/admin-lender-products.ts';
 import { adminLenderRoutes } from './http/routes/admin-lenders.ts';
 import { adminOperatorRoutes } from './http/routes/admin-operators.ts';
@@ -96,7 +97,7 @@ export interface AppDependencies {
   readonly logger: Logger;
   readonly database: DatabaseHandle;
   readonly clock: Clock;
-  /** Wraps per-borrower data keys and seals the platform's private keys. */
+  /** Wraps per-borrower data keys, seals the platform's private keys and partners' pre-check keys. */
   readonly masterKey: Buffer;
   /** Published keys of each lender partner, for verifying their callbacks. */
   readonly partnerKeys?: KeyLookup;
@@ -117,7 +118,7 @@ export function createServices(deps: AppDependencies): Services {
     sessions: borrowerSessions,
     masterKey: deps.masterKey,
   });
-  const lenders = createLenderServices(db, { clock: deps.clock });
+  const lenders = createLenderServices(db, { clock: deps.clock, masterKey: deps.masterKey });
   const whitelist = createWhitelistServices(db, { clock: deps.clock, channels: channelDirectory(channels) });
   const borrowers = createBorrowerServices(db, {
     clock: deps.clock,
@@ -241,6 +242,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       adminLenderRoutes(services.lenders),
       adminLenderProductRoutes(services.lenders),
       adminLenderKeyRoutes(services.lenders),
+      adminLenderPreCheckKeyRoutes(services.lenders),
       adminAuditRoutes(db),
       adminProtocolRoutes(db, deps.clock),
       adminSettlementRoutes(services.settlement),

@@ -6,14 +6,30 @@ import { borrowerMigrations } from '../borrowers/migrations.ts';
 import { channelMigrations } from '../channels/migrations.ts';
 import { demoMigrations } from '../demo/migrations.ts';
 import { ledgerMigrations } from '../ledger/migrations.ts';
-import { lenderMigrations } from '../lenders/migrations.ts';
+import { lenderMigrations, lenderPreCheckKeys } from '../lenders/migrations.ts';
 import { loanMigrations } from '../loans/migrations.ts';
 import { marketplaceMigrations } from '../marketplace/migrations.ts';
 import { operatorMigrations } from '../operators/migrations.ts';
 import { protocolMigrations } from '../protocol/migrations.ts';
 import { settlementMigrations } from '../settlement/migrations.ts';
-import { whitelistMigrations } from '../whitelist/migrations.ts';
+import { whitelistLookupOnHashes, whitelistMigrations } from '../whitelist/migrations.ts';
 import type { Database } from './schema.ts';
+
+/**
+ * Migrations of one change that spans modules and got one sequence number: each module's part
+ * stays in that module's migrations.ts (it owns its tables and functions); the step runs them in
+ * order.
+ */
+const CROSS_MODULE_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  // Issue 10, private pre-checks: per-partner HMAC keys, and whitelist lookups on hashes computed
+  // in Node, so that no plain phone is a bind parameter.
+  '0131_private_pre_checks': {
+    async up(db) {
+      await lenderPreCheckKeys.up(db);
+      await whitelistLookupOnHashes.up(db);
+    },
+  },
+};
 
 /**
  * Every module's migrations. Names start with a global sequence number so that the order across
@@ -33,6 +49,7 @@ const MODULE_MIGRATIONS: readonly Readonly<Record<string, Migration>>[] = [
   loanMigrations,
   ledgerMigrations,
   settlementMigrations,
+  CROSS_MODULE_MIGRATIONS,
 ];
 
 /** Every migration in the order Kysely runs them: by name (a module may add one much later). */

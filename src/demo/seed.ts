@@ -19,7 +19,10 @@ export interface SeedNotice {
 export interface SeedContext {
   readonly trx: Transaction<Database>;
   readonly clock: Clock;
-  /** Seals demo secrets (the demo channels' private keys); absent where a caller has none. */
+  /**
+   * Seals demo secrets (the demo channels' private keys, the demo partners' pre-check keys);
+   * absent where a caller has none.
+   */
   readonly masterKey?: Buffer;
 }
 
@@ -52,7 +55,7 @@ const demoOperators: SeedStep = {
 /** Fictional sandbox partners with approved products (src/lenders/demo.ts). */
 const demoLenders: SeedStep = {
   name: 'lenders-v1',
-  run: ({ trx, clock }) => seedDemoLenders(trx, clock),
+  run: ({ trx, clock, masterKey }) => seedDemoLenders(trx, clock, masterKey),
 };
 
 /** Agreement texts: the platform's, and per demo lender its authorization and loan agreement. */

@@ -139,9 +139,13 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
   },
 ];
 
-/** Registers the demo partners, walks them to sandbox and approves their products. */
-export async function seedDemoLenders(trx: Executor, clock: Clock): Promise<string[]> {
-  const services = createLenderServices(trx, { clock });
+/**
+ * Registers the demo partners, walks them to sandbox and approves their products. With the master
+ * key each gets its pre-check key (handed to the sandbox lender when the demo starts it, see
+ * src/demo/sandbox-lenders.ts); without, the demo start-up issues them.
+ */
+export async function seedDemoLenders(trx: Executor, clock: Clock, masterKey?: Buffer): Promise<string[]> {
+  const services = createLenderServices(trx, { clock, ...(masterKey ? { masterKey } : {}) });
   const byCode = new Map<string, Lender>();
   for (const demo of DEMO_PARTNERS) {
     const funder = demo.fundedBy === undefined ? undefined : byCode.get(demo.fundedBy);

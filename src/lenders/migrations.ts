@@ -158,3 +158,34 @@ export const lenderMigrations: Record<string, Migration> = {
     },
   },
 };
+
+/**
+ * Issue 10, private pre-checks: each partner's pre-check keys (HMAC-SHA256 keys of the phone and
+ * id number hashes in its pre-checks). At most one current key per partner (retires_at null); a
+ * rotation gives the replaced keys a retirement time. Part of migration 0131 (db/migrations.ts),
+ * with the whitelist's lookup on hashes.
+ */
+export const lenderPreCheckKeys: Migration = {
+  async up(db) {
+    await sql`
+      CREATE TABLE lender_pre_check_keys (
+        key_id text PRIMARY KEY CHECK (key_id ~ '^[A-Za-z0-9._-]{1,64}$'),
+        lender_id uuid NOT NULL REFERENCES lenders (id),
+        secret_sealed text,
+        created_at timestamptz NOT NULL,
+        retires_at timestamptz,
+        CONSTRAINT lender_pre_check_keys_retire_after_creation
+          CHECK (retires_at IS NULL OR retires_at >= created_at),
+        -- The current key always has its secret: only a retired key is wiped.
+        CONSTRAINT lender_pre_check_keys_current_has_secret
+          CHECK (retires_at IS NOT NULL OR secret_sealed IS NOT NULL)
+      )`.execute(db);
+    await sql`
+      CREATE UNIQUE INDEX lender_pre_check_keys_one_current ON lender_pre_check_keys (lender_id)
+      WHERE retires_at IS NULL`.execute(db);
+    await sql`
+      CREATE INDEX lender_pre_check_keys_listing ON lender_pre_check_keys (lender_id, created_at DESC, key_id DESC)`.execute(
+      db,
+    );
+  },
+};

@@ -24,6 +24,7 @@ import {
   chinaDate,
   isCertificationValid,
 } from './partner-rules.ts';
+import type { IssuedPreCheckKey, PreCheckKeyService } from './pre-check-keys.ts';
 import { Problems } from './problems.ts';
 import {
   type ActivationReadiness,
@@ -129,7 +130,15 @@ function lenderColumns(checked: Omit<CheckedLender, 'funders' | 'code' | 'kind'>
 
 export interface LenderServiceOptions {
   readonly clock: Clock;
+  /** Issues each new partner its first pre-check key (when it can seal one: a master key). */
+  readonly preCheckKeys?: PreCheckKeyService;
 }
+
+/**
+ * A partner just registered, with its first pre-check key — the one answer that carries the key's
+ * secret, for the operator to hand over out of band (absent where no master key was at hand).
+ */
+export type CreatedLender = Lender & { readonly preCheckKey?: IssuedPreCheckKey };
 
 /**
  * The partner registry: admission records, the status life cycle with its history, and
@@ -138,13 +147,15 @@ export interface LenderServiceOptions {
 export class LenderService {
   readonly #db: Executor;
   readonly #clock: Clock;
+  readonly #preCheckKeys: PreCheckKeyService | undefined;
 
   constructor(db: Executor, options: LenderServiceOptions) {
     this.#db = db;
     this.#clock = options.clock;
+    this.#preCheckKeys = options.preCheckKeys;
   }
 
-  async create(input: NewLender, actor: Actor, requestId?: string): Promise<Lender> {
+  async create(input: NewLender, actor: Actor, requestId?: string): Promise<CreatedLender> {
     const problems = new Problems();
     const checked = checkNewLender(problems, input);
     problems.throwIfAny();
@@ -186,7 +197,12 @@ export class LenderService {
         requestId,
         details: { code: row.code, kind: row.kind, funders: funders.length },
       });
-      return toLender(row, funders);
+      // The pre-check key is exchanged at admission: the partner needs it for its first pre-check,
+      // the sandbox stage's conformance run included.
+      const preCheckKey = this.#preCheckKeys?.sealing
+        ? await this.#preCheckKeys.issue(trx, id, {}, actor, requestId)
+        : undefined;
+      return { ...toLender(row, funders), ...(preCheckKey ? { preCheckKey } : {}) };
     });
   }
 

@@ -102,6 +102,19 @@ export interface LenderKeyRow {
   created_at: Date;
 }
 
+/**
+ * A partner's pre-check (撞库) key: the HMAC key of the hashes in its pre-checks. The secret is
+ * sealed by the master key; it is wiped (null) once the key is seen retired.
+ */
+export interface LenderPreCheckKeyRow {
+  key_id: string;
+  lender_id: string;
+  secret_sealed: string | null;
+  created_at: Date;
+  /** Null for the current key; a replaced key stays valid until then. */
+  retires_at: Date | null;
+}
+
 export interface LenderTables {
   lenders: LenderRow;
   lender_funders: LenderFunderRow;
@@ -109,4 +122,5 @@ export interface LenderTables {
   conformance_runs: ConformanceRunRow;
   lender_products: LenderProductRow;
   lender_keys: LenderKeyRow;
+  lender_pre_check_keys: LenderPreCheckKeyRow;
 }

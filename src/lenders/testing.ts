@@ -86,6 +86,7 @@ export async function tableCounts(t: TestApp): Promise<Record<string, number>> {
     'conformance_runs',
     'lender_products',
     'lender_keys',
+    'lender_pre_check_keys',
   ] as const) {
     const row = await t.database.db
       .selectFrom(table)

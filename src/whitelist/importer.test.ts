@@ -249,4 +249,42 @@ describe('whitelist imports and versions', () => {
     await wl.service.setPhoneSalt('maps', 'another-salt', SYSTEM_ACTOR);
     expect(await wl.service.lookup('maps', { phone: '13800138000' })).toBeNull();
   });
+
+  it('sees a salt changed by another process: the database says the salt it was sent is stale', async () => {
+    const channels = channelDirectory({
+      registry: new ChannelService(handle.db, { clock }),
+      users: new ChannelUsers(handle.db),
+    });
+    // Two processes on one database: each keeps the salt as it last read it.
+    const here = createWhitelistServices(handle.db, { clock, channels });
+    const elsewhere = createWhitelistServices(handle.db, { clock, channels });
+    await here.service.setPhoneSalt('resale', 'first-salt-1', SYSTEM_ACTOR);
+    const listed = (salt: string) =>
+      here.importer.import(
+        'resale',
+        [
+          `phone_sha256,segment,limit_fen
+${phoneSha256(salt, '13700137000')},gold,
+`,
+        ],
+        {
+          actor: SYSTEM_ACTOR,
+          source: 'cli',
+          activate: true,
+        },
+      );
+    await listed('first-salt-1');
+    expect(await here.service.lookup('resale', { phone: '13700137000' })).toMatchObject({ segment: 'gold' });
+    // The other process changes the salt and imports the list under the new one.
+    await elsewhere.service.setPhoneSalt('resale', 'second-salt-2', SYSTEM_ACTOR);
+    await listed('second-salt-2');
+    expect(await here.service.lookup('resale', { phone: '13700137000' })).toMatchObject({ segment: 'gold' });
+    const principal = { borrowerId: '00000000-0000-4000-8000-000000000077', channelCode: 'resale' };
+    await elsewhere.service.setPhoneSalt('resale', 'third-salt-3', SYSTEM_ACTOR);
+    await listed('third-salt-3');
+    expect(await here.service.entryFor(principal, { phone: '13700137000' })).toMatchObject({
+      visible: true,
+      segment: 'gold',
+    });
+  });
 });

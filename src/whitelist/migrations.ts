@@ -131,3 +131,71 @@ export const whitelistMigrations: Record<string, Migration> = {
     },
   },
 };
+
+/**
+ * Issue 10: the plain phone never leaves the process. The lookup functions of 0051 took the phone
+ * and hashed it in the database, so every entry, offers and apply call sent it to PostgreSQL as a
+ * bind parameter (and into its logs, statistics and any statement capture). They now take the
+ * list key computed in Node — SHA-256 of the channel's salt ‖ phone — together with the salt it
+ * was computed with: when that is no longer the channel's salt (changed since the process read
+ * it), the answer says `phone_salt_stale` instead of a miss, and the caller reads the salt again.
+ * Same plan caching and one-snapshot reads as 0051. Part of migration 0131 (db/migrations.ts).
+ */
+export const whitelistLookupOnHashes: Migration = {
+  async up(db) {
+    await sql`DROP FUNCTION whitelist_entry_facts(text, text, text)`.execute(db);
+    await sql`DROP FUNCTION whitelist_entry(text, text, text)`.execute(db);
+    await sql`
+      CREATE FUNCTION whitelist_entry(
+        p_channel text, p_channel_user_id text, p_phone_sha256 text, p_phone_salt text)
+      RETURNS TABLE (segment text, limit_fen bigint, phone_salt_stale boolean)
+      LANGUAGE plpgsql STABLE AS $fn$
+      DECLARE
+        v_version integer;
+        v_key_type text;
+        v_salt text;
+      BEGIN
+        SELECT s.active_version_id, v.key_type, s.phone_salt INTO v_version, v_key_type, v_salt
+        FROM whitelist_settings s JOIN whitelist_versions v ON v.id = s.active_version_id
+        WHERE s.channel_code = p_channel;
+        IF v_version IS NULL THEN
+          RETURN;
+        END IF;
+        IF v_key_type = 'phone_sha256' AND p_phone_sha256 IS NOT NULL AND p_phone_salt IS DISTINCT FROM v_salt THEN
+          RETURN QUERY SELECT NULL::text, NULL::bigint, true;
+          RETURN;
+        END IF;
+        RETURN QUERY
+          SELECT e.segment, e.limit_fen, false FROM whitelist_entries e
+          WHERE e.version_id = v_version
+            AND e.key = CASE WHEN v_key_type = 'phone_sha256' THEN p_phone_sha256 ELSE p_channel_user_id END;
+      END
+      $fn$`.execute(db);
+    await sql`
+      CREATE FUNCTION whitelist_entry_facts(
+        p_channel text, p_channel_user_id text, p_phone_sha256 text, p_phone_salt text)
+      RETURNS TABLE (global_kill boolean, channel_kill boolean, segment text, limit_fen bigint,
+        percent integer, phone_salt_stale boolean)
+      LANGUAGE plpgsql STABLE AS $fn$
+      DECLARE
+        v_global boolean;
+        v_channel boolean;
+        v_segment text;
+        v_limit bigint;
+        v_percent integer;
+        v_stale boolean;
+      BEGIN
+        SELECT g.kill_switch INTO v_global FROM whitelist_global g;
+        SELECT s.kill_switch INTO v_channel FROM whitelist_settings s WHERE s.channel_code = p_channel;
+        SELECT e.segment, e.limit_fen, e.phone_salt_stale INTO v_segment, v_limit, v_stale
+        FROM whitelist_entry(p_channel, p_channel_user_id, p_phone_sha256, p_phone_salt) e;
+        IF v_segment IS NOT NULL THEN
+          SELECT r.percent INTO v_percent FROM whitelist_rollouts r
+          WHERE r.channel_code = p_channel AND r.segment = v_segment;
+        END IF;
+        RETURN QUERY SELECT coalesce(v_global, false), coalesce(v_channel, false), v_segment, v_limit,
+          v_percent, coalesce(v_stale, false);
+      END
+      $fn$`.execute(db);
+  },
+};

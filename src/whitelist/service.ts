@@ -7,7 +7,7 @@ import { AppError, type FieldProblem } from '../shared/errors.ts';
 import { SEGMENT_PATTERN } from './csv.ts';
 import type { KillSwitch, Rollout, WhitelistMatch, WhitelistOverview, WhitelistVersion } from './model.ts';
 import type { ChannelDirectory } from './ports.ts';
-import { decideEntry, type EntryDecision, rolloutBucket } from './rollout.ts';
+import { decideEntry, type EntryDecision, phoneSha256, rolloutBucket } from './rollout.ts';
 import { dropPartition, ensureSettings, toVersion } from './store.ts';
 
 function invalid(field: string, message: string): AppError {
@@ -25,9 +25,13 @@ function reasonText(reason: string | undefined): string | null {
 /** A phone is looked up as its 11 digits; anything else matches nothing. */
 const PHONE = /^1[0-9]{10}$/;
 
-function phoneKey(phone: string | undefined): string | null {
-  return phone !== undefined && PHONE.test(phone) ? phone : null;
+/** A phone-keyed list's key of a phone, and the salt it was computed with (for the staleness check). */
+interface PhoneKey {
+  readonly sha256: string | null;
+  readonly salt: string | null;
 }
+
+const NO_PHONE: PhoneKey = { sha256: null, salt: null };
 
 /**
  * Whitelist gating (白名单): which version of each channel's list is live, rollouts and kill
@@ -37,6 +41,8 @@ export class WhitelistService {
   readonly #db: Executor;
   readonly #clock: Clock;
   readonly #channels: ChannelDirectory;
+  /** Each channel's phone salt as last read (one short string per channel). */
+  readonly #salts = new Map<string, string>();
 
   constructor(db: Executor, options: { readonly clock: Clock; readonly channels: ChannelDirectory }) {
     this.#db = db;
@@ -47,8 +53,9 @@ export class WhitelistService {
   /**
    * Whether the signed-in borrower sees the borrowing entry, with their segment and pre-approved
    * limit when they do. Switches, list and rollout are read by one statement (the
-   * whitelist_entry_facts function, migration 0051), so an activation or a switch flipped at the
-   * same time gives the old answer or the new one, never a mix.
+   * whitelist_entry_facts function, migration 0131), so an activation or a switch flipped at the
+   * same time gives the old answer or the new one, never a mix. The phone of a phone-keyed list
+   * is hashed here: only its salted hash reaches the database.
    */
   async entryFor(
     principal: BorrowerPrincipal,
@@ -56,16 +63,20 @@ export class WhitelistService {
   ): Promise<EntryDecision> {
     const status = await this.#channels.statusOf(principal.channelCode);
     const channelUserId = status === 'active' ? await this.#channels.channelUserIdOf(principal) : null;
-    const { rows } = await sql<{
-      global_kill: boolean;
-      channel_kill: boolean;
-      segment: string | null;
-      limit_fen: number | null;
-      percent: number | null;
-    }>`SELECT * FROM whitelist_entry_facts(${principal.channelCode}::text, ${channelUserId}::text, ${phoneKey(options.phone)}::text)`.execute(
-      this.#db,
-    );
-    const row = rows[0]!;
+    const row = await this.#withPhoneKey(principal.channelCode, options.phone, async (phone) => {
+      const { rows } = await sql<{
+        global_kill: boolean;
+        channel_kill: boolean;
+        segment: string | null;
+        limit_fen: number | null;
+        percent: number | null;
+        phone_salt_stale: boolean;
+      }>`SELECT * FROM whitelist_entry_facts(${principal.channelCode}::text, ${channelUserId}::text, ${phone.sha256}::text, ${phone.salt}::text)`.execute(
+        this.#db,
+      );
+      const facts = rows[0]!;
+      return { stale: facts.phone_salt_stale, value: facts };
+    });
     return decideEntry({
       channelActive: status === 'active',
       globalKillSwitch: row.global_kill,
@@ -81,12 +92,22 @@ export class WhitelistService {
     channelCode: string,
     key: { readonly channelUserId?: string; readonly phone?: string },
   ): Promise<WhitelistMatch | null> {
-    const { rows } = await sql<{ segment: string; limit_fen: number | null }>`
-      SELECT e.segment, e.limit_fen FROM ${this.#entry(channelCode, key.channelUserId ?? null, key.phone)}`.execute(
-      this.#db,
-    );
-    const row = rows[0];
-    return row ? { segment: row.segment, limitFen: row.limit_fen } : null;
+    return this.#withPhoneKey(channelCode, key.phone, async (phone) => {
+      const { rows } = await sql<{
+        segment: string | null;
+        limit_fen: number | null;
+        phone_salt_stale: boolean;
+      }>`
+        SELECT e.segment, e.limit_fen, e.phone_salt_stale
+        FROM whitelist_entry(${channelCode}::text, ${key.channelUserId ?? null}::text, ${phone.sha256}::text, ${phone.salt}::text) AS e`.execute(
+        this.#db,
+      );
+      const row = rows[0];
+      return {
+        stale: row?.phone_salt_stale === true,
+        value: row && row.segment !== null ? { segment: row.segment, limitFen: row.limit_fen } : null,
+      };
+    });
   }
 
   /** Entries of several channel users of one channel, all read from the same version. */
@@ -104,11 +125,33 @@ export class WhitelistService {
   }
 
   /**
-   * The live version's entry for the user as a row source `e` (the whitelist_entry function,
-   * migration 0051): keyed by channel user id, or by the salted phone hash for phone-keyed lists.
+   * Runs a lookup with the phone's key under the channel's salt as this process last read it (the
+   * salt rarely changes, so it is kept rather than read on every lookup). When the database says
+   * that salt is stale, it is read again and the lookup repeated once.
    */
-  #entry(channelCode: string, channelUserId: string | null, phone: string | undefined) {
-    return sql`whitelist_entry(${channelCode}::text, ${channelUserId}::text, ${phoneKey(phone)}::text) AS e`;
+  async #withPhoneKey<T>(
+    channelCode: string,
+    phone: string | undefined,
+    lookup: (key: PhoneKey) => Promise<{ readonly stale: boolean; readonly value: T }>,
+  ): Promise<T> {
+    if (phone === undefined || !PHONE.test(phone)) return (await lookup(NO_PHONE)).value;
+    let salt = this.#salts.get(channelCode) ?? (await this.#readSalt(channelCode));
+    for (let attempt = 0; ; attempt++) {
+      const answer = await lookup(salt === undefined ? NO_PHONE : { sha256: phoneSha256(salt, phone), salt });
+      if (!answer.stale || attempt === 1) return answer.value;
+      salt = await this.#readSalt(channelCode);
+    }
+  }
+
+  async #readSalt(channelCode: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('whitelist_settings')
+      .select('phone_salt')
+      .where('channel_code', '=', channelCode)
+      .executeTakeFirst();
+    if (row === undefined) this.#salts.delete(channelCode);
+    else this.#salts.set(channelCode, row.phone_salt);
+    return row?.phone_salt;
   }
 
   async overview(channelCode: string): Promise<WhitelistOverview> {
@@ -347,6 +390,8 @@ export class WhitelistService {
         .set({ phone_salt: salt, updated_at: this.#clock() })
         .where('channel_code', '=', channelCode)
         .execute();
+      // Forgotten, not set: the transaction may still roll back (other processes see staleness).
+      this.#salts.delete(channelCode);
       // The salt itself is not logged: with it, a phone hash could be tested against guesses.
       await recordAudit(trx, {
         actor,

@@ -300,6 +300,14 @@ export const REQUESTS: Readonly<Record<string, Builder>> = {
     );
     return { url: `/api/v1/admin/lenders/${lenderId}/keys/${kid}/revoke`, body: { reason: 'matrix' } };
   },
+  'GET /api/v1/admin/lenders/{lenderId}/pre-check-keys': async (w) => ({
+    url: `/api/v1/admin/lenders/${w.lenders.A.id}/pre-check-keys?limit=10`,
+  }),
+  // On a throw-away partner: rotating lender A's key would change what its pre-checks carry.
+  'POST /api/v1/admin/lenders/{lenderId}/pre-check-keys': async (w) => ({
+    url: `/api/v1/admin/lenders/${await throwawayLender(w)}/pre-check-keys`,
+    body: { previousKeyRetiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+  }),
 
   'GET /api/v1/admin/audit': async () => ({ url: '/api/v1/admin/audit?limit=20' }),
   'GET /api/v1/admin/protocol/dead-letters': async () => ({

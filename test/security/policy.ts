@@ -164,6 +164,9 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = {
   'GET /api/v1/admin/lenders/{lenderId}/keys': operators(LENDER_READ),
   'POST /api/v1/admin/lenders/{lenderId}/keys': operators(LENDER_WRITE),
   'POST /api/v1/admin/lenders/{lenderId}/keys/{kid}/revoke': operators(LENDER_WRITE),
+  // Pre-check keys: the list holds ids and times only; rotating answers the new secret once.
+  'GET /api/v1/admin/lenders/{lenderId}/pre-check-keys': operators(LENDER_READ),
+  'POST /api/v1/admin/lenders/{lenderId}/pre-check-keys': operators(LENDER_WRITE),
 
   'GET /api/v1/admin/audit': operators(COMPLIANCE),
   'GET /api/v1/admin/protocol/dead-letters': operators(['operator']),

@@ -17,6 +17,7 @@ import {
   TransitionBody,
   WRITE_ROLES,
 } from './lender-schemas.ts';
+import { CreatedLenderSchema } from './pre-check-key-schemas.ts';
 
 export function operatorActor(request: FastifyRequest): Actor {
   return { type: 'operator', id: request.operator!.id };
@@ -52,10 +53,11 @@ export const adminLenderRoutes =
         config: { roles: WRITE_ROLES },
         schema: {
           tags,
-          summary: 'Register a partner (status applied)',
+          summary:
+            'Register a partner (status applied) with its first pre-check key, whose secret is in this answer only',
           security: BearerSecurity,
           body: NewLenderBody,
-          response: { 201: LenderSchema, ...errorResponses(401, 403, 409) },
+          response: { 201: CreatedLenderSchema, ...errorResponses(401, 403, 409) },
         },
       },
       async (request, reply) => {
