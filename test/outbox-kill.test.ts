@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import {
   Agent,
@@ -268,13 +268,16 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/** The sandbox holds no pre-check key here: each is answered 200, declined `unknown_hash_key`. */
+const PRE_CHECK_KEY = randomBytes(32);
+
 function preCheckBody(i: number): PreCheckRequest {
-  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  const hmac = (text: string) => createHmac('sha256', PRE_CHECK_KEY).update(text).digest('hex');
   return {
     productCode: 'SBX-CASH',
-    phoneSha256: sha(`salt-1|1380000${String(i).padStart(4, '0')}`),
-    idNumberSha256: sha(`salt-1|11010119900307${String(i).padStart(4, '0')}`),
-    hashSalt: 'salt-1',
+    phoneHmac: hmac(`1380000${String(i).padStart(4, '0')}`),
+    idNumberHmac: hmac(`11010119900307${String(i).padStart(4, '0')}`),
+    hashKeyId: 'pck_outbox-kill',
     ageBand: '25-34',
     region: '310000',
     amountBandFen: { min: 100_000, max: 1_000_000 },

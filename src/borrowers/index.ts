@@ -3,7 +3,8 @@
  * agreement texts, and the data release log. Other modules use these services, never the tables.
  *
  * For other modules:
- * - `vault.preCheckIdentity(borrowerId, salt)` — salted hashes + age band + region for pre-checks;
+ * - `vault.preCheckIdentities(borrowerId, keys)` — keyed hashes (HMAC under each partner pre-check
+ *   key) + age band + region for pre-checks;
  * - `vault.buildLenderPii(borrowerId, categories, recipientKey, { lenderId, partnerId, requestId }, trx?)`
  *   — the only release of plain data, encrypted for the lender, logged in the same transaction;
  * - `consents.active(borrowerId, lenderId)` / `consents.require(borrowerId, lenderId, categories)`;
@@ -34,11 +35,12 @@ export {
   type HasActiveLoans,
   type LenderRelease,
   NO_ACTIVE_LOANS,
+  type PreCheckHashKey,
   type PreCheckIdentity,
   type ProfileView,
   type ReleaseTarget,
 } from './vault.ts';
-export { saltedSha256 } from './vault-crypto.ts';
+export { preCheckHmac } from './vault-crypto.ts';
 
 export interface BorrowerServices {
   readonly agreements: AgreementService;

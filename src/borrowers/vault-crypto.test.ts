@@ -7,7 +7,7 @@ import {
   decryptField,
   encryptField,
   newDataKey,
-  saltedSha256,
+  preCheckHmac,
   unwrapDataKey,
   wrapDataKey,
 } from './vault-crypto.ts';
@@ -59,16 +59,33 @@ describe('vault cryptography', () => {
     expect(createHash('sha256').update('13812345678').digest('hex')).not.toBe(phone);
   });
 
-  it('salted SHA-256 is SHA-256 of salt ‖ value, lower-case hex, different per salt (property)', () => {
-    expect(saltedSha256('s1', '13812345678')).toBe(
-      createHash('sha256').update('s113812345678').digest('hex'),
+  it('pre-check hashes are HMAC-SHA256 (RFC 2104) under the partner key, lower-case hex', () => {
+    // RFC 4231 test case 2 (key "Jefe"), independent of any implementation.
+    expect(preCheckHmac(Buffer.from('Jefe'), 'what do ya want for nothing?')).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
     );
+    // And equal to HMAC built by hand from SHA-256, as a lender written from the docs would.
+    const byHand = (key: Buffer, message: string) => {
+      const block = Buffer.concat([key, Buffer.alloc(64 - key.length)]);
+      const pad = (byte: number) => Buffer.from(block.map((b) => b ^ byte));
+      const inner = createHash('sha256').update(pad(0x36)).update(message, 'utf8').digest();
+      return createHash('sha256').update(pad(0x5c)).update(inner).digest('hex');
+    };
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.string({ minLength: 1 }), (a, b, value) => {
-        fc.pre(a !== b);
-        expect(saltedSha256(a, value)).toMatch(/^[0-9a-f]{64}$/);
-        if (a.length === b.length) expect(saltedSha256(a, value)).not.toBe(saltedSha256(b, value));
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.string(), (bytes, value) => {
+        const key = Buffer.from(bytes);
+        expect(preCheckHmac(key, value)).toBe(byHand(key, value));
+        expect(preCheckHmac(key, value)).toMatch(/^[0-9a-f]{64}$/);
       }),
+    );
+    // Another partner's key gives another hash: hashes cannot be joined across partners.
+    expect(preCheckHmac(randomBytes(32), '13812345678')).not.toBe(
+      preCheckHmac(randomBytes(32), '13812345678'),
+    );
+    // And an unkeyed hash of the phone is not it (the old public-salt form could be brute-forced).
+    const key = randomBytes(32);
+    expect(preCheckHmac(key, '13812345678')).not.toBe(
+      createHash('sha256').update('13812345678').digest('hex'),
     );
   });
 });

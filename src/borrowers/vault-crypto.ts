@@ -6,7 +6,7 @@
  * - blind indexes (HMAC-SHA256 under a key derived from the master key) find a borrower by phone
  *   or id number without decrypting anything, and mean nothing without the master key.
  */
-import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { seal, unseal } from '../crypto/seal.ts';
 
 export type VaultField = 'name' | 'idNumber' | 'phone' | 'bankCard' | 'contacts';
@@ -62,9 +62,12 @@ export function blindIndex(indexKey: Buffer, field: 'phone' | 'idNumber', value:
 }
 
 /**
- * Lower-case hex SHA-256 of salt ‖ value, the pre-check (撞库) form of the lender protocol. The
- * salt is agreed with each partner, so hashes sent to one partner cannot be joined with another's.
+ * The pre-check (撞库) form of a phone or id number in the lender protocol: lower-case hex
+ * HMAC-SHA256 of the value (UTF-8) under the partner's pre-check key. The key is secret and never
+ * travels in a message, so a message does not let anyone test guesses (an unkeyed or publicly
+ * salted hash of an 11-digit phone falls to trying every number); and each partner has its own
+ * key, so hashes sent to one partner cannot be joined with another's.
  */
-export function saltedSha256(salt: string, value: string): string {
-  return createHash('sha256').update(salt, 'utf8').update(value, 'utf8').digest('hex');
+export function preCheckHmac(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value, 'utf8').digest('hex');
 }

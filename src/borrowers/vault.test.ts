@@ -1,9 +1,11 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../db/transaction.ts';
 import { decryptPii } from '../protocol/envelope/index.ts';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import {
+  idNumberOf,
   lenderEncryptionKey,
   registeredLender,
   SAMPLE,
@@ -72,17 +74,38 @@ describe('the borrower vault', () => {
     expect(await vault.findByPhone('13511112223')).toEqual([]);
   });
 
-  it('gives pre-checks salted hashes, the age band and the province only', async () => {
+  it('gives pre-checks HMACs under each partner key, the age band and the province only', async () => {
     const { vault } = t.app.services.borrowers;
     const me = await principal();
-    expect(await vault.preCheckIdentity(me.borrowerId, 'salt-a')).toBeNull();
+    const keyA = { keyId: 'pck_a', secret: randomBytes(32) };
+    const keyB = { keyId: 'pck_b', secret: randomBytes(32) };
+    expect(await vault.preCheckIdentities(me.borrowerId, [keyA])).toBeNull();
     await vault.update(me, { phone: SAMPLE.phone, idNumber: SAMPLE.idNumber });
-    const a = await vault.preCheckIdentity(me.borrowerId, 'salt-a');
-    const b = await vault.preCheckIdentity(me.borrowerId, 'salt-b');
-    expect(a).toMatchObject({ ageBand: '35-44', region: '110000' });
-    expect(a!.phoneSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(a!.phoneSha256).not.toBe(b!.phoneSha256);
-    expect(JSON.stringify(a)).not.toContain(SAMPLE.phone);
+    const identities = await vault.preCheckIdentities(me.borrowerId, [keyA, keyB]);
+    const a = identities!.get('pck_a')!;
+    const b = identities!.get('pck_b')!;
+    const hmac = (key: Buffer, value: string) => createHmac('sha256', key).update(value).digest('hex');
+    expect(a).toEqual({
+      phoneHmac: hmac(keyA.secret, SAMPLE.phone),
+      idNumberHmac: hmac(keyA.secret, SAMPLE.idNumber),
+      hashKeyId: 'pck_a',
+      ageBand: '35-44',
+      region: '110000',
+    });
+    expect(b.hashKeyId).toBe('pck_b');
+    expect(b.phoneHmac).not.toBe(a.phoneHmac);
+    expect(JSON.stringify([...identities!.values()])).not.toContain(SAMPLE.phone);
+    expect(JSON.stringify([...identities!.values()])).not.toContain(SAMPLE.idNumber);
+  });
+
+  it('makes no pre-check identity for a borrower under 18', async () => {
+    const { vault } = t.app.services.borrowers;
+    const me = await principal();
+    const year = new Date().getUTCFullYear() - 10;
+    await vault.update(me, { phone: '13511113333', idNumber: idNumberOf('310104', `${year}0101`, '123') });
+    expect(
+      await vault.preCheckIdentities(me.borrowerId, [{ keyId: 'k', secret: randomBytes(32) }]),
+    ).toBeNull();
   });
 
   it('releases exactly the requested categories, encrypted for the lender, and logs it in the same transaction', async () => {

@@ -32,7 +32,7 @@ import {
   decryptField,
   encryptField,
   newDataKey,
-  saltedSha256,
+  preCheckHmac,
   unwrapDataKey,
   type VaultField,
   wrapDataKey,
@@ -59,14 +59,22 @@ export interface ProfileView extends MaskedProfile {
   readonly updatedAt: string | null;
 }
 
-/** What a pre-check (撞库) may carry: salted hashes and coarse bands, nothing readable. */
+/** What a pre-check (撞库) may carry: keyed hashes and coarse bands, nothing readable. */
 export interface PreCheckIdentity {
-  readonly phoneSha256: string;
-  readonly idNumberSha256: string;
-  /** `null` under 18: no band, no offers. */
-  readonly ageBand: AgeBand | null;
+  /** Lower-case hex HMAC-SHA256 of the phone under the key `hashKeyId`. */
+  readonly phoneHmac: string;
+  /** Lower-case hex HMAC-SHA256 of the id number (upper-case X) under the key `hashKeyId`. */
+  readonly idNumberHmac: string;
+  readonly hashKeyId: string;
+  readonly ageBand: AgeBand;
   /** Province-level division code, e.g. `310000`. */
   readonly region: string;
+}
+
+/** A partner's pre-check key as the vault needs it: its id and the 32 secret bytes. */
+export interface PreCheckHashKey {
+  readonly keyId: string;
+  readonly secret: Buffer;
 }
 
 export interface LenderRelease {
@@ -170,8 +178,8 @@ export class BorrowerVault {
 
   /**
    * The borrower's phone for a lookup in a whitelist keyed by salted phone hash (the whitelist
-   * hashes it with its own salt in the database). The value stays in this process: it is never
-   * answered, logged or stored in plain text.
+   * hashes it with its list's salt in this process and sends the database only the hash). The
+   * value stays in this process: it is never answered, logged, stored or sent in plain text.
    */
   async phoneForLookup(borrowerId: string): Promise<string | undefined> {
     const { profile } = await this.#plain(this.#db, borrowerId, ['phone']);
@@ -303,33 +311,31 @@ export class BorrowerVault {
   }
 
   /**
-   * The pre-check form of a borrower's identity for one partner's salt, or `null` when the
-   * profile lacks a phone or id number. Plain values never leave this function.
-   */
-  async preCheckIdentity(borrowerId: string, salt: string): Promise<PreCheckIdentity | null> {
-    return (await this.preCheckIdentities(borrowerId, [salt])).get(salt) ?? null;
-  }
-
-  /**
-   * The pre-check identity for several partners' salts at once: the profile is read and decrypted
-   * once (an offers page asks every partner). The map is empty when the profile lacks a phone or
-   * id number.
+   * The pre-check identity of a borrower under each of the given partner keys, by key id: the
+   * profile is read and decrypted once (an offers page asks every partner), the hashes are
+   * computed here, and plain values never leave this function. `null` when no pre-check can be
+   * made for the borrower: the profile lacks a phone or a readable id number, or the id number
+   * says under 18 (no age band, no offers).
    */
   async preCheckIdentities(
     borrowerId: string,
-    salts: readonly string[],
-  ): Promise<Map<string, PreCheckIdentity>> {
-    const identities = new Map<string, PreCheckIdentity>();
+    keys: readonly PreCheckHashKey[],
+  ): Promise<Map<string, PreCheckIdentity> | null> {
     const { profile } = await this.#plain(this.#db, borrowerId, ['idNumber', 'phone']);
-    if (profile.phone === null || profile.idNumber === null) return identities;
+    if (profile.phone === null || profile.idNumber === null) return null;
     const today = chinaDate(this.#clock());
     const parsed = parseIdNumber(profile.idNumber, today);
-    if (!parsed.ok) return identities;
+    if (!parsed.ok) return null;
     const band = ageBand(ageOn(parsed.value.birthDate, today));
-    for (const salt of new Set(salts)) {
-      identities.set(salt, {
-        phoneSha256: saltedSha256(salt, profile.phone),
-        idNumberSha256: saltedSha256(salt, profile.idNumber),
+    if (band === null) return null;
+    // The protocol's form of the id number: 18 characters, upper-case X.
+    const idNumber = profile.idNumber.toUpperCase();
+    const identities = new Map<string, PreCheckIdentity>();
+    for (const key of keys) {
+      identities.set(key.keyId, {
+        phoneHmac: preCheckHmac(key.secret, profile.phone),
+        idNumberHmac: preCheckHmac(key.secret, idNumber),
+        hashKeyId: key.keyId,
         ageBand: band,
         region: parsed.value.regionPrefix,
       });

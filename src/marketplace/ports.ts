@@ -22,11 +22,14 @@ export interface CatalogueEntry {
   readonly dailyApplicationQuota: number;
 }
 
-/** The hashed identity and coarse bands a pre-check carries — never plain personal data. */
+/**
+ * The hashed identity and coarse bands a pre-check carries — never plain personal data: HMACs of
+ * the phone and id number under one of the partner's pre-check keys, and that key's id.
+ */
 export interface PreCheckIdentity {
-  readonly phoneSha256: string;
-  readonly idNumberSha256: string;
-  readonly hashSalt: string;
+  readonly phoneHmac: string;
+  readonly idNumberHmac: string;
+  readonly hashKeyId: string;
   readonly ageBand: string;
   readonly region: string;
 }
@@ -38,13 +41,15 @@ export interface MarketplacePorts {
     principal: BorrowerPrincipal,
   ): Promise<{ visible: boolean; reason?: string; preApprovedLimitFen?: number }>;
   /**
-   * The pre-check identity for each lender (salted per lender), read once per offers request;
-   * empty without a complete profile.
+   * The pre-check identities for each lender, read once per offers request: one per valid
+   * pre-check key of the lender, its current key first (then the keys it replaced, still valid
+   * during a rotation's overlap). A lender is absent when no pre-check can be made for this
+   * borrower (incomplete profile, under 18) and present with none when it has no valid key.
    */
   preCheckIdentities(
     borrowerId: string,
     partnerIds: readonly string[],
-  ): Promise<ReadonlyMap<string, PreCheckIdentity>>;
+  ): Promise<ReadonlyMap<string, readonly PreCheckIdentity[]>>;
   endpointOf(partnerId: string): Promise<LenderEndpoint | undefined>;
   /** Applications sent to each of these lenders since midnight (China time). */
   applicationsToday(lenderIds: readonly string[]): Promise<ReadonlyMap<string, number>>;

@@ -28,6 +28,8 @@ describe('offers: pre-check fan-out under a latency budget', () => {
   let lenderPublic: PublicSigningKey;
   let platformKeys: PublicSigningKey[];
   let hasProfile = true;
+  /** The keys each lender's identities are hashed under, current first (by default one). */
+  let keysOf: (partnerId: string) => readonly string[] = (partnerId) => [`${partnerId}.current`];
   let visible = true;
   let sentToday = 0;
   const seenBodies: Record<string, unknown>[] = [];
@@ -83,14 +85,17 @@ describe('offers: pre-check fan-out under a latency budget', () => {
           nonces,
           nowMs: Date.now(),
         });
+        const hashKeyId = verdict.ok ? String(JSON.parse(body.toString()).hashKeyId) : '';
         const answer = !verdict.ok
           ? { status: 401, body: { error: verdict.code } }
-          : partner === 'decliner'
-            ? { status: 200, body: { decision: 'decline', reason: 'not_eligible' } }
-            : {
-                status: 200,
-                body: { decision: 'accept', indicativeLimitFen: 3_000_000, aprMin: '0.12', aprMax: '0.30' },
-              };
+          : hashKeyId.endsWith('.not-installed')
+            ? { status: 200, body: { decision: 'decline', reason: 'unknown_hash_key' } }
+            : partner === 'decliner'
+              ? { status: 200, body: { decision: 'decline', reason: 'not_eligible' } }
+              : {
+                  status: 200,
+                  body: { decision: 'accept', indicativeLimitFen: 3_000_000, aprMin: '0.12', aprMax: '0.30' },
+                };
         if (verdict.ok) seenBodies.push(JSON.parse(body.toString()));
         if (partner === 'slowpoke') await new Promise((resolve) => setTimeout(resolve, 1_500));
         const signed = signResponse({
@@ -120,13 +125,13 @@ describe('offers: pre-check fan-out under a latency budget', () => {
           hasProfile
             ? partnerIds.map((partnerId) => [
                 partnerId,
-                {
-                  phoneSha256: 'a'.repeat(64),
-                  idNumberSha256: 'b'.repeat(64),
-                  hashSalt: `${partnerId}.v1`,
+                keysOf(partnerId).map((hashKeyId) => ({
+                  phoneHmac: 'a'.repeat(64),
+                  idNumberHmac: 'b'.repeat(64),
+                  hashKeyId,
                   ageBand: '25-34',
                   region: '310000',
-                },
+                })),
               ])
             : [],
         ),
@@ -153,6 +158,7 @@ describe('offers: pre-check fan-out under a latency budget', () => {
     return handle.db
       .selectFrom('pre_check_results')
       .select(['partner_id', 'outcome', 'reason', 'latency_ms'])
+      .orderBy('id')
       .execute();
   }
 
@@ -185,20 +191,56 @@ describe('offers: pre-check fan-out under a latency budget', () => {
     );
   });
 
-  it('sends only hashed identifiers and coarse bands to lenders', () => {
+  it('sends only keyed hashes, their key id and coarse bands to lenders', () => {
     for (const body of seenBodies) {
       expect(Object.keys(body).sort()).toEqual(
         [
           'ageBand',
           'amountBandFen',
-          'hashSalt',
-          'idNumberSha256',
-          'phoneSha256',
+          'hashKeyId',
+          'idNumberHmac',
+          'phoneHmac',
           'productCode',
           'region',
         ].sort(),
       );
+      expect(body.hashKeyId).toMatch(/\.current$/);
     }
+  });
+
+  it('asks again under the replaced key when a lender has not installed the rotated one yet', async () => {
+    keysOf = (partnerId) =>
+      partnerId === 'fast' ? ['fast.not-installed', 'fast.replaced'] : [`${partnerId}.current`];
+    const before = seenBodies.length;
+    const page = await service.offers(borrower, 'default');
+    keysOf = (partnerId) => [`${partnerId}.current`];
+    expect(page.offers.map((offer) => offer.lender.code)).toContain('fast');
+    const asked = seenBodies.slice(before).filter((body) => String(body.hashKeyId).startsWith('fast.'));
+    expect(asked.map((body) => body.hashKeyId)).toEqual(['fast.not-installed', 'fast.replaced']);
+  });
+
+  it('records a lender with no valid pre-check key as not asked, and leaves it out', async () => {
+    keysOf = () => [];
+    const before = seenBodies.length;
+    const page = await service.offers(borrower, 'default');
+    keysOf = (partnerId) => [`${partnerId}.current`];
+    expect(page.offers).toEqual([]);
+    expect(seenBodies.length).toBe(before);
+    const recorded = await results();
+    expect(recorded.slice(-3).map((r) => `${r.outcome}:${r.reason}`)).toEqual([
+      'error:no pre-check key',
+      'error:no pre-check key',
+      'error:no pre-check key',
+    ]);
+  });
+
+  it('declines under an unknown key when the lender has no other valid key', async () => {
+    keysOf = (partnerId) => (partnerId === 'fast' ? ['fast.not-installed'] : [`${partnerId}.current`]);
+    const page = await service.offers(borrower, 'default');
+    keysOf = (partnerId) => [`${partnerId}.current`];
+    expect(page.offers.map((offer) => offer.lender.code)).not.toContain('fast');
+    const fast = (await results()).filter((r) => r.partner_id === 'fast').at(-1);
+    expect(fast).toMatchObject({ outcome: 'declined', reason: 'unknown_hash_key' });
   });
 
   it('leaves out lenders over their daily quota without calling them', async () => {

@@ -13,6 +13,11 @@ export const PRE_CHECK_PATH = '/lendgate/v1/pre-check';
 export const DEFAULT_BUDGET_MS = 800;
 /** How long an accepted pre-check lets the borrower apply to that product. */
 export const PRE_CHECK_VALIDITY_MS = 24 * 3_600_000;
+/**
+ * A lender's decline reason for a `hashKeyId` it does not hold (docs/protocol.md): during a
+ * rotation's overlap the platform asks again under the key the new one replaced.
+ */
+export const UNKNOWN_HASH_KEY = 'unknown_hash_key';
 
 export interface Offer {
   readonly productId: string;
@@ -125,9 +130,12 @@ export class OfferService {
             answer: this.#answer('over_quota', startedAt, { reason: 'daily quota reached' }),
           };
         }
-        const identity = identities.get(product.partnerId);
-        if (!identity) return { product, answer: undefined };
-        return { product, answer: await this.#preCheck(product, identity, startedAt, deadline) };
+        const keyed = identities.get(product.partnerId);
+        if (!keyed) return { product, answer: undefined };
+        // A lender without a valid pre-check key cannot be asked: recorded, left out.
+        if (keyed.length === 0)
+          return { product, answer: this.#answer('error', startedAt, { reason: 'no pre-check key' }) };
+        return { product, answer: await this.#preCheckUnderKeys(product, keyed, startedAt, deadline) };
       }),
     );
     await this.#record(principal, checked);
@@ -175,6 +183,25 @@ export class OfferService {
       aprMax: null,
       ...fields,
     };
+  }
+
+  /**
+   * Asks under the lender's current key; a lender that declines it as unknown (it has not
+   * installed a freshly rotated key yet) is asked again under the key it replaced, while that one
+   * is still valid and the budget lasts.
+   */
+  async #preCheckUnderKeys(
+    product: CatalogueEntry,
+    identities: readonly PreCheckIdentity[],
+    startedAt: number,
+    deadline: number,
+  ): Promise<PreCheckAnswer> {
+    for (const [i, identity] of identities.entries()) {
+      const answer = await this.#preCheck(product, identity, startedAt, deadline);
+      const unknownKey = answer.outcome === 'declined' && answer.reason === UNKNOWN_HASH_KEY;
+      if (!unknownKey || i === identities.length - 1 || Date.now() >= deadline) return answer;
+    }
+    throw new Error('unreachable: a lender with keys is asked at least once');
   }
 
   async #preCheck(

@@ -13,8 +13,8 @@ import { lenderCatalogue } from '../marketplace/lender-catalogue.ts';
 import type { MarketplacePorts, PreCheckIdentity } from '../marketplace/ports.ts';
 import { OfferService } from '../marketplace/service.ts';
 import type { RepaymentMethod } from '../money/index.ts';
-import { type PublicEncryptionKey, selectEncryptionKey } from '../protocol/envelope/index.ts';
 import { callbackHandler, typedHandler } from '../protocol/contract-validators.ts';
+import { type PublicEncryptionKey, selectEncryptionKey } from '../protocol/envelope/index.ts';
 import type { CallbackHandler } from '../protocol/inbound.ts';
 import type { OnDeadLettered, OnDelivered } from '../protocol/outbox-worker.ts';
 import type { PlatformKeyring } from '../protocol/platform-keys.ts';
@@ -54,11 +54,6 @@ export interface JourneyDependencies {
   readonly fetch?: typeof fetch;
 }
 
-/** The salt id of pre-check hashes for one lender; the salt itself is agreed at admission. */
-function preCheckSalt(partnerId: string): string {
-  return `lendgate-precheck-v1.${partnerId}`;
-}
-
 export function createJourney(deps: JourneyDependencies): JourneyServices {
   const { db, clock, lenders, borrowers, whitelist } = deps;
   const catalogue = lenderCatalogue(lenders, clock);
@@ -67,7 +62,7 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
   const loans = new LoanService(db, clock, deps.loanEvents);
 
   // A list keyed by salted phone hash needs the borrower's phone: the vault hands it over in
-  // process, the whitelist hashes it with its own salt.
+  // process, the whitelist hashes it with its list's salt, and only the hash goes to the database.
   const entryFor = async (principal: BorrowerPrincipal): Promise<EntryDecision> => {
     const phone = await borrowers.vault.phoneForLookup(principal.borrowerId);
     return whitelist.service.entryFor(principal, phone === undefined ? {} : { phone });
@@ -92,19 +87,28 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
     catalogue,
     entryVisible: entryFor,
     async preCheckIdentities(borrowerId, partnerIds) {
-      const identities = await borrowers.vault.preCheckIdentities(borrowerId, partnerIds.map(preCheckSalt));
-      const byPartner = new Map<string, PreCheckIdentity>();
-      for (const partnerId of partnerIds) {
-        const identity = identities.get(preCheckSalt(partnerId));
-        // No age band (under 18): no pre-check, no offer.
-        if (!identity || identity.ageBand === null) continue;
-        byPartner.set(partnerId, {
-          ...identity,
-          ageBand: identity.ageBand,
-          hashSalt: preCheckSalt(partnerId),
-        });
+      // Each lender's valid pre-check keys (current first); the vault hashes under each of them.
+      const keys = await lenders.preCheckKeys.validSecrets(partnerIds);
+      const all = [...keys.values()].flat();
+      try {
+        const identities = await borrowers.vault.preCheckIdentities(
+          borrowerId,
+          all.map((key) => ({ keyId: key.keyId, secret: key.secret })),
+        );
+        const byPartner = new Map<string, PreCheckIdentity[]>();
+        // Incomplete profile or under 18: no pre-check, and every lender is left out.
+        if (identities === null) return byPartner;
+        for (const [partnerId, partnerKeys] of keys) {
+          // A lender without a valid key gets an empty list: the offers record it as not asked.
+          byPartner.set(
+            partnerId,
+            partnerKeys.flatMap((key) => identities.get(key.keyId) ?? []),
+          );
+        }
+        return byPartner;
+      } finally {
+        for (const key of all) key.secret.fill(0);
       }
-      return byPartner;
     },
     endpointOf: (partnerId) => endpoints.endpointOf(partnerId),
     applicationsToday,

@@ -3,7 +3,7 @@
  * disbursement and schedule, repay the first installment → repayment, then the status query.
  * Each step depends on the one before; when one fails, the rest is skipped with the reason.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { checkAprWithinCap, checkScheduleWithinCap, MoneyValidationError } from '../../money/index.ts';
 import {
   type AgeBand,
@@ -36,7 +36,18 @@ export interface HappyPathResult {
   readonly apply: SentApply | undefined;
 }
 
-const SALT_ID = 'conformance';
+/**
+ * The kit holds none of the partner's pre-check keys (they are the platform's and the partner's
+ * secrets): its pre-checks are hashed under a key of its own, made for this run, whose id no
+ * lender holds. The lender must still answer 200 per the contract: docs/protocol.md asks it to
+ * decline `unknown_hash_key` (it cannot check such hashes against its book), never to fail.
+ */
+const PRE_CHECK_KEY_ID = 'conformance-run';
+const PRE_CHECK_KEY = randomBytes(32);
+
+function preCheckHmac(value: string): string {
+  return createHmac('sha256', PRE_CHECK_KEY).update(value, 'utf8').digest('hex');
+}
 
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -66,9 +77,9 @@ export function preCheckBody(ctx: RunContext): string {
   const { applicant, productCode, amountFen } = ctx.scenario;
   return JSON.stringify({
     productCode,
-    phoneSha256: sha256Hex(SALT_ID + applicant.phone),
-    idNumberSha256: sha256Hex(SALT_ID + applicant.idNumber),
-    hashSalt: SALT_ID,
+    phoneHmac: preCheckHmac(applicant.phone),
+    idNumberHmac: preCheckHmac(applicant.idNumber),
+    hashKeyId: PRE_CHECK_KEY_ID,
     ageBand: ageBandOf(applicant.idNumber, todayCst()),
     region: `${applicant.idNumber.slice(0, 2)}0000`,
     amountBandFen: { min: amountFen, max: amountFen },
