@@ -131,7 +131,7 @@ interface DisclosureView {
   readonly installments: readonly Line[];
 }
 
-interface LoanLine {
+export interface LoanLine {
   readonly period: number;
   readonly dueDate: string;
   readonly principalFen: number;
@@ -142,15 +142,19 @@ interface LoanLine {
   readonly status: string;
 }
 
-interface LoanView extends Names {
+export interface LoanView extends Names {
   readonly id: string;
   readonly applicationId: string;
   readonly principalFen: number;
+  readonly termMonths: number;
+  readonly method: string;
+  readonly annualRate: string;
+  readonly startDate: string;
   readonly status: string;
   readonly installments: readonly LoanLine[];
 }
 
-interface PayoffView {
+export interface PayoffView {
   readonly principalFen: number;
   readonly interestFen: number;
   readonly feeFen: number;
@@ -218,6 +222,7 @@ const IN_PAGE = {
   })()`,
 } as const;
 
+const LOAN_PATH = /^\/api\/v1\/borrower\/loans\/[0-9a-f-]{36}$/;
 const REPAYMENT_ORDER = ['equal_installment', 'equal_principal', 'interest_first', 'bullet'];
 const CJK = /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/;
 const CJK_ALL = /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]+/g;
@@ -230,7 +235,11 @@ export async function walkJourney(page: Page, options: JourneyOptions): Promise<
   return journey.report();
 }
 
-class Journey {
+/**
+ * The journey step by step, for a walk that does more between the steps than `walkJourney` (a
+ * restart of the server, say): each step starts on the page the one before left.
+ */
+export class Journey {
   readonly #page: Page;
   readonly #options: JourneyOptions;
   readonly #reached: string[] = [];
@@ -273,6 +282,18 @@ class Journey {
   }
 
   async run(): Promise<void> {
+    await this.untilDisbursed();
+    await this.loan();
+    if (this.#options.sandboxUrl) await this.refusedRepayment(this.#options.sandboxUrl);
+    await this.repay();
+    await this.payoff();
+    await this.mine();
+    await this.shared();
+    this.checkNoPageErrors();
+  }
+
+  /** From sign-in to the disbursed loan: the application page offers the way to the loan. */
+  async untilDisbursed(): Promise<void> {
     await this.signIn();
     await this.entry();
     await this.offers();
@@ -281,13 +302,20 @@ class Journey {
     await this.consent();
     await this.decision();
     await this.drawdown();
-    await this.loan();
-    if (this.#options.sandboxUrl) await this.refusedRepayment(this.#options.sandboxUrl);
-    await this.repay();
-    await this.payoff();
-    await this.mine();
-    await this.shared();
+  }
+
+  checkNoPageErrors(): void {
     assert.deepEqual(this.#pageErrors, [], 'the H5 threw in the browser');
+  }
+
+  /** The borrower's loans as the API holds them now. */
+  async myLoans(): Promise<LoanView[]> {
+    return (await this.#api<{ items: LoanView[] }>('/api/v1/borrower/loans')).body.items;
+  }
+
+  /** The loan as the API holds it now (after `loan`, `loanAway` or `reopen` opened it). */
+  async currentLoan(): Promise<LoanView> {
+    return this.#loan();
   }
 
   // ── helpers ────────────────────────────────────────────────────────────────────────────────
@@ -893,14 +921,20 @@ class Journey {
     );
   }
 
-  async loan(): Promise<void> {
-    const page = this.#page;
-    // The loan the page itself was given is the oracle for what it shows.
-    const asked = this.#answer<{ loan: LoanView }>(/^\/api\/v1\/borrower\/loans\/[0-9a-f-]{36}$/, 'the loan');
-    await this.#byTestId('view-loan').click();
+  /** The loan the page itself was given (the oracle for what it shows), asked by `action`. */
+  async #openLoan(action: () => Promise<void>): Promise<LoanView> {
+    const asked = this.#answer<{ loan: LoanView }>(LOAN_PATH, 'the loan');
+    await action();
     const { loan } = await asked;
     await this.#byTestId('schedule').waitFor();
-    this.#loanId = new URL(page.url()).pathname.split('/')[3]!;
+    return loan;
+  }
+
+  /** The loan page of the disbursed loan: the loan walked, as offered and as disclosed. */
+  async #checkOpenedLoan(loan: LoanView, name: string): Promise<void> {
+    const loanId = new URL(this.#page.url()).pathname.split('/')[3]!;
+    if (this.#loanId === '') this.#loanId = loanId;
+    assert.equal(loanId, this.#loanId, 'the page shows the loan walked');
     assert.equal(loan.id, this.#loanId, 'the loan the page asked for');
     assert.equal(loan.applicationId, this.#applicationId);
     this.#asOffered(loan, 'the loan');
@@ -911,7 +945,77 @@ class Journey {
       'the loan schedule is the disclosed one',
     );
     await this.#checkLoan(loan);
-    await this.#checkPage('loan', { price: true });
+    await this.#checkPage(name, { price: true });
+  }
+
+  async loan(): Promise<void> {
+    const loan = await this.#openLoan(() => this.#byTestId('view-loan').click());
+    await this.#checkOpenedLoan(loan, 'loan');
+  }
+
+  /**
+   * The server is away (stopped, say for a restart): on the application page of the disbursed
+   * loan the borrower taps "view the loan", and the page says in the page's language that the
+   * network is unavailable, with a retry.
+   */
+  async loanAway(): Promise<void> {
+    await this.#byTestId('view-loan').click();
+    await this.#page.waitForURL(/\/h5\/loans\/[0-9a-f-]{36}$/);
+    const failed = this.#byTestId('load-failed');
+    await failed.waitFor({ timeout: 15_000 });
+    await this.#expectText(failed.locator('.adm-error-block-description-title'), this.t('error.network'));
+    await failed.getByText(this.t('app.retry'), { exact: true }).waitFor();
+    this.#loanId = new URL(this.#page.url()).pathname.split('/')[3]!;
+    await this.#checkPage('loan-server-away');
+  }
+
+  /** The server is back: the retry shows the loan, unchanged. */
+  async loanBack(): Promise<void> {
+    const loan = await this.#openLoan(() =>
+      this.#byTestId('load-failed').getByText(this.t('app.retry'), { exact: true }).click(),
+    );
+    assert.equal(loan.status, 'repaying', 'the loan is being repaid');
+    await this.#checkOpenedLoan(loan, 'loan-server-back');
+  }
+
+  /**
+   * The H5 opened again in the same web view (its sessionStorage kept), at its entry: signed in
+   * still, or, if the session did not survive, through the sign-in again. Then 我的 (my loans) and
+   * the loan from the list. Says which it was.
+   */
+  async reopen(): Promise<'session kept' | 'signed in again'> {
+    const page = this.#page;
+    await page.goto(`${this.#options.baseUrl}/h5/`);
+    const shown = await this.#waitFor(
+      'the H5 opened again',
+      { entry: this.#visible('entry-visible'), signIn: this.#visible('sign-in') },
+      15_000,
+    );
+    if (shown === 'signIn') await this.signIn();
+    await this.#byTestId('entry-visible').waitFor();
+    await this.#checkPage('reopened');
+    const loansAsked = this.#answer<{ items: LoanView[] }>(/^\/api\/v1\/borrower\/loans$/, 'my loans');
+    await page.getByText(this.t('entry.mine'), { exact: true }).click();
+    const loans = await loansAsked;
+    assert.deepEqual(
+      loans.items.map((loan) => [loan.id, loan.status]),
+      [[this.#loanId, 'repaying']],
+      'my loans: the loan walked, being repaid',
+    );
+    const line = this.#byTestId('mine-loan');
+    await line.first().waitFor();
+    assert.equal(await line.count(), 1, 'one loan listed');
+    const words = await this.#words(line.first());
+    for (const expected of [
+      loans.items[0]!.productName,
+      yuanText(loans.items[0]!.principalFen),
+      this.t('status.repaying'),
+    ])
+      assert.ok(words.includes(expected), `my loans shows ${expected} (shows ${words})`);
+    await this.#checkPage('mine-reopened');
+    const loan = await this.#openLoan(() => line.first().click());
+    await this.#checkOpenedLoan(loan, 'loan-reopened');
+    return shown === 'entry' ? 'session kept' : 'signed in again';
   }
 
   /** The lender refuses the first repayment: the page says so in the lender's words, and retrying works. */
@@ -951,7 +1055,8 @@ class Journey {
     }
   }
 
-  async repay(): Promise<void> {
+  /** Repays the first installment on the loan page; returns what the page asked to pay. */
+  async repay(): Promise<{ amountFen: number }> {
     const page = this.#page;
     const first = (await this.#loan()).installments[0]!;
     const due = first.principalFen + first.interestFen + first.feeFen + first.penaltyFen - first.paidFen;
@@ -963,7 +1068,8 @@ class Journey {
     await this.#checkPage('repay-confirm', { overlay: true });
     const paid = this.#answer<{ amountFen: number }>(/\/repayments$/, 'the repayment');
     await page.locator('.adm-dialog-button-bold').click();
-    assert.equal((await paid).amountFen, due, 'the repayment is for the installment due');
+    const { amountFen } = await paid;
+    assert.equal(amountFen, due, 'the repayment is for the installment due');
     // Until the lender confirms, nothing can be paid twice; then the page says it was confirmed.
     await this.#expectText('loan-notice', this.t('loan.repaid'));
     await this.#byTestId('installment-1')
@@ -981,6 +1087,7 @@ class Journey {
     );
     await this.#checkLoan(await this.#loan());
     await this.#checkPage('repaid-installment-1', { price: true });
+    return { amountFen };
   }
 
   #nextDue(loan: LoanView): string {
@@ -990,7 +1097,8 @@ class Journey {
     ).slice(1);
   }
 
-  async payoff(): Promise<void> {
+  /** Pays the loan off on the loan page; returns the quote shown and what the page asked to pay. */
+  async payoff(): Promise<{ quote: PayoffView; amountFen: number }> {
     const asked = this.#answer<PayoffView>(/\/payoff-quote$/, 'the payoff quote');
     await this.#byTestId('payoff').click();
     const quote = await asked;
@@ -1010,7 +1118,8 @@ class Journey {
     await this.#checkPage('payoff-quote', { overlay: true });
     const paid = this.#answer<{ amountFen: number }>(/\/repayments$/, 'the payoff');
     await this.#byTestId('payoff-confirm').click();
-    assert.equal((await paid).amountFen, quote.totalFen, 'paying off pays the quoted total');
+    const { amountFen } = await paid;
+    assert.equal(amountFen, quote.totalFen, 'paying off pays the quoted total');
     await this.#byTestId('loan-settled').waitFor({ timeout: this.#lenderWait });
     const loan = await this.#loan();
     assert.equal(loan.status, 'settled');
@@ -1018,6 +1127,7 @@ class Journey {
     assert.equal(await this.#byTestId('repay-next').count(), 0, 'nothing left to repay');
     assert.equal(await this.#byTestId('loan-notice').count(), 0, 'no repayment notice left over');
     await this.#checkPage('settled', { price: true });
+    return { quote, amountFen };
   }
 
   async mine(): Promise<void> {

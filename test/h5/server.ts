@@ -7,7 +7,17 @@ export interface RunningServer {
   readonly lenders: readonly string[];
   /** Everything the server wrote to stderr so far (its banner and warnings). */
   readonly output: () => string;
-  stop(): Promise<void>;
+  /**
+   * SIGTERM, then SIGKILL if it has not exited after `graceMs` (default 5 s); resolves with the exit
+   * code once it has exited (null when it was killed by a signal).
+   */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+/** How to start the server, besides its environment. */
+export interface StartOptions {
+  /** How long to wait for the banner with the lenders lines (default 40 s). */
+  readonly timeoutMs?: number;
 }
 
 /** Builds the H5 when web/dist is missing or stale, as `npm start` does before starting. */
@@ -23,9 +33,15 @@ const LENDERS_LINE = /^ {2}lenders {7}(.*)$/gm;
  * in-memory database whatever DATABASE_URL says (each run starts from the demo seed, and nothing
  * is left behind in a shared PostgreSQL), and resolves once the banner is printed and the demo
  * lenders have been through admission (the `  lenders` lines, printed after the server is
- * healthy). Rejects if the server exits, or prints no lenders lines within 40 s.
+ * healthy). Rejects if the server exits, or prints no lenders lines within 40 s (`timeoutMs`).
+ * `env` overrides any of it: a `DATA_DIR` folder to start again on, a fixed `PORT`, a
+ * `DATABASE_URL`.
  */
-export function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export function startServer(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const timeoutMs = options.timeoutMs ?? 40_000;
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   const child = spawn(process.execPath, ['src/main.ts'], {
     env: {
@@ -47,13 +63,13 @@ export function startServer(env: Record<string, string> = {}): Promise<RunningSe
     log += chunk.toString();
     if (log.includes('the sandbox lenders did not start')) failed?.(new Error(`no demo lenders:\n${log}`));
   });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+  const stop = (graceMs = 5_000) =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
       child.removeAllListeners('exit');
-      child.on('exit', () => resolve());
+      child.on('exit', (code) => resolve(code));
       child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      setTimeout(() => child.kill('SIGKILL'), graceMs).unref();
     });
   return new Promise((resolve, reject) => {
     failed = (error) => {
@@ -63,8 +79,8 @@ export function startServer(env: Record<string, string> = {}): Promise<RunningSe
     };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`no banner with the lenders lines within 40 s:\n${stderr}\n${log}`));
-    }, 40_000);
+      reject(new Error(`no banner with the lenders lines within ${timeoutMs / 1000} s:\n${stderr}\n${log}`));
+    }, timeoutMs);
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const health = /health\s+(http:\/\/[^/\s]+)\/healthz/.exec(stderr);
