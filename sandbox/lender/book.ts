@@ -50,6 +50,7 @@ import {
   type ProductPolicy,
   preCheckDecision,
 } from './policy.ts';
+import { CustomerIndex, type PreCheckKeyConfig } from './pre-check-keys.ts';
 import type { LedgerEntry } from './reconciliation.ts';
 
 /** How long after the call each kind of outcome is decided and called back. */
@@ -186,8 +187,10 @@ function invalid(message: string): BookAnswer {
 export interface LenderBookOptions {
   readonly products: readonly ProductPolicy[];
   readonly delays: OutcomeDelays;
-  /** Salted phone hashes (as sent in pre-checks) of current customers: declined as `existing_customer`. */
+  /** Phones and id numbers of current customers: their pre-checks are declined as `existing_customer`. */
   readonly existingCustomers?: readonly string[];
+  /** The partner's pre-check keys: pre-checks under any other key id are declined as `unknown_hash_key`. */
+  readonly preCheckKeys?: readonly PreCheckKeyConfig[];
   /** New loan ids; injected so tests get stable ids. */
   readonly newLoanId: () => string;
   /** The records to start from (a book read back from its store); none for an empty book. */
@@ -196,7 +199,7 @@ export interface LenderBookOptions {
 
 export class LenderBook {
   readonly #products: ReadonlyMap<string, ProductPolicy>;
-  readonly #existing: ReadonlySet<string>;
+  readonly #customers: CustomerIndex;
   readonly #delays: OutcomeDelays;
   readonly #newLoanId: () => string;
   readonly #applications = new Map<string, ApplicationRecord>();
@@ -215,7 +218,7 @@ export class LenderBook {
 
   constructor(options: LenderBookOptions) {
     this.#products = new Map(options.products.map((p) => [p.productCode, p]));
-    this.#existing = new Set(options.existingCustomers ?? []);
+    this.#customers = new CustomerIndex(options.existingCustomers ?? [], options.preCheckKeys ?? []);
     this.#delays = options.delays;
     this.#newLoanId = options.newLoanId;
     const state = structuredClone(options.state ?? EMPTY_BOOK);
@@ -274,9 +277,11 @@ export class LenderBook {
   }
 
   preCheck(request: PreCheckRequest, nowMs: number): PreCheckResponse {
+    const seen = this.#customers.recognise(request, nowMs);
     return preCheckDecision(this.#products.get(request.productCode), request, {
       appliedToday: this.#appliedToday(request.productCode, nowMs),
-      existingCustomer: this.#existing.has(request.phoneSha256),
+      existingCustomer: seen.existingCustomer,
+      hashKeyKnown: seen.keyKnown,
     });
   }
 

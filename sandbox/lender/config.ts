@@ -8,6 +8,7 @@ import type { EncryptionAlgorithm, PublicKeyRecord, SignatureAlgorithm } from '.
 import type { OutcomeDelays } from './book.ts';
 import { type FaultSettings, mergeFaults, NO_FAULTS } from './faults.ts';
 import { DEFAULT_PRODUCT, type ProductPolicy, productProblems } from './policy.ts';
+import { customerProblems, type PreCheckKeyConfig, parsePreCheckKeys } from './pre-check-keys.ts';
 
 export interface LenderConfig {
   readonly partnerId: string;
@@ -24,7 +25,13 @@ export interface LenderConfig {
   readonly products: readonly ProductPolicy[];
   readonly delays: OutcomeDelays;
   readonly faults: FaultSettings;
+  /**
+   * Phones (11 digits) and id numbers (18 characters) of the lender's current customers: a
+   * pre-check whose keyed hash is one of theirs is declined as `existing_customer`.
+   */
   readonly existingCustomers: readonly string[];
+  /** The partner's pre-check keys, as the platform's operator handed them over (pre-check-keys.ts). */
+  readonly preCheckKeys: readonly PreCheckKeyConfig[];
 }
 
 export interface CallbackSettings {
@@ -162,6 +169,8 @@ function lender(value: unknown, path: string, problems: string[]): LenderConfig 
   const delays = asObject(o.delays, `${path}.delays`, problems);
   const faults = mergeFaults(NO_FAULTS, o.faults ?? {});
   if (!faults.ok) problems.push(...faults.problems.map((problem) => `${path}.${problem}`));
+  const existingCustomers = strings(o, 'existingCustomers', path, problems) ?? [];
+  problems.push(...customerProblems(existingCustomers, `${path}.existingCustomers`));
   const products = o.products === undefined ? [undefined] : Array.isArray(o.products) ? o.products : [];
   if (o.products !== undefined && !Array.isArray(o.products))
     problems.push(`${path}.products: must be an array`);
@@ -184,7 +193,8 @@ function lender(value: unknown, path: string, problems: string[]): LenderConfig 
       repaymentMs: int(delays, 'repaymentMs', `${path}.delays`, DEFAULT_DELAYS.repaymentMs, problems),
     },
     faults: faults.ok ? faults.faults : NO_FAULTS,
-    existingCustomers: strings(o, 'existingCustomers', path, problems) ?? [],
+    existingCustomers,
+    preCheckKeys: parsePreCheckKeys(o.preCheckKeys, `${path}.preCheckKeys`, problems),
   };
 }
 

@@ -36,6 +36,7 @@ export class HostedLender implements CallbackSender {
       products: this.config.products,
       delays: this.config.delays,
       existingCustomers: this.config.existingCustomers,
+      preCheckKeys: this.config.preCheckKeys,
       newLoanId: () => `loan-${randomUUID()}`,
       state: records.book,
     });

@@ -46,6 +46,11 @@ async function main(): Promise<number> {
     print(
       `    signing    ${signing.kid} (${signing.alg})  encryption ${encryption.map((k) => k.kid).join(', ')}`,
     );
+    // Key ids only: a pre-check key's secret is never printed or logged.
+    const preCheckKeys = lender.config.preCheckKeys.map((k) => k.keyId).join(', ');
+    print(
+      `    pre-check  ${preCheckKeys === '' ? '(no key: every pre-check is declined unknown_hash_key)' : preCheckKeys}`,
+    );
     print(
       `    public keys ${sandbox.url}/keys/${lender.partnerId}${publicFile ? `  (file ${publicFile})` : ''}${generated ? '  [generated now]' : ''}`,
     );

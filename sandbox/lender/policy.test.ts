@@ -14,14 +14,14 @@ import {
 const PRODUCT: ProductPolicy = { ...DEFAULT_PRODUCT, declinedRegions: ['65', '540100'], dailyQuota: 2 };
 const PRE_CHECK: PreCheckRequest = {
   productCode: 'SBX-CASH',
-  phoneSha256: 'a'.repeat(64),
-  idNumberSha256: 'b'.repeat(64),
-  hashSalt: 's1',
+  phoneHmac: 'a'.repeat(64),
+  idNumberHmac: 'b'.repeat(64),
+  hashKeyId: 'pck_1',
   ageBand: '25-34',
   region: '310000',
   amountBandFen: { min: 100_000, max: 300_000 },
 };
-const FRESH = { appliedToday: 0, existingCustomer: false };
+const FRESH = { appliedToday: 0, existingCustomer: false, hashKeyKnown: true };
 const NOW = Date.UTC(2026, 5, 1, 12);
 const ADULT = { ageBand: '25-34', region: '310000' } as const;
 const TERMS = { requestedAmountFen: 1_000_000, termMonths: 12, method: 'equal_installment' } as const;
@@ -36,7 +36,12 @@ describe('pre-check', () => {
     });
   });
 
-  it('declines with the reason: unknown product, customer, quota, band, age, region', () => {
+  it('declines with the reason: unknown key, unknown product, customer, quota, band, age, region', () => {
+    // Hashes under a key the lender does not hold cannot be checked against its book: never accepted.
+    expect(preCheckDecision(PRODUCT, PRE_CHECK, { ...FRESH, hashKeyKnown: false })).toEqual({
+      decision: 'decline',
+      reason: 'unknown_hash_key',
+    });
     expect(preCheckDecision(undefined, PRE_CHECK, FRESH).reason).toBe('not_eligible');
     expect(preCheckDecision(PRODUCT, PRE_CHECK, { ...FRESH, existingCustomer: true }).reason).toBe(
       'existing_customer',

@@ -102,8 +102,10 @@ function regionDeclined(p: ProductPolicy, region: string): boolean {
 export interface PreCheckContext {
   /** Applications already accepted today for this product. */
   readonly appliedToday: number;
-  /** Whether the hashed phone belongs to a current customer. */
+  /** Whether the hashed phone or id number belongs to a current customer. */
   readonly existingCustomer: boolean;
+  /** Whether the hashes are under a pre-check key of this lender valid now (pre-check-keys.ts). */
+  readonly hashKeyKnown: boolean;
 }
 
 /** 撞库: accept or decline on bands only, with an indicative limit and APR range. */
@@ -112,6 +114,8 @@ export function preCheckDecision(
   request: PreCheckRequest,
   context: PreCheckContext,
 ): PreCheckResponse {
+  // Hashes under a key the lender does not hold cannot be checked against its book: no blind accept.
+  if (!context.hashKeyKnown) return { decision: 'decline', reason: 'unknown_hash_key' };
   if (product === undefined) return { decision: 'decline', reason: 'not_eligible' };
   if (context.existingCustomer) return { decision: 'decline', reason: 'existing_customer' };
   if (context.appliedToday >= product.dailyQuota) return { decision: 'decline', reason: 'over_quota' };

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,12 +42,31 @@ import {
 const A = 'lender-a';
 const B = 'lender-b';
 const PII: ApplicantPii = { name: '测试用户', idNumber: '110101199003071234', phone: '13800138000' };
+/** Each lender's pre-check keys, as the platform's operator would hand them over: A mid-rotation. */
+const KEY_A = { keyId: 'pck_a2', secret: randomBytes(32) };
+const KEY_A_OLD = { keyId: 'pck_a1', secret: randomBytes(32) };
+const KEY_B = { keyId: 'pck_b1', secret: randomBytes(32) };
+const EXISTING_CUSTOMER = '13900139000';
 const CONFIG = {
   callbacks: { retryBaseMs: 20, retryCapMs: 100, maxAttempts: 4, timeoutMs: 2_000 },
   lenders: [
-    { partnerId: A, name: 'Sandbox Bank A', delays: { decisionMs: 30, disbursementMs: 10, repaymentMs: 10 } },
+    {
+      partnerId: A,
+      name: 'Sandbox Bank A',
+      delays: { decisionMs: 30, disbursementMs: 10, repaymentMs: 10 },
+      existingCustomers: [EXISTING_CUSTOMER],
+      preCheckKeys: [
+        { keyId: KEY_A.keyId, secret: KEY_A.secret.toString('base64') },
+        {
+          keyId: KEY_A_OLD.keyId,
+          secret: KEY_A_OLD.secret.toString('base64'),
+          retiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        },
+      ],
+    },
     {
       partnerId: B,
+      preCheckKeys: [{ keyId: KEY_B.keyId, secret: KEY_B.secret.toString('base64') }],
       signingAlg: 'RSA-SHA256',
       delays: { decisionMs: 0, disbursementMs: 0, repaymentMs: 0 },
       products: [
@@ -170,15 +189,23 @@ async function approvedApplication(partnerId = A): Promise<string> {
   return body.applicationId;
 }
 
-const PRE_CHECK_BODY = {
-  productCode: 'SBX-CASH',
-  phoneSha256: createHash('sha256').update('salt13800138000').digest('hex'),
-  idNumberSha256: createHash('sha256').update('salt110101199003071234').digest('hex'),
-  hashSalt: 'salt-1',
-  ageBand: '35-44',
-  region: '110000',
-  amountBandFen: { min: 500_000, max: 2_000_000 },
-};
+const hmac = (key: Buffer, value: string) => createHmac('sha256', key).update(value, 'utf8').digest('hex');
+
+/** A pre-check as the platform hashes it under `key`. */
+function preCheckUnder(key: { keyId: string; secret: Buffer }, phone = PII.phone) {
+  return {
+    productCode: 'SBX-CASH',
+    phoneHmac: hmac(key.secret, phone),
+    idNumberHmac: hmac(key.secret, PII.idNumber),
+    hashKeyId: key.keyId,
+    ageBand: '35-44',
+    region: '110000',
+    amountBandFen: { min: 500_000, max: 2_000_000 },
+  };
+}
+
+const PRE_CHECK_BODY = preCheckUnder(KEY_A);
+const PRE_CHECK_BODY_B = preCheckUnder(KEY_B);
 
 describe('start-up', () => {
   it('prints where it listens and each lender key, and publishes the key sets', () => {
@@ -209,10 +236,32 @@ describe('signed calls', () => {
     expect(old.body).toEqual({ decision: 'decline', reason: 'not_eligible' });
     const region = await call(
       PRE_CHECK,
-      { ...PRE_CHECK_BODY, productCode: 'B-LOAN', region: '650000' },
+      { ...PRE_CHECK_BODY_B, productCode: 'B-LOAN', region: '650000' },
       { partnerId: B },
     );
     expect(region.body).toEqual({ decision: 'decline', reason: 'not_eligible' });
+  });
+
+  it('recognises an existing customer by HMAC under any of its valid keys; declines an unknown key id', async () => {
+    for (const key of [KEY_A, KEY_A_OLD]) {
+      const customer = await call(PRE_CHECK, preCheckUnder(key, EXISTING_CUSTOMER));
+      expect(customer.body).toEqual({ decision: 'decline', reason: 'existing_customer' });
+    }
+    // The replaced key still works for anyone else during the overlap.
+    expect((await call(PRE_CHECK, preCheckUnder(KEY_A_OLD))).body).toMatchObject({ decision: 'accept' });
+    // Another partner's key, or a key nobody handed over, is not this lender's: answered 200, declined.
+    for (const key of [KEY_B, { keyId: 'pck_unknown', secret: randomBytes(32) }]) {
+      const unknown = await call(PRE_CHECK, preCheckUnder(key, EXISTING_CUSTOMER));
+      expect(unknown.status).toBe(200);
+      expect(unknown.body).toEqual({ decision: 'decline', reason: 'unknown_hash_key' });
+      expect(validateCallResponse('pre-check', unknown.body)).toEqual([]);
+    }
+    // The banner names the key ids, never a secret.
+    expect(sandbox.output()).toContain('pck_a2, pck_a1');
+    for (const key of [KEY_A, KEY_A_OLD, KEY_B]) {
+      expect(sandbox.output() + sandbox.logs()).not.toContain(key.secret.toString('base64'));
+      expect(sandbox.output() + sandbox.logs()).not.toContain(key.secret.toString('hex'));
+    }
   });
 
   it('runs the life of a loan: decision, disbursement and schedule, installment, payoff and settlement', async () => {
@@ -380,7 +429,7 @@ describe('signed calls', () => {
       (b) => b.applicationId === secondBody.applicationId,
     );
     expect(rejected.body).toMatchObject({ decision: 'rejected', reason: 'over_quota' });
-    const preCheck = await call(PRE_CHECK, { ...PRE_CHECK_BODY, productCode: 'B-LOAN' }, { partnerId: B });
+    const preCheck = await call(PRE_CHECK, { ...PRE_CHECK_BODY_B, productCode: 'B-LOAN' }, { partnerId: B });
     expect(preCheck.body).toEqual({ decision: 'decline', reason: 'over_quota' });
   });
 });
@@ -515,7 +564,7 @@ describe('faults', () => {
     const failed = await call(APPLY, body, { requestId });
     expect(failed.status).toBe(503);
     expect((failed.body as { error: { code: string } }).error.code).toBe('UNAVAILABLE');
-    expect((await call(PRE_CHECK, PRE_CHECK_BODY, { partnerId: B })).status).toBe(200); // per partner
+    expect((await call(PRE_CHECK, PRE_CHECK_BODY_B, { partnerId: B })).status).toBe(200); // per partner
     await setFaults({ partnerId: A, errorRate: 0 });
     expect((await call(APPLY, body, { requestId })).status).toBe(202);
     await waitCallback('credit-decision', (b) => b.applicationId === body.applicationId);

@@ -15,6 +15,12 @@ import type { PlatformKeyring } from '../protocol/platform-keys.ts';
  * moves the partner from `sandbox` to `active`. Then the sandbox is started for good, calling back
  * this platform. Its book is kept in its data folder (`book.sqlite`), so the demo's loans stay
  * repayable across restarts; the throw-away instance of the admission keeps its book in memory.
+ *
+ * Keys are exchanged as at a real admission: the sandbox publishes its public keys and the
+ * platform registers them; the platform's public keys and each partner's pre-check keys (the
+ * secrets of its pre-check hashes, which an operator would hand to a real partner out of band)
+ * go to the sandbox in its configuration, through the child process's environment — never to a
+ * log or the banner.
  */
 
 /** Basis points of a decimal rate string ("0.072" → 720). */
@@ -33,11 +39,51 @@ function rateOf(bp: number): string {
  */
 export const SM_DEMO_PARTNERS: ReadonlySet<string> = new Set(['xinghe-bank']);
 
-/** The sandbox's policy for the demo partners: APR rises with the term within each product's range. */
-export function demoSandboxLenders() {
+/** A partner's pre-check key in the sandbox's configuration (sandbox/lender/pre-check-keys.ts). */
+export interface SandboxPreCheckKey {
+  readonly keyId: string;
+  /** Base64 of the 32 secret bytes. */
+  readonly secret: string;
+  readonly retiresAt: string | null;
+}
+
+/** Each demo partner's valid pre-check keys, by partner code. */
+export type SandboxPreCheckKeys = Readonly<Record<string, readonly SandboxPreCheckKey[]>>;
+
+/**
+ * The demo partners' valid pre-check keys, for the sandbox that plays them. A partner without one
+ * (seeded without a master key, or before pre-check keys existed) is issued one now.
+ */
+export async function demoPreCheckKeys(lenders: LenderServices): Promise<SandboxPreCheckKeys> {
+  const codes: string[] = [];
+  for (const demo of DEMO_PARTNERS) {
+    const lender = await lenders.partners.findByCode(demo.partner.code);
+    if (!lender) continue;
+    await lenders.preCheckKeys.issueIfNone(lender.id, SYSTEM_ACTOR);
+    codes.push(lender.code);
+  }
+  const secrets = await lenders.preCheckKeys.validSecrets(codes);
+  const out: Record<string, SandboxPreCheckKey[]> = {};
+  for (const [code, keys] of secrets) {
+    out[code] = keys.map((key) => ({
+      keyId: key.keyId,
+      secret: key.secret.toString('base64'),
+      retiresAt: key.retiresAt?.toISOString() ?? null,
+    }));
+    for (const key of keys) key.secret.fill(0);
+  }
+  return out;
+}
+
+/**
+ * The sandbox's policy for the demo partners: APR rises with the term within each product's range.
+ * `preCheckKeys`: each partner's pre-check keys; a partner without any declines every pre-check.
+ */
+export function demoSandboxLenders(preCheckKeys: SandboxPreCheckKeys = {}) {
   return DEMO_PARTNERS.map(({ partner, products }) => ({
     partnerId: partner.code,
     name: partner.legalName,
+    preCheckKeys: preCheckKeys[partner.code] ?? [],
     ...(SM_DEMO_PARTNERS.has(partner.code) ? { signingAlg: 'SM2-SM3', encryptionAlg: 'SM2' } : {}),
     delays: { decisionMs: 300, disbursementMs: 300, repaymentMs: 200 },
     products: products.map((product) => {
@@ -72,6 +118,8 @@ export interface SandboxOptions {
   readonly dataDir: string;
   readonly platformUrl: string;
   readonly platformKeys: readonly PublicSigningKey[];
+  /** The partners' pre-check keys ({@link demoPreCheckKeys}). */
+  readonly preCheckKeys: SandboxPreCheckKeys;
   /** The SQLite file of the book; by default `<dataDir>/book.sqlite`, `:memory:` for none. */
   readonly bookFile?: string;
 }
@@ -86,7 +134,7 @@ export function startDemoSandbox(options: SandboxOptions): Promise<SpawnedSandbo
     logLevel: 'warn',
     platform: { url: options.platformUrl, keys: options.platformKeys, fetchKeys: true },
     callbacks: { retryBaseMs: 200, retryCapMs: 30_000 },
-    lenders: demoSandboxLenders(),
+    lenders: demoSandboxLenders(options.preCheckKeys),
   };
   return spawnSandbox({
     SANDBOX_CONFIG: JSON.stringify(config),
@@ -160,6 +208,7 @@ export async function admitDemoLenders(deps: DemoLenderDeps, dataDir: string): P
     bookFile: ':memory:',
     platformUrl: `http://127.0.0.1:${callbackPort}`,
     platformKeys,
+    preCheckKeys: await demoPreCheckKeys(deps.lenders),
   });
   const lines: string[] = [];
   try {
@@ -230,6 +279,9 @@ export async function startDemoLenders(
     dataDir: options.dataDir,
     platformUrl: options.platformUrl,
     platformKeys: await deps.keyring.publicKeys(),
+    // The keys valid now: a key rotated later reaches the sandbox at its next start (meanwhile the
+    // platform asks it under the replaced key, still valid during the overlap).
+    preCheckKeys: await demoPreCheckKeys(deps.lenders),
   });
   for (const demo of DEMO_PARTNERS) {
     const lender = await deps.lenders.partners.findByCode(demo.partner.code);

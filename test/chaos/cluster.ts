@@ -6,7 +6,7 @@ import { type SpawnedSandbox, spawnSandbox } from '../../sandbox/lender/testing.
 import { openPostgres } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/migrations.ts';
 import { templateDatabaseName } from '../../src/db/testing.ts';
-import { demoSandboxLenders } from '../../src/demo/sandbox-lenders.ts';
+import { demoSandboxLenders, type SandboxPreCheckKeys } from '../../src/demo/sandbox-lenders.ts';
 import type { PublicSigningKey } from '../../src/protocol/envelope/index.ts';
 import type { ChaosProduct } from './plan.ts';
 
@@ -99,6 +99,8 @@ export function startChaosSandbox(options: {
   readonly dataDir: string;
   readonly platformUrl: string;
   readonly platformKeys: readonly PublicSigningKey[];
+  /** The demo partners' pre-check keys, as the platform holds them. */
+  readonly preCheckKeys: SandboxPreCheckKeys;
   readonly products: readonly ChaosProduct[];
   readonly faults: SandboxFaults;
 }): Promise<SpawnedSandbox> {
@@ -113,7 +115,7 @@ export function startChaosSandbox(options: {
     logLevel: 'warn',
     platform: { url: options.platformUrl, keys: options.platformKeys, fetchKeys: true },
     callbacks: { timeoutMs: 10_000, retryBaseMs: 200, retryCapMs: 2_000 },
-    lenders: demoSandboxLenders().map((lender) => ({
+    lenders: demoSandboxLenders(options.preCheckKeys).map((lender) => ({
       ...lender,
       delays: { decisionMs: 150, disbursementMs: 150, repaymentMs: 100 },
       faults: { ...options.faults },

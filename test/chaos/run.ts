@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { SpawnedSandbox } from '../../sandbox/lender/testing.ts';
 import { SYSTEM_ACTOR } from '../../src/audit/audit-log.ts';
 import { openPostgres } from '../../src/db/connection.ts';
-import { admitDemoLenders } from '../../src/demo/sandbox-lenders.ts';
+import { admitDemoLenders, demoPreCheckKeys } from '../../src/demo/sandbox-lenders.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { createLenderServices } from '../../src/lenders/index.ts';
 import { OperatorService } from '../../src/operators/service.ts';
@@ -147,7 +147,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await seedDemo(handle.db, systemClock, undefined, secrets.masterKey);
     const keyring = new PlatformKeyring(handle.db, secrets.masterKey, systemClock);
     await keyring.ensureSigningKey();
-    const lenders = createLenderServices(handle.db, { clock: systemClock });
+    const lenders = createLenderServices(handle.db, { clock: systemClock, masterKey: secrets.masterKey });
     const sandboxDir = mkdtempSync(join(tmpdir(), 'lendgate-chaos-sandbox-'));
     cleanups.push(() => rmSync(sandboxDir, { recursive: true, force: true }));
     // Admission runs again for those that failed (a conformance check can miss its timing on a
@@ -211,6 +211,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       dataDir: sandboxDir,
       platformUrl: balancer.url,
       platformKeys: await keyring.publicKeys(),
+      preCheckKeys: await demoPreCheckKeys(lenders),
       products,
       faults: { duplicateCallbacks: true, outOfOrderCallbacks: true, errorRate: options.errorRate },
     });
