@@ -15,6 +15,7 @@ import { adminAuditRoutes } from './http/routes/admin-audit.ts';
 import { adminAuthRoutes } from './http/routes/admin-auth.ts';
 import { adminChannelRoutes } from './http/routes/admin-channels.ts';
 import { adminComplianceRoutes } from './http/routes/admin-compliance.ts';
+import { adminConformanceRunRoutes } from './http/routes/admin-conformance-runs.ts';
 import { adminLenderKeyRoutes } from './http/routes/admin-lender-keys.ts';
 import { adminLenderPreCheckKeyRoutes } from './http/routes/admin-lender-pre-check-keys.ts';
 import { adminLenderProductRoutes } from './http/routes/admin-lender-products.ts';
@@ -37,6 +38,7 @@ import { openRoutes } from './http/routes/open.ts';
 import { quoteRoutes } from './http/routes/quotes.ts';
 import { webRoutes } from './http/routes/web.ts';
 import { buildServer } from './http/server.ts';
+import { ConformanceRunService } from './lenders/conformance-runs.ts';
 import { registryEndpoints } from './lenders/endpoints.ts';
 import { createLenderServices, isIpAllowed, type LenderServices } from './lenders/index.ts';
 import { hasActiveLoans, type LoanService } from './loans/service.ts';
@@ -51,6 +53,7 @@ import { PlatformKeyring } from './protocol/platform-keys.ts';
 import { createSettlementServices, type SettlementServices } from './settlement/index.ts';
 import type { Clock } from './shared/clock.ts';
 import { channelDirectory, createWhitelistServices, type WhitelistServices } from './whitelist/index.ts';
+import { ConformanceRunner } from './wiring/conformance-runner.ts';
 import { createJourney, type JourneyServices } from './wiring/journey.ts';
 import { StatusPuller } from './wiring/status-pull.ts';
 
@@ -70,6 +73,8 @@ export interface Services {
   /** The borrower data vault, consents, agreement texts and the data release log. */
   readonly borrowers: BorrowerServices;
   readonly lenders: LenderServices;
+  /** Operator-run conformance: the kit against a partner, in the background (stop it before the database). */
+  readonly conformance: ConformanceRunner;
   readonly keyring: PlatformKeyring;
   readonly inbound: InboundCallbacks;
   readonly outbox: OutboxWorker;
@@ -156,6 +161,14 @@ export function createServices(deps: AppDependencies): Services {
       sessionTtlMinutes: deps.config.sessionTtlMinutes,
     }),
     lenders,
+    conformance: new ConformanceRunner({
+      lenders,
+      runs: new ConformanceRunService(db, { clock: deps.clock }),
+      keyring,
+      clock: deps.clock,
+      logger: deps.logger,
+      settings: deps.config.conformance,
+    }),
     borrowerSessions,
     channels,
     whitelist,
@@ -215,6 +228,9 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   const services = createServices(deps);
   const { db } = deps.database;
   await services.keyring.ensureSigningKey();
+  // Runs left `running` by a process that stopped end as interrupted: on the embedded database
+  // every one of them (no other process can have it open), on PostgreSQL those past their lease.
+  await services.conformance.sweep({ everyRunning: deps.database.kind === 'pglite' });
   let migrated = false;
   const server = await buildServer({
     config: deps.config,
@@ -240,6 +256,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       borrowerEntryRoutes({ entryFor: services.entryFor }),
       borrowerSessionRoutes(services.borrowerSessions),
       adminLenderRoutes(services.lenders),
+      adminConformanceRunRoutes(services.conformance),
       adminLenderProductRoutes(services.lenders),
       adminLenderKeyRoutes(services.lenders),
       adminLenderPreCheckKeyRoutes(services.lenders),

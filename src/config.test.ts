@@ -65,6 +65,33 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ LENDGATE_SANDBOX_PORT: 'x' })).toThrow(/LENDGATE_SANDBOX_PORT/);
   });
 
+  it('reads where operator-run conformance listens for callbacks', () => {
+    expect(parseConfig({}).conformance).toEqual({
+      callbackHost: '127.0.0.1',
+      callbackPort: 0,
+      callbackUrl: undefined,
+      callbackTimeoutMs: 30_000,
+      retryWindowMs: 10_000,
+    });
+    expect(
+      parseConfig({
+        CONFORMANCE_CALLBACK_HOST: '0.0.0.0',
+        CONFORMANCE_CALLBACK_PORT: '4180',
+        CONFORMANCE_CALLBACK_URL: 'https://conformance.lendgate.example/kit/',
+        CONFORMANCE_CALLBACK_TIMEOUT_MS: '60000',
+        CONFORMANCE_RETRY_WINDOW_MS: '20000',
+      }).conformance,
+    ).toEqual({
+      callbackHost: '0.0.0.0',
+      callbackPort: 4180,
+      callbackUrl: 'https://conformance.lendgate.example/kit',
+      callbackTimeoutMs: 60_000,
+      retryWindowMs: 20_000,
+    });
+    expect(() => parseConfig({ CONFORMANCE_CALLBACK_URL: 'ftp://x' })).toThrow(/CONFORMANCE_CALLBACK_URL/);
+    expect(() => parseConfig({ CONFORMANCE_CALLBACK_PORT: '70000' })).toThrow(/CONFORMANCE_CALLBACK_PORT/);
+  });
+
   it('reads the HTTP timeouts with bounds, headers within the request timeout', () => {
     const defaults = parseConfig({});
     expect([

@@ -64,6 +64,19 @@ export interface Config {
   readonly sandboxPort: number;
   /** Request rate limits and the sign-in failure budget (http/rate-limits.ts). */
   readonly rateLimits: RateLimits;
+  /** Operator-run conformance (wiring/conformance-runner.ts). */
+  readonly conformance: ConformanceSettings;
+}
+
+/** Where the kit listens for a partner's callbacks during an operator-run, and how long it waits. */
+export interface ConformanceSettings {
+  readonly callbackHost: string;
+  /** 0: a free port per run (the run says which); a fixed port serves one run at a time. */
+  readonly callbackPort: number;
+  /** The URL the partner calls back when it is not where the receiver listens (a proxy in front). */
+  readonly callbackUrl: string | undefined;
+  readonly callbackTimeoutMs: number;
+  readonly retryWindowMs: number;
 }
 
 /**
@@ -184,6 +197,21 @@ export function parseConfig(env: Env): Config {
     notFoundPerIp: perMinute('RATE_LIMIT_NOT_FOUND_PER_IP', 60),
   });
 
+  const conformanceCallbackUrl = read('CONFORMANCE_CALLBACK_URL');
+  if (
+    conformanceCallbackUrl !== undefined &&
+    !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(conformanceCallbackUrl)
+  ) {
+    problems.push('CONFORMANCE_CALLBACK_URL must be an http:// or https:// URL without query or fragment');
+  }
+  const conformance: ConformanceSettings = Object.freeze({
+    callbackHost: read('CONFORMANCE_CALLBACK_HOST') ?? '127.0.0.1',
+    callbackPort: integer('CONFORMANCE_CALLBACK_PORT', 0, 0, 65535),
+    callbackUrl: conformanceCallbackUrl?.replace(/\/+$/, ''),
+    callbackTimeoutMs: integer('CONFORMANCE_CALLBACK_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    retryWindowMs: integer('CONFORMANCE_RETRY_WINDOW_MS', 10_000, 0, 3_600_000),
+  });
+
   // Demo data and dev token minting are for trying Lendgate out: on by default only on the
   // embedded database (and not in production); a real PostgreSQL gets them only when asked.
   const demo = boolean('LENDGATE_DEMO', databaseUrl === undefined && read('NODE_ENV') !== 'production');
@@ -214,6 +242,7 @@ export function parseConfig(env: Env): Config {
     sandbox: boolean('LENDGATE_SANDBOX', demo),
     sandboxPort: integer('LENDGATE_SANDBOX_PORT', 0, 0, 65535),
     rateLimits,
+    conformance,
   };
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     problems.push('HEADERS_TIMEOUT_MS must not be above REQUEST_TIMEOUT_MS');

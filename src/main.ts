@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
+    await app.services.conformance.stop();
     await app.services.outbox.stop();
     await app.services.statusPull.stop();
     await sandbox?.stop();

@@ -157,6 +157,43 @@ export const lenderMigrations: Record<string, Migration> = {
           OR (use = 'encryption' AND algorithm IN ('RSA-OAEP-256', 'SM2')))`.execute(db);
     },
   },
+  '0132_conformance_runs_operator': {
+    // #10: an operator runs the kit from the API (a run is `running`, with progress, until it
+    // ends), and each run records what it ran against — the partner's base URL and a digest of its
+    // key set — so that the admission gate takes only a pass for the partner as it now stands.
+    async up(db) {
+      await sql`
+        ALTER TABLE conformance_runs
+          ADD COLUMN status text,
+          ADD COLUMN failure_reason text CHECK (failure_reason IS NULL OR length(failure_reason) <= 500),
+          ADD COLUMN checks_done integer CHECK (checks_done >= 0),
+          ADD COLUMN checks_total integer CHECK (checks_total >= 0),
+          ADD COLUMN lender_url text,
+          ADD COLUMN key_set_digest text,
+          ADD COLUMN callback_url text,
+          ADD COLUMN requested_by text,
+          ADD COLUMN heartbeat_at timestamptz`.execute(db);
+      // Runs recorded before: finished, with no record of what they ran against (they count for
+      // nothing at the gate, which needs a pass for the current base URL and keys).
+      await sql`UPDATE conformance_runs SET status = CASE WHEN passed THEN 'passed' ELSE 'failed' END`.execute(
+        db,
+      );
+      await sql`
+        ALTER TABLE conformance_runs
+          ALTER COLUMN status SET NOT NULL,
+          ALTER COLUMN finished_at DROP NOT NULL,
+          ALTER COLUMN passed DROP NOT NULL,
+          ADD CONSTRAINT conformance_runs_status CHECK (status IN ('running', 'passed', 'failed')),
+          ADD CONSTRAINT conformance_runs_outcome CHECK (
+            (status = 'running' AND finished_at IS NULL AND passed IS NULL)
+            OR (status = 'passed' AND finished_at IS NOT NULL AND passed)
+            OR (status = 'failed' AND finished_at IS NOT NULL AND NOT passed))`.execute(db);
+      // One run at a time per partner, whichever process runs it.
+      await sql`
+        CREATE UNIQUE INDEX conformance_runs_one_running ON conformance_runs (lender_id)
+        WHERE status = 'running'`.execute(db);
+    },
+  },
 };
 
 /**

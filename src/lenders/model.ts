@@ -1,5 +1,6 @@
 /** The partner registry as the rest of the system sees it: plain, readonly values. */
 import type { DayCount, RepaymentMethod } from '../money/index.ts';
+import type { PublicKeyRecord } from '../protocol/envelope/index.ts';
 import type { ProductStatus } from './product-status.ts';
 import type { LenderStatus } from './status.ts';
 
@@ -123,14 +124,39 @@ export interface StatusChange {
   readonly at: string;
 }
 
+export type ConformanceRunStatus = 'running' | 'passed' | 'failed';
+
 export interface ConformanceRun {
   readonly id: number;
   readonly lenderId: string;
+  /** `running` (an operator-run in the background) until it ends `passed` or `failed`. */
+  readonly status: ConformanceRunStatus;
   readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly passed: boolean;
+  /** Null while running. */
+  readonly finishedAt: string | null;
+  /** Null while running. */
+  readonly passed: boolean | null;
+  /** Why a run failed without its checks' verdict: `interrupted` (its process stopped), `error: …`. */
+  readonly failureReason: string | null;
+  /** Checks done and in all, for an operator-run; null for a run recorded whole. */
+  readonly progress: { readonly done: number; readonly total: number } | null;
+  /** The partner's base URL the run called (null: recorded before this was kept). */
+  readonly lenderUrl: string | null;
+  /** Digest of the partner's key set the run used ({@link keySetDigest}). */
+  readonly keySetDigest: string | null;
+  /** Where the kit listened for the partner's callbacks during the run. */
+  readonly callbackUrl: string | null;
+  /** The operator who started an operator-run. */
+  readonly requestedBy: string | null;
+  /** The report: `checks` (each with id, title, status, detail, durationMs), and when done the rest. */
   readonly report: Record<string, unknown>;
   readonly recordedAt: string;
+}
+
+/** What a conformance run was against: the partner's base URL and its key set. */
+export interface ConformanceTarget {
+  readonly lenderUrl: string;
+  readonly keys: readonly PublicKeyRecord[];
 }
 
 export interface NewConformanceRun {
@@ -140,6 +166,11 @@ export interface NewConformanceRun {
   readonly passed: boolean;
   /** The runner's report (checks, timings, failures). Never borrower data: the runner uses test data. */
   readonly report: Readonly<Record<string, unknown>>;
+  /**
+   * What the run called and with which keys. Omitted: the partner as registered now (its base URL
+   * and the key set valid now) — for a runner that used exactly those.
+   */
+  readonly target?: ConformanceTarget;
 }
 
 export interface Product {

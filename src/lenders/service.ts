@@ -4,6 +4,7 @@ import { type Actor, recordAudit } from '../audit/audit-log.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
+import { conformanceStanding, targetColumns } from './conformance-runs.ts';
 import type {
   ConformanceRun,
   Funder,
@@ -85,8 +86,17 @@ function refusal(
         'LENDER_NOT_CONFORMANT',
         verdict.latestConformancePassed === null
           ? 'The partner has no conformance run; it cannot become active before one passes.'
-          : 'The partner’s latest conformance run failed; it cannot become active before one passes.',
-        { from, to, latestConformancePassed: verdict.latestConformancePassed },
+          : verdict.latestConformancePassed === false
+            ? 'The partner’s latest conformance run failed; it cannot become active before one passes.'
+            : `The partner’s latest conformance run passed against another ${verdict.outdated
+                .map((what) => (what === 'keys' ? 'key set' : 'base URL'))
+                .join(' and ')} than it has now; it cannot become active before a run against them passes.`,
+        {
+          from,
+          to,
+          latestConformancePassed: verdict.latestConformancePassed,
+          ...(verdict.outdated.length > 0 ? { outdated: verdict.outdated } : {}),
+        },
       );
     case 'admission_incomplete':
       return new AppError(
@@ -337,8 +347,10 @@ export class LenderService {
   }
 
   /**
-   * Stores the result of a conformance run against the partner's endpoint (called by the
-   * conformance runner). Only a passed latest run lets the partner become active.
+   * Stores the result of a conformance run against the partner's endpoint (called by a runner
+   * that ran the kit itself, e.g. the demo's admission), with what it ran against (`target`; by
+   * default the partner as registered now). Only a passed latest run, against the base URL and
+   * keys the partner has when it moves, lets it become active.
    */
   async recordConformanceRun(
     run: NewConformanceRun,
@@ -366,9 +378,11 @@ export class LenderService {
         .insertInto('conformance_runs')
         .values({
           lender_id: run.lenderId,
+          status: run.passed ? 'passed' : 'failed',
           started_at: run.startedAt,
           finished_at: run.finishedAt,
           passed: run.passed,
+          ...(await targetColumns(trx, lender, run.target, this.#clock())),
           report,
           recorded_at: this.#clock(),
         })
@@ -432,17 +446,10 @@ export class LenderService {
   }
 
   async #readiness(executor: Executor, row: Selectable<LenderRow>): Promise<ActivationReadiness> {
-    const latest = await executor
-      .selectFrom('conformance_runs')
-      .select('passed')
-      .where('lender_id', '=', row.id)
-      .orderBy('finished_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const standing = await conformanceStanding(executor, row, this.#clock());
     const lender = toLender(row, []);
     return {
-      latestConformancePassed: latest?.passed ?? null,
+      ...standing,
       hasContractReference: lender.contractReference !== null,
       certificationValid: isCertificationValid(lender.securityCertification, chinaDate(this.#clock())),
     };

@@ -57,6 +57,7 @@ describe('partner status machine', () => {
         ok: false,
         reason: 'not_conformant',
         latestConformancePassed: null,
+        outdated: [],
       });
       expect(
         checkLenderTransition(from, 'active', { ...READY, latestConformancePassed: false }),
@@ -66,6 +67,23 @@ describe('partner status machine', () => {
       });
       expect(checkLenderTransition(from, 'active')).toMatchObject({ ok: false, reason: 'not_conformant' });
     }
+  });
+
+  it('refuses activation on a pass for another base URL or other keys than the partner has now', () => {
+    expect(
+      checkLenderTransition('sandbox', 'active', {
+        ...READY,
+        conformanceOutdated: ['callbackBaseUrl', 'keys'],
+      }),
+    ).toEqual({
+      ok: false,
+      reason: 'not_conformant',
+      latestConformancePassed: true,
+      outdated: ['callbackBaseUrl', 'keys'],
+    });
+    expect(checkLenderTransition('suspended', 'active', { ...READY, conformanceOutdated: [] })).toEqual({
+      ok: true,
+    });
   });
 
   it('refuses activation with a missing contract or an invalid certification, naming both', () => {

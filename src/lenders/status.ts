@@ -27,6 +27,11 @@ export const LENDER_TRANSITIONS: Readonly<Record<LenderStatus, readonly LenderSt
 export interface ActivationReadiness {
   /** Whether the most recent finished conformance run passed; `null` when none was ever run. */
   readonly latestConformancePassed: boolean | null;
+  /**
+   * What the partner changed since that passed run — its base URL, its key set: a pass counts only
+   * for the endpoint and the keys it tested. Empty (or omitted) when it still stands.
+   */
+  readonly conformanceOutdated?: readonly ('callbackBaseUrl' | 'keys')[];
   readonly hasContractReference: boolean;
   /** Whether a security certification is on record and not expired today. */
   readonly certificationValid: boolean;
@@ -35,7 +40,13 @@ export interface ActivationReadiness {
 export type TransitionVerdict =
   | { readonly ok: true }
   | { readonly ok: false; readonly reason: 'not_allowed'; readonly allowed: readonly LenderStatus[] }
-  | { readonly ok: false; readonly reason: 'not_conformant'; readonly latestConformancePassed: false | null }
+  | {
+      readonly ok: false;
+      readonly reason: 'not_conformant';
+      readonly latestConformancePassed: boolean | null;
+      /** When it passed: what changed since (base URL, keys). */
+      readonly outdated: readonly ('callbackBaseUrl' | 'keys')[];
+    }
   | {
       readonly ok: false;
       readonly reason: 'admission_incomplete';
@@ -44,8 +55,9 @@ export type TransitionVerdict =
 
 /**
  * Decides whether a partner may move from `from` to `to`. Moving to `active` (first activation or
- * the end of a suspension) also needs a passed latest conformance run, a contract and a valid
- * security certification: the partner is about to receive borrowers' data.
+ * the end of a suspension) also needs a passed latest conformance run — against the base URL and
+ * keys the partner has now — a contract and a valid security certification: the partner is about
+ * to receive borrowers' data.
  */
 export function checkLenderTransition(
   from: LenderStatus,
@@ -56,7 +68,11 @@ export function checkLenderTransition(
   if (!allowed.includes(to)) return { ok: false, reason: 'not_allowed', allowed };
   if (to !== 'active') return { ok: true };
   const passed = readiness?.latestConformancePassed ?? null;
-  if (passed !== true) return { ok: false, reason: 'not_conformant', latestConformancePassed: passed };
+  if (passed !== true)
+    return { ok: false, reason: 'not_conformant', latestConformancePassed: passed, outdated: [] };
+  const outdated = readiness?.conformanceOutdated ?? [];
+  if (outdated.length > 0)
+    return { ok: false, reason: 'not_conformant', latestConformancePassed: true, outdated };
   const missing: ('contractReference' | 'securityCertification')[] = [];
   if (!readiness?.hasContractReference) missing.push('contractReference');
   if (!readiness?.certificationValid) missing.push('securityCertification');

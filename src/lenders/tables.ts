@@ -58,9 +58,27 @@ export interface LenderStatusHistoryRow {
 export interface ConformanceRunRow {
   id: Generated<number>;
   lender_id: string;
+  /** `running` (an operator-run in the background) until it ends `passed` or `failed`. */
+  status: 'running' | 'passed' | 'failed';
   started_at: Date;
-  finished_at: Date;
-  passed: boolean;
+  /** Null while running. */
+  finished_at: Date | null;
+  /** Null while running. */
+  passed: boolean | null;
+  /** Why a run failed without its checks' verdict, e.g. `interrupted`. */
+  failure_reason: string | null;
+  /** Progress of an operator-run; null for a run recorded whole. */
+  checks_done: number | null;
+  checks_total: number | null;
+  /** What the run was against (null for runs recorded before migration 0132). */
+  lender_url: string | null;
+  key_set_digest: string | null;
+  /** Where the kit listened for the lender's callbacks. */
+  callback_url: string | null;
+  /** The operator who started it. */
+  requested_by: string | null;
+  /** A running run's process says it is alive; a run whose heartbeat stops is interrupted. */
+  heartbeat_at: Date | null;
   report: ColumnType<Record<string, unknown>, string, string>;
   recorded_at: Date;
 }

@@ -69,9 +69,19 @@ export function toConformanceRun(row: Selectable<ConformanceRunRow>): Conformanc
   return {
     id: row.id,
     lenderId: row.lender_id,
+    status: row.status,
     startedAt: row.started_at.toISOString(),
-    finishedAt: row.finished_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
     passed: row.passed,
+    failureReason: row.failure_reason,
+    progress:
+      row.checks_done === null || row.checks_total === null
+        ? null
+        : { done: row.checks_done, total: row.checks_total },
+    lenderUrl: row.lender_url,
+    keySetDigest: row.key_set_digest,
+    callbackUrl: row.callback_url,
+    requestedBy: row.requested_by,
     report: row.report,
     recordedAt: row.recorded_at.toISOString(),
   };

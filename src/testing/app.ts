@@ -81,6 +81,7 @@ export async function createTestApp(
       return (await app.services.operators.signIn(email, TEST_PASSWORD)).token;
     },
     async close() {
+      await app.services.conformance.stop();
       await app.services.outbox.stop();
       await app.services.statusPull.stop();
       await app.server.close();

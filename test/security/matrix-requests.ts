@@ -265,6 +265,24 @@ export const REQUESTS: Readonly<Record<string, Builder>> = {
   'GET /api/v1/admin/lenders/{lenderId}/conformance-runs': async (w) => ({
     url: `/api/v1/admin/lenders/${w.lenders.A.id}/conformance-runs?limit=10`,
   }),
+  'POST /api/v1/admin/lenders/{lenderId}/conformance-runs': async (w) => {
+    // A partner in the sandbox stage of its own, whose endpoint refuses connections at once: the
+    // run starts (202) and fails quickly in the background.
+    const created = await w.t.app.services.lenders.partners.create(
+      bankBody({ code: `mx-${next()}`, callbackBaseUrl: 'http://127.0.0.1:9/lendgate' }) as never,
+      SYSTEM_ACTOR,
+    );
+    for (const to of ['under_review', 'sandbox'] as const)
+      await w.t.app.services.lenders.partners.transition(created.id, { to, reason: 'matrix' }, SYSTEM_ACTOR);
+    return {
+      url: `/api/v1/admin/lenders/${created.id}/conformance-runs`,
+      body: { scenario: { productCode: 'mx-cash', amountFen: 1_000_000, termMonths: 12 } },
+    };
+  },
+  'GET /api/v1/admin/lenders/{lenderId}/conformance-runs/{runId}': async (w) => {
+    const runs = await w.t.app.services.lenders.partners.conformanceRuns(w.lenders.A.id, { limit: 1 });
+    return { url: `/api/v1/admin/lenders/${w.lenders.A.id}/conformance-runs/${runs.items[0]!.id}` };
+  },
   'GET /api/v1/admin/lenders/{lenderId}/products': async (w) => ({
     url: `/api/v1/admin/lenders/${w.lenders.A.id}/products?limit=10`,
   }),

@@ -156,6 +156,9 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = {
   'POST /api/v1/admin/lenders/{lenderId}/status': operators(LENDER_WRITE),
   'GET /api/v1/admin/lenders/{lenderId}/status-history': operators(LENDER_READ),
   'GET /api/v1/admin/lenders/{lenderId}/conformance-runs': operators(LENDER_READ),
+  // Operator-run conformance: starting a run is a write (it calls the partner), following it a read.
+  'POST /api/v1/admin/lenders/{lenderId}/conformance-runs': operators(LENDER_WRITE),
+  'GET /api/v1/admin/lenders/{lenderId}/conformance-runs/{runId}': operators(LENDER_READ),
   'GET /api/v1/admin/lenders/{lenderId}/products': operators(LENDER_READ),
   'POST /api/v1/admin/lenders/{lenderId}/products': operators(LENDER_WRITE),
   'GET /api/v1/admin/lenders/{lenderId}/products/{productId}': operators(LENDER_READ),

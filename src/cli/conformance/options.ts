@@ -66,6 +66,8 @@ export interface ConformanceOptions {
   readonly onResult?: (result: CheckResult, recorded: readonly CheckResult[]) => void;
   /** Aborting it interrupts the run: the checks still to come are skipped. */
   readonly signal?: AbortSignal;
+  /** Told where the callback receiver listens, once it does (before the first call). */
+  readonly onListening?: (callbackUrl: string) => void;
 }
 
 export const DEFAULT_RETRY_WINDOW_MS = 10_000;

@@ -91,6 +91,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     return summarize({ ...base, callbackUrl: '', startedAt, checks: checks.results }, Date.now());
   }
 
+  try {
+    options.onListening?.(receiver.url);
+  } catch {
+    // The listener's failure is not the lender's.
+  }
   const ctx: RunContext = {
     client: new LenderClient(options.lenderUrl, options.partnerId, options.platformKey, options.lenderKeys),
     receiver,

@@ -219,10 +219,31 @@ export const StatusChangeSchema = Type.Object({
 export const ConformanceRunSchema = Type.Object({
   id: Type.Integer(),
   lenderId: Type.String({ format: 'uuid' }),
+  status: StringEnum(['running', 'passed', 'failed'] as const, {
+    description: '`running` (an operator-run in the background) until it ends `passed` or `failed`',
+  }),
   startedAt: Type.String({ format: 'date-time' }),
-  finishedAt: Type.String({ format: 'date-time' }),
-  passed: Type.Boolean(),
-  report: Type.Record(Type.String(), Type.Unknown()),
+  finishedAt: Nullable(Type.String({ format: 'date-time' })),
+  passed: Nullable(Type.Boolean()),
+  failureReason: Nullable(
+    Type.String({ description: 'Why it failed without its checks’ verdict: `interrupted`, `error: …`' }),
+  ),
+  progress: Nullable(
+    Type.Object(
+      { done: Type.Integer(), total: Type.Integer() },
+      { description: 'Checks done and in all (operator-runs)' },
+    ),
+  ),
+  lenderUrl: Nullable(Type.String({ description: 'The partner base URL the run called' })),
+  keySetDigest: Nullable(
+    Type.String({ description: 'SHA-256 of the partner key set the run used (lenders/conformance-runs.ts)' }),
+  ),
+  callbackUrl: Nullable(Type.String({ description: 'Where the kit listened for the partner’s callbacks' })),
+  requestedBy: Nullable(Type.String({ description: 'The operator who started the run' })),
+  report: Type.Record(Type.String(), Type.Unknown(), {
+    description:
+      '`checks`: each check’s id, title, status (pass, fail, skip), detail and duration; when done, the whole report',
+  }),
   recordedAt: Type.String({ format: 'date-time' }),
 });
 
