@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -82,6 +83,18 @@ describe('vault cryptography', () => {
     expect(preCheckHmac(randomBytes(32), '13812345678')).not.toBe(
       preCheckHmac(randomBytes(32), '13812345678'),
     );
+    // The test vector of docs/protocol.md (pre-check), read from the page.
+    const page = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
+    const vector =
+      /base64\s+`([A-Za-z0-9+/=]+)`\), phone `(\d{11})` →\s+`([0-9a-f]{64})`; id number\s+`([0-9X]{18})` → `([0-9a-f]{64})`/.exec(
+        page,
+      );
+    expect(vector, 'the pre-check test vector in docs/protocol.md').not.toBeNull();
+    const [, keyBase64, phone, phoneHmac, idNumber, idNumberHmac] = vector!;
+    const docKey = Buffer.from(keyBase64!, 'base64');
+    expect(docKey).toEqual(Buffer.from(Array.from({ length: 32 }, (_, i) => i)));
+    expect(preCheckHmac(docKey, phone!)).toBe(phoneHmac);
+    expect(preCheckHmac(docKey, idNumber!)).toBe(idNumberHmac);
     // And an unkeyed hash of the phone is not it (the old public-salt form could be brute-forced).
     const key = randomBytes(32);
     expect(preCheckHmac(key, '13812345678')).not.toBe(
