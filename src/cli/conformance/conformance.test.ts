@@ -45,8 +45,8 @@ beforeAll(async () => {
   sandbox = await spawnSandbox({
     SANDBOX_CONFIG: JSON.stringify({
       callbacks: { retryBaseMs: 20, retryCapMs: 50, maxAttempts: 3, timeoutMs: 2_000 },
-      // A decision 200 ms after the apply: the status query straight after the acknowledgement sees it pending.
-      lenders: [{ partnerId: PARTNER, delays: { decisionMs: 200, disbursementMs: 10, repaymentMs: 10 } }],
+      // A decision 400 ms after the apply: the status query straight after the acknowledgement sees it pending.
+      lenders: [{ partnerId: PARTNER, delays: { decisionMs: 400, disbursementMs: 10, repaymentMs: 10 } }],
     }),
     SANDBOX_DATA_DIR: join(dir, 'sandbox'),
     SANDBOX_RSA_BITS: '2048',
