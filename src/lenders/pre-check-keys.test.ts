@@ -71,6 +71,8 @@ describe('pre-check keys', () => {
   }
 
   async function rotate(lenderId: string, body: Record<string, unknown> = {}, token = operator) {
+    // A rotation comes some time after the key it replaces ("newest first" is then unambiguous).
+    now = new Date(now.getTime() + 1_000);
     const response = await t.server.inject({
       method: 'POST',
       url: `/api/v1/admin/lenders/${lenderId}/pre-check-keys`,
