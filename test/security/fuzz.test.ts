@@ -69,6 +69,9 @@ const REFUSAL_AUDIT_ACTIONS: Readonly<Record<string, RegExp>> = {
   'lender_product.apr_refused': /^(POST|PATCH) \/api\/v1\/admin\/lenders\/\{lenderId\}\/products/,
   // A streamed import that fails part-way keeps its version, marked failed (see REFUSAL_WRITES).
   'whitelist.import.start': /^POST \/api\/v1\/admin\/whitelists\/\{channel\}\/imports$/,
+  // Not the refused request's: a conformance run an earlier request started (202) runs in the
+  // background and records its end whenever it comes (docs/operations.md, operator-run conformance).
+  'lender.conformance_run': /./,
 };
 
 /** 503s that are documented outcomes of a missing dependency, by operation key (none so far). */
