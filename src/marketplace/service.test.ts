@@ -32,6 +32,8 @@ describe('offers: pre-check fan-out under a latency budget', () => {
   let keysOf: (partnerId: string) => readonly string[] = (partnerId) => [`${partnerId}.current`];
   let visible = true;
   let sentToday = 0;
+  /** Makes the accepting lender answer outside the contract (bands reversed, an unknown member). */
+  let sloppy = false;
   const seenBodies: Record<string, unknown>[] = [];
 
   const product = (code: string, partnerId: string, aprMin: string, aprMax: string): CatalogueEntry => ({
@@ -92,10 +94,17 @@ describe('offers: pre-check fan-out under a latency budget', () => {
             ? { status: 200, body: { decision: 'decline', reason: 'unknown_hash_key' } }
             : partner === 'decliner'
               ? { status: 200, body: { decision: 'decline', reason: 'not_eligible' } }
-              : {
-                  status: 200,
-                  body: { decision: 'accept', indicativeLimitFen: 3_000_000, aprMin: '0.12', aprMax: '0.30' },
-                };
+              : sloppy
+                ? { status: 200, body: { decision: 'accept', aprMin: '0.30', aprMax: '0.12', bonus: 1 } }
+                : {
+                    status: 200,
+                    body: {
+                      decision: 'accept',
+                      indicativeLimitFen: 3_000_000,
+                      aprMin: '0.12',
+                      aprMax: '0.30',
+                    },
+                  };
         if (verdict.ok) seenBodies.push(JSON.parse(body.toString()));
         if (partner === 'slowpoke') await new Promise((resolve) => setTimeout(resolve, 1_500));
         const signed = signResponse({
@@ -241,6 +250,18 @@ describe('offers: pre-check fan-out under a latency budget', () => {
     expect(page.offers.map((offer) => offer.lender.code)).not.toContain('fast');
     const fast = (await results()).filter((r) => r.partner_id === 'fast').at(-1);
     expect(fast).toMatchObject({ outcome: 'declined', reason: 'unknown_hash_key' });
+  });
+
+  it('counts an answer that breaks the contract as an error, naming the problem, and shows no offer', async () => {
+    sloppy = true;
+    try {
+      const page = await service.offers(borrower, 'default');
+      expect(page.offers.find((offer) => offer.preCheck === 'accepted')).toBeUndefined();
+      const fast = (await results()).filter((r) => r.partner_id === 'fast').at(-1);
+      expect(fast).toMatchObject({ outcome: 'error', reason: expect.stringContaining('body.') });
+    } finally {
+      sloppy = false;
+    }
   });
 
   it('leaves out lenders over their daily quota without calling them', async () => {

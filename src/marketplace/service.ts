@@ -1,5 +1,6 @@
 import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import type { Executor } from '../db/transaction.ts';
+import { callResponseProblem, isCallResponseBody } from '../protocol/contract-validators.ts';
 import { sendSignedRequest } from '../protocol/envelope/index.ts';
 import type { PlatformKeyring } from '../protocol/platform-keys.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -58,8 +59,6 @@ interface PreCheckAnswer {
   readonly aprMin: string | null;
   readonly aprMax: string | null;
 }
-
-const APR_PATTERN = /^(0(\.\d{1,10})?|1(\.0{1,10})?)$/;
 
 function clampApr(product: CatalogueEntry, answer: PreCheckAnswer): { aprMin: string; aprMax: string } {
   // A lender may narrow its product's range for this borrower, never widen it past the product's.
@@ -234,20 +233,22 @@ export class OfferService {
           fetch: this.#fetch,
         },
       );
-      const body = (result.body ?? {}) as Record<string, unknown>;
       if (result.status !== 200)
         return this.#answer('error', startedAt, { reason: `status ${result.status}` });
+      // An answer that breaks the contract is an error, not a guess at what the lender meant.
+      const body = result.body;
+      if (!isCallResponseBody('pre-check', body)) {
+        const problem = callResponseProblem('pre-check', body) ?? 'breaks the contract';
+        return this.#answer('error', startedAt, { reason: problem.slice(0, 100) });
+      }
       if (body.decision === 'accept') {
-        const limit = body.indicativeLimitFen;
         return this.#answer('accepted', startedAt, {
-          indicativeLimitFen: Number.isSafeInteger(limit) && (limit as number) > 0 ? (limit as number) : null,
-          aprMin: typeof body.aprMin === 'string' && APR_PATTERN.test(body.aprMin) ? body.aprMin : null,
-          aprMax: typeof body.aprMax === 'string' && APR_PATTERN.test(body.aprMax) ? body.aprMax : null,
+          indicativeLimitFen: body.indicativeLimitFen ?? null,
+          aprMin: body.aprMin ?? null,
+          aprMax: body.aprMax ?? null,
         });
       }
-      return this.#answer('declined', startedAt, {
-        reason: typeof body.reason === 'string' ? body.reason.slice(0, 100) : null,
-      });
+      return this.#answer('declined', startedAt, { reason: body.reason?.slice(0, 100) ?? null });
     } catch (error) {
       const timedOut =
         error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
