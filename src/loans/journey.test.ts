@@ -464,6 +464,68 @@ describe('application to loan to settlement', () => {
       code: 'INVALID_STATE',
     });
   });
+
+  it('refuses for good what cannot belong to a loan: a reused lender loan id, an installment it lacks', async () => {
+    const second = await apply();
+    await applications.applyAcknowledged(second.id);
+    expect(
+      (
+        await callback(
+          'credit-decision',
+          decision({
+            applicationId: second.id,
+            validUntil: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+          }),
+          second.id,
+        )
+      ).httpStatus,
+    ).toBe(200);
+    const { drawdownId: secondDrawdown } = await applications.requestDrawdown(borrower, second.id, {
+      amountFen: 1_000_000,
+      termMonths: 12,
+      method: 'equal_installment',
+    });
+    const disbursed = (loanId: string) => ({
+      drawdownId: secondDrawdown,
+      applicationId: second.id,
+      loanId,
+      status: 'succeeded',
+      principalFen: 1_000_000,
+      disbursedAt: now.toISOString(),
+      startDate: '2026-03-10',
+    });
+    // XH-LOAN-1 is the first loan's: a second loan under it would be a 500 and retried for ever.
+    const reused = await callback('disbursement', disbursed('XH-LOAN-1'), secondDrawdown);
+    expect(reused).toMatchObject({ httpStatus: 409, body: { error: { code: 'INVALID_STATE' } } });
+    expect(
+      await handle.db.selectFrom('loans').select('id').where('application_id', '=', second.id).execute(),
+    ).toEqual([]);
+    expect((await callback('disbursement', disbursed('XH-LOAN-2'), secondDrawdown)).httpStatus).toBe(200);
+
+    const repaid = (extra: Record<string, unknown>) => ({
+      loanId: 'XH-LOAN-1',
+      repaymentId: `XH-RP-WRONG-${sequence}`,
+      paidAt: now.toISOString(),
+      principalFen: 1,
+      interestFen: 0,
+      feeFen: 0,
+      penaltyFen: 0,
+      periods: [1],
+      earlyPayoff: false,
+      ...extra,
+    });
+    const before = await handle.db.selectFrom('loan_repayments').selectAll().execute();
+    for (const [wrong, message] of [
+      [{ periods: [13] }, 'installment 13 does not exist'],
+      [{ principalFen: 1_000_001 }, 'more than the loan'],
+    ] as const) {
+      const body = repaid(wrong);
+      const refused = await callback('repayment', body, String(body.repaymentId));
+      expect(refused).toMatchObject({ httpStatus: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+      expect(JSON.stringify(refused.body)).toContain(message);
+    }
+    expect(await handle.db.selectFrom('loan_repayments').selectAll().execute()).toEqual(before);
+  });
 });
 
 describe('an approval that has expired', () => {

@@ -5,7 +5,12 @@ import { chinaDate } from '../applications/service.ts';
 import type { ApplicationEvent } from '../applications/state-machine.ts';
 import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
-import { checkScheduleWithinCap, type DayCount, type RepaymentMethod } from '../money/index.ts';
+import {
+  checkScheduleWithinCap,
+  type DayCount,
+  MoneyValidationError,
+  type RepaymentMethod,
+} from '../money/index.ts';
 import { isCallRequestBody } from '../protocol/contract-validators.ts';
 import type {
   DisbursementCallback,
@@ -159,6 +164,14 @@ export class LoanService {
         `principalFen ${result.principalFen} differs from the drawdown ${drawdown.amount_fen}.`,
       );
     }
+    // The lender's loan id names one loan of this lender: reusing it would open a second loan
+    // under a name the lender's later callbacks cannot tell apart (a final refusal, not a 500).
+    if (await this.#byLenderId(trx, partnerId, result.loanId)) {
+      throw new AppError(
+        'INVALID_STATE',
+        `loanId ${result.loanId} already names another of your loans; send this drawdown's own loan id.`,
+      );
+    }
     await trx
       .updateTable('drawdowns')
       .set({ status: 'succeeded', lender_loan_id: result.loanId })
@@ -232,7 +245,7 @@ export class LoanService {
       );
     }
     // What the lender charges must stay within the cap, whatever it quoted before.
-    const cap = checkScheduleWithinCap({
+    const cap = scheduleWithinCap({
       amountReceivedFen: loan.principal_fen,
       startDate: loan.start_date,
       installments: schedule.installments.map((row) => ({
@@ -310,6 +323,21 @@ export class LoanService {
     const loan = await this.#byLenderId(trx, partnerId, repayment.loanId);
     if (!loan || loan.schedule_version === 0) {
       return { status: 'deferred', waitingFor: `schedule of loan ${repayment.loanId}` };
+    }
+    // What cannot belong to this loan is refused for good: installments it does not have, or more
+    // principal than it ever lent.
+    const foreignPeriod = repayment.periods.find((period) => period > loan.term_months);
+    if (foreignPeriod !== undefined) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `periods: installment ${foreignPeriod} does not exist; the loan has ${loan.term_months}.`,
+      );
+    }
+    if (repayment.principalFen > loan.principal_fen) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `principalFen ${repayment.principalFen} is more than the loan's principal ${loan.principal_fen}.`,
+      );
     }
     if (repayment.reversalOf !== undefined) {
       const original = await trx
@@ -694,5 +722,19 @@ export class LoanService {
       earlyPayoff: row.early_payoff,
       reversalOf: row.reversal_of,
     }));
+  }
+}
+
+/**
+ * The cap check of a lender's schedule; a schedule the money module cannot read (due dates that are
+ * not monthly dates of the start) is the lender's error, refused for good like any other invalid
+ * body — not a defect left to retry.
+ */
+function scheduleWithinCap(input: Parameters<typeof checkScheduleWithinCap>[0]) {
+  try {
+    return checkScheduleWithinCap(input);
+  } catch (error) {
+    if (error instanceof MoneyValidationError) throw new AppError('VALIDATION_FAILED', error.message);
+    throw error;
   }
 }

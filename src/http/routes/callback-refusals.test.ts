@@ -716,15 +716,10 @@ describe('callback refusals, kind by kind, against the real handlers', () => {
         ),
       },
       {
-        // A known gap: the schedule's cap check throws the money module's MoneyValidationError,
-        // not an AppError, so the pipeline does not take it for a refusal. The error handler
-        // answers 400, but the refusal is not kept under its request id (and a schedule held back
-        // for its disbursement is never refused: it waits out its 24 h). Should be `kept: true`
-        // once scheduleHandler turns it into an AppError.
         reason: 'a due date that is not a monthly due date of the start date',
         status: 400,
         code: 'VALIDATION_FAILED',
-        kept: false,
+        kept: true,
         body: schedule(quoted.map((row, i) => (i === 0 ? { ...row, dueDate: today } : row))),
       },
       {

@@ -266,8 +266,8 @@ export const openRoutes =
     for (const { kind } of CALLBACK_KINDS) registerCallback(kind);
   };
 
-/** The 4xx statuses a callback can be refused with (the error codes' statuses). */
-const REFUSAL_STATUSES = [400, 401, 403, 404, 409, 422, 429] as const;
+/** The 4xx statuses a callback can be refused with (the error codes' statuses; 413, 415 at the edge). */
+const REFUSAL_STATUSES = [400, 401, 403, 404, 409, 413, 415, 422, 429] as const;
 type RefusalStatus = (typeof REFUSAL_STATUSES)[number];
 
 function isRefusalStatus(status: number): status is RefusalStatus {
