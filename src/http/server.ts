@@ -17,6 +17,7 @@ import { registerPublicBodyLimit } from './body-limits.ts';
 import { registerBorrowerAuth } from './borrower-auth.ts';
 import { registerNoStore } from './cache-control.ts';
 import { errorBody, registerErrorHandling } from './error-handler.ts';
+import { closeLingeringConnections } from './graceful-close.ts';
 import { registerOperatorAuth } from './operator-auth.ts';
 import { type RateLimitOptions, registerRateLimits } from './rate-limits.ts';
 import { ErrorResponse } from './schemas.ts';
@@ -91,6 +92,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     routerOptions: { ignoreTrailingSlash: true },
   });
   registerRequestDeadlines(app, timeouts);
+  closeLingeringConnections(app);
   registerPublicBodyLimit(app);
   recordRouteInputs(app);
 
