@@ -87,7 +87,8 @@ async function start(env: Record<string, string>, admission: 'first' | 'again'):
 /** SIGTERM, and the exit it must make: clean, within the shutdown timeout. */
 async function stop(server: RunningServer): Promise<void> {
   const began = Date.now();
-  expect(await server.stop(30_000), `the server exits cleanly on SIGTERM:\n${server.output()}`).toBe(0);
+  const code = await server.stop(30_000);
+  expect(code, `the server exits cleanly on SIGTERM:\n${server.output()}\n${server.log()}`).toBe(0);
   process.stderr.write(`h5 restart: stopped in ${Date.now() - began} ms\n`);
 }
 

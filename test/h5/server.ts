@@ -7,6 +7,8 @@ export interface RunningServer {
   readonly lenders: readonly string[];
   /** Everything the server wrote to stderr so far (its banner and warnings). */
   readonly output: () => string;
+  /** Its log so far: JSON lines on stdout, warnings and errors only. */
+  readonly log: () => string;
   /**
    * SIGTERM, then SIGKILL if it has not exited after `graceMs` (default 5 s); resolves with the exit
    * code once it has exited (null when it was killed by a signal).
@@ -88,7 +90,7 @@ export function startServer(
       // The lenders block ends with an empty line once every partner's admission is printed.
       if (health && lenders.length > 0 && stderr.endsWith('\n\n')) {
         clearTimeout(timer);
-        resolve({ baseUrl: health[1]!, child, lenders, output: () => stderr, stop });
+        resolve({ baseUrl: health[1]!, child, lenders, output: () => stderr, log: () => log, stop });
       }
     });
     child.on('exit', (code) => {
