@@ -104,7 +104,9 @@ describe.skipIf(unavailable !== null)('npm start, restarted under the borrower H
     buildWebIfStale();
     const dataDir = mkdtempSync(join(tmpdir(), 'lendgate-h5-restart-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const shots = mkdtempSync(join(tmpdir(), 'lendgate-h5-restart-shots-'));
+    // Beside the H5 test's own (test-output/, ignored by git), replaced on every run.
+    const shots = join(process.cwd(), 'test-output', 'h5-restart', DATABASE_URL ? 'postgres' : 'pglite');
+    rmSync(shots, { recursive: true, force: true });
     process.stderr.write(`h5 restart: screenshots in ${shots}\n`);
     const env: Record<string, string> = { DATA_DIR: dataDir, PORT: String(await freePort()) };
     if (DATABASE_URL) {
