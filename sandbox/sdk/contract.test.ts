@@ -250,7 +250,9 @@ describe('validators name each problem', () => {
       'body.method: is required',
       'body.startDate: is required',
     ]);
-    expect(validateCallRequest('status-query', {})).toEqual(['body: must be an object with applicationId or loanId']);
+    expect(validateCallRequest('status-query', {})).toEqual([
+      'body: must be an object with applicationId or loanId',
+    ]);
   });
 
   it('checks formats, ranges and enumerations', () => {
@@ -284,7 +286,9 @@ describe('validators name each problem', () => {
       'body.periods: must be in increasing order, without repeats',
     ]);
     const { periods: _p, ...noPeriods } = REQUESTS.repay;
-    expect(validateCallRequest('repay', noPeriods)).toEqual(['body.periods: is required when kind is installment']);
+    expect(validateCallRequest('repay', noPeriods)).toEqual([
+      'body.periods: is required when kind is installment',
+    ]);
     expect(
       validateCallRequest('apply', { ...REQUESTS.apply, pii: { ...REQUESTS.apply.pii, alg: 'AES-ECB' } }),
     ).toEqual(['body.pii.alg: must be one of RSA-OAEP-256+A256GCM, SM2+SM4-GCM']);
