@@ -158,4 +158,27 @@ describe('database nonce store', () => {
     expect(await store.claim('p', 'n1', now.getTime() + 300_000)).toBe(true);
     expect(await store.sweep()).toBe(1);
   });
+
+  it('deletes the closed nonces by itself while messages keep coming, not on every claim', async () => {
+    const store = new DatabaseNonceStore(handle.db, () => now, 60_000);
+    const rows = async () =>
+      (
+        await handle.db
+          .selectFrom('protocol_nonces')
+          .select('nonce')
+          .where('partner_id', '=', 'sweeper')
+          .execute()
+      ).map((row) => row.nonce);
+    await store.claim('sweeper', 'old-1', now.getTime() + 30_000);
+    await store.claim('sweeper', 'old-2', now.getTime() + 30_000);
+    now = new Date(now.getTime() + 45_000);
+    // Their window has closed, but the last sweep is not a minute old: nothing is deleted yet.
+    await store.claim('sweeper', 'new-1', now.getTime() + 300_000);
+    await store.sweeping;
+    expect((await rows()).sort()).toEqual(['new-1', 'old-1', 'old-2']);
+    now = new Date(now.getTime() + 20_000);
+    await store.claim('sweeper', 'new-2', now.getTime() + 300_000);
+    await store.sweeping;
+    expect((await rows()).sort()).toEqual(['new-1', 'new-2']);
+  });
 });
