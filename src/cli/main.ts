@@ -8,7 +8,7 @@ import { generatePassword } from '../operators/password.ts';
 import { OperatorService } from '../operators/service.ts';
 import { systemClock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
-import { conformanceCommand } from './conformance/command.ts';
+import { conformanceCommand } from './conformance.ts';
 import { databaseInUseMessage, EXIT_DATABASE_IN_USE, openCliDatabase } from './database.ts';
 import { ledgerCommand, reconcileCommand, statementsCommand } from './settlement.ts';
 import { whitelistCommand } from './whitelist.ts';

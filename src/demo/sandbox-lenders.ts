@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { Logger } from 'pino';
 import { type SpawnedSandbox, spawnSandbox } from '../../sandbox/lender/testing.ts';
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
-import { runConformance } from '../cli/conformance/index.ts';
+import { runConformance } from '../conformance/index.ts';
 import { DEMO_PARTNERS } from '../lenders/demo.ts';
 import type { KeyAlgorithm, LenderServices } from '../lenders/index.ts';
 import type { PublicKeyRecord, PublicSigningKey } from '../protocol/envelope/index.ts';

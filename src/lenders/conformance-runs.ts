@@ -116,7 +116,7 @@ export interface RunStart {
   readonly total: number;
 }
 
-/** A check result as the report lists it (src/cli/conformance/report.ts CheckResult). */
+/** A check result as the report lists it (src/conformance/report.ts CheckResult). */
 export type RecordedCheck = Readonly<Record<string, unknown>>;
 
 /**

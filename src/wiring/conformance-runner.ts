@@ -1,5 +1,5 @@
 /**
- * Operator-run conformance: the kit (src/cli/conformance) run from the operator API against a
+ * Operator-run conformance: the kit (src/conformance) run from the operator API against a
  * registered partner — its base URL, its key set valid now, the platform's own signing key of the
  * partner's suite — in the background, with its progress and each check's result stored as they
  * come (src/lenders/conformance-runs.ts), and the result recorded for the admission gate.
@@ -23,7 +23,7 @@ import {
   type ConformanceReport,
   runConformance,
   type Scenario,
-} from '../cli/conformance/index.ts';
+} from '../conformance/index.ts';
 import type { ConformanceRunService, RecordedCheck } from '../lenders/conformance-runs.ts';
 import type { ConformanceRun, LenderServices, Product } from '../lenders/index.ts';
 import type { RepaymentMethod } from '../money/index.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SpawnedSandbox, spawnSandbox } from '../../../sandbox/lender/testing.ts';
-import { CONFORMANCE_CHECKS } from '../../cli/conformance/index.ts';
+import { CONFORMANCE_CHECKS } from '../../conformance/index.ts';
 import {
   auth,
   bankBody,

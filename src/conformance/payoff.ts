@@ -10,8 +10,8 @@
  * the loan started).
  */
 import { randomUUID } from 'node:crypto';
-import { type DayCount, MoneyValidationError, quotePayoff } from '../../money/index.ts';
-import { REPAY, type RepaymentMethod, type ScheduleInstallment } from '../../protocol/envelope/index.ts';
+import { type DayCount, MoneyValidationError, quotePayoff } from '../money/index.ts';
+import { REPAY, type RepaymentMethod, type ScheduleInstallment } from '../protocol/envelope/index.ts';
 import { answered, expectSuccess, fail } from './checks.ts';
 import { awaitCallback, call, newId, type RunContext, todayCst } from './context.ts';
 import type { SentApply } from './happy-path.ts';

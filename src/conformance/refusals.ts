@@ -13,7 +13,7 @@
  * `404 NOT_FOUND`, signed.
  */
 import { randomUUID } from 'node:crypto';
-import { APPLY, DRAWDOWN } from '../../protocol/envelope/index.ts';
+import { APPLY, DRAWDOWN } from '../protocol/envelope/index.ts';
 import { expectRefusal, expectSuccess, fail } from './checks.ts';
 import { call, newId, pause, type RunContext, todayCst } from './context.ts';
 import { applyBody, applyFields } from './happy-path.ts';

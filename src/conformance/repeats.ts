@@ -4,7 +4,7 @@
  * business id (the application id).
  */
 import { randomUUID } from 'node:crypto';
-import { APPLY } from '../../protocol/envelope/index.ts';
+import { APPLY } from '../protocol/envelope/index.ts';
 import { answered, expectRefusal, fail } from './checks.ts';
 import { call, type RunContext } from './context.ts';
 import { applyBody, type SentApply } from './happy-path.ts';

@@ -1,6 +1,6 @@
 /** What every step of a run shares: the client, the receiver, the recorder, the scenario, the timings. */
 import { randomUUID } from 'node:crypto';
-import type { CallbackKind, CallKind, PublicKeyRecord } from '../../protocol/envelope/index.ts';
+import type { CallbackKind, CallKind, PublicKeyRecord } from '../protocol/envelope/index.ts';
 import { budgetOf, type CheckRecorder, fail, type Timing } from './checks.ts';
 import type { CallOutcome, LenderClient, Prepared, Tamper } from './client.ts';
 import type { Scenario } from './options.ts';

@@ -7,7 +7,7 @@ import {
   type CallKind,
   validateCallResponse,
   validateErrorBody,
-} from '../../protocol/envelope/index.ts';
+} from '../protocol/envelope/index.ts';
 import type { CallOutcome } from './client.ts';
 import type { CheckResult } from './report.ts';
 

@@ -3,7 +3,7 @@ import {
   ED25519_A_PRIVATE,
   ED25519_A_PUBLIC,
   RSA_ENC_PUBLIC,
-} from '../../../sandbox/sdk/__fixtures__/test-keys.ts';
+} from '../../sandbox/sdk/__fixtures__/test-keys.ts';
 import { CheckFailure, CheckRecorder, expectRefusal, expectSuccess } from './checks.ts';
 import {
   ConformanceUsageError,

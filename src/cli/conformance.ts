@@ -4,9 +4,9 @@ import {
   DEFAULT_CALLBACK_PORT,
   loadConformanceOptions,
   parseConformanceArgs,
-} from './options.ts';
-import { formatReport } from './report.ts';
-import { runConformance } from './run.ts';
+} from '../conformance/options.ts';
+import { formatReport } from '../conformance/report.ts';
+import { runConformance } from '../conformance/run.ts';
 
 export const conformanceCommand = {
   summary: 'Run the protocol conformance kit against a lender endpoint (plays the platform)',

@@ -4,7 +4,7 @@
  * Each step depends on the one before; when one fails, the rest is skipped with the reason.
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { checkAprWithinCap, checkScheduleWithinCap, MoneyValidationError } from '../../money/index.ts';
+import { checkAprWithinCap, checkScheduleWithinCap, MoneyValidationError } from '../money/index.ts';
 import {
   type AgeBand,
   APPLY,
@@ -16,7 +16,7 @@ import {
   type ScheduleInstallment,
   STATUS_QUERY,
   selectEncryptionKey,
-} from '../../protocol/envelope/index.ts';
+} from '../protocol/envelope/index.ts';
 import { answered, expectSuccess, fail } from './checks.ts';
 import { call, newId, type RunContext, todayCst } from './context.ts';
 import type { ReceivedCallback } from './receiver.ts';

@@ -14,7 +14,7 @@ import {
   sm2PrivateKey,
   sm2PublicKeyPem,
   spkiThumbprint,
-} from '../../protocol/envelope/index.ts';
+} from '../protocol/envelope/index.ts';
 import type { CheckResult } from './report.ts';
 
 /** What the happy path asks the lender for; the lender under test must approve it. */

@@ -9,7 +9,7 @@
  * only reason to reject.
  */
 import { randomUUID } from 'node:crypto';
-import { APPLY, type ApplicantPii } from '../../protocol/envelope/index.ts';
+import { APPLY, type ApplicantPii } from '../protocol/envelope/index.ts';
 import { expectSuccess, fail } from './checks.ts';
 import { awaitCallback, call, newId, type RunContext, todayCst } from './context.ts';
 import { applyBody, applyFields } from './happy-path.ts';

@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpawnedSandbox, spawnSandbox } from '../../../sandbox/lender/testing.ts';
-import { generateKeyPair, type PublicKeyRecord } from '../../protocol/envelope/index.ts';
+import { type SpawnedSandbox, spawnSandbox } from '../../sandbox/lender/testing.ts';
+import { generateKeyPair, type PublicKeyRecord } from '../protocol/envelope/index.ts';
 import { CONFORMANCE_CHECKS, runConformance } from './index.ts';
 import { lenderKeySet, loadConformanceOptions, parseConformanceArgs, signingKeyFromPem } from './options.ts';
 

@@ -19,7 +19,7 @@ import {
   staticKeyLookup,
   validateCallback,
   verifyRequest,
-} from '../../protocol/envelope/index.ts';
+} from '../protocol/envelope/index.ts';
 
 export interface ReceivedCallback {
   readonly kind: CallbackKind;

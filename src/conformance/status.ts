@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { APPLY, STATUS_QUERY } from '../../protocol/envelope/index.ts';
+import { APPLY, STATUS_QUERY } from '../protocol/envelope/index.ts';
 import { expectRefusal, expectSuccess, fail } from './checks.ts';
 import { awaitCallback, call, newId, type RunContext } from './context.ts';
 import { applyBody, applyFields } from './happy-path.ts';

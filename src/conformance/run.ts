@@ -4,7 +4,7 @@
  * a rejection, the status endpoint, how it takes the platform's refusals of its callbacks,
  * idempotent repeats, refusals of bad envelopes and bodies, and answers within each call's budget.
  */
-import { isKeyValidAt } from '../../protocol/envelope/index.ts';
+import { isKeyValidAt } from '../protocol/envelope/index.ts';
 import { budgetOf, CheckRecorder, fail, type Timing } from './checks.ts';
 import { LenderClient } from './client.ts';
 import type { RunContext } from './context.ts';

@@ -15,7 +15,7 @@ import {
   PRE_CHECK,
   STATUS_QUERY,
   selectEncryptionKey,
-} from '../../protocol/envelope/index.ts';
+} from '../protocol/envelope/index.ts';
 import { expectRefusal, expectSuccess, fail } from './checks.ts';
 import { call, newId, type RunContext, send } from './context.ts';
 import { applyFields, preCheckBody } from './happy-path.ts';

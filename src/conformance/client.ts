@@ -9,7 +9,7 @@ import {
   type SignedMessage,
   signRequest,
   verifyResponse,
-} from '../../protocol/envelope/index.ts';
+} from '../protocol/envelope/index.ts';
 
 /** How a request is spoiled on purpose. */
 export interface Tamper {

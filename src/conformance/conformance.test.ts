@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpawnedSandbox, spawnSandbox } from '../../../sandbox/lender/testing.ts';
-import { generateKeyPair } from '../../protocol/envelope/index.ts';
+import { type SpawnedSandbox, spawnSandbox } from '../../sandbox/lender/testing.ts';
+import { generateKeyPair } from '../protocol/envelope/index.ts';
 import {
   CONFORMANCE_CHECKS,
   type ConformanceOptions,

@@ -1,9 +1,9 @@
 /**
  * The conformance kit: plays the platform side of the Lendgate protocol against a lender endpoint.
- * `runConformance` is what the platform calls to record a run at partner admission; the command
- * line wraps it (`lendgate conformance`).
+ * A library: `runConformance` is what the platform calls to record a run at partner admission
+ * (wiring/conformance-runner.ts), the demo runs it against its sandbox lenders, and the command
+ * line wraps it (`lendgate conformance`, src/cli/conformance.ts). It imports no part of the CLI.
  */
-export { conformanceCommand } from './command.ts';
 export {
   type ConformanceOptions,
   DEFAULT_RETRY_WINDOW_MS,
