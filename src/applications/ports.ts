@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
-import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import type { Database } from '../db/schema.ts';
 import type { DayCount, RepaymentMethod } from '../money/index.ts';
 import type { PublicEncryptionKey } from '../protocol/envelope/index.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 
 /**
  * What the application module needs from its neighbours, as narrow interfaces: the lender

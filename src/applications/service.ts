@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import type { Database } from '../db/schema.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import {
@@ -15,6 +14,7 @@ import type { CallbackHandler } from '../protocol/inbound.ts';
 import { enqueueLenderCall } from '../protocol/outbox.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 import type { ApplicationPorts } from './ports.ts';
 import { type Application, applyEvent, lockApplication, toApplication } from './repository.ts';
 

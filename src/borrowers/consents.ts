@@ -4,11 +4,11 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, type FieldProblem } from '../shared/errors.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 import type { AgreementService } from './agreements.ts';
 import { isPiiCategory, type PiiCategory } from './categories.ts';
 import { decodeTimeCursor, encodeTimeCursor, type TimeCursor } from './cursor.ts';
 import type { LenderDirectory } from './lender-directory.ts';
-import type { BorrowerPrincipal } from './sessions.ts';
 import type {
   AcceptedAgreementJson,
   AgreementKind,

@@ -29,7 +29,7 @@ export type { MaskedProfile } from './masking.ts';
 export { CONTACT_RELATIONS, type ProfileChanges } from './profile-rules.ts';
 export type { ChainProblem, ReleaseEntry } from './release-chain.ts';
 export { type ChainReport, ReleaseLog } from './releases.ts';
-export { type BorrowerPrincipal, BorrowerSessions } from './sessions.ts';
+export { BorrowerSessions } from './sessions.ts';
 export {
   BorrowerVault,
   type HasActiveLoans,

@@ -1,12 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Executor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
-
-/** Who a borrower request is from: the borrower and the channel they came through. */
-export interface BorrowerPrincipal {
-  readonly borrowerId: string;
-  readonly channelCode: string;
-}
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 
 export interface BorrowerSession {
   readonly token: string;

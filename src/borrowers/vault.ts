@@ -10,6 +10,7 @@ import {
 } from '../protocol/envelope/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 import { CATEGORY_FIELD, isPiiCategory, normalizeCategories } from './categories.ts';
 import type { ConsentEvidence, ConsentService } from './consents.ts';
 import { ageBand, ageOn, chinaDate, parseIdNumber } from './id-number.ts';
@@ -24,7 +25,6 @@ import {
   type ProfileChanges,
 } from './profile-rules.ts';
 import type { ReleaseLog } from './releases.ts';
-import type { BorrowerPrincipal } from './sessions.ts';
 import type { BorrowerProfileRow } from './tables.ts';
 import {
   blindIndex,

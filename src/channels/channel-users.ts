@@ -1,5 +1,5 @@
-import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import type { Executor } from '../db/transaction.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 
 /** Reads the channel-user ↔ borrower map that sign-in maintains. */
 export class ChannelUsers {

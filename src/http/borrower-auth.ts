@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import type { BorrowerPrincipal, BorrowerSessions } from '../borrowers/sessions.ts';
+import type { BorrowerSessions } from '../borrowers/sessions.ts';
 import { AppError } from '../shared/errors.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

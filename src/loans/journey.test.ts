@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationPorts, ReleaseRequest } from '../applications/ports.ts';
 import { ApplicationService, chinaDate } from '../applications/service.ts';
-import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import { BorrowerSessions } from '../borrowers/sessions.ts';
 import type { DatabaseHandle } from '../db/connection.ts';
 import { createTestDatabase } from '../db/testing.ts';
@@ -12,6 +11,7 @@ import { generateKeyPair, type PublicEncryptionKey } from '../protocol/envelope/
 import { InboundCallbacks } from '../protocol/inbound.ts';
 import { OutboxWorker } from '../protocol/outbox-worker.ts';
 import { createLogger } from '../shared/logger.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 import { LoanService } from './service.ts';
 
 /**

@@ -3,7 +3,6 @@ import type { Selectable } from 'kysely';
 import { applicationNames, applyEvent, lockApplication } from '../applications/repository.ts';
 import { chinaDate } from '../applications/service.ts';
 import type { ApplicationEvent } from '../applications/state-machine.ts';
-import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import {
   checkScheduleWithinCap,
@@ -24,6 +23,7 @@ import type { OnDeadLettered } from '../protocol/outbox-worker.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { isUuid } from '../shared/ids.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 import type { LoanEvents } from './events.ts';
 import { payoffFromSchedule, type SchedulePayoff } from './payoff.ts';
 import type { LoanInstallmentRow, LoanRow } from './tables.ts';

@@ -1,5 +1,5 @@
-import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import type { LenderEndpoint } from '../protocol/lender-client.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 
 /** One approved product of a lender that takes applications, as the offers page shows it. */
 export interface CatalogueEntry {

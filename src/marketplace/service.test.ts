@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BorrowerPrincipal, BorrowerSessions } from '../borrowers/sessions.ts';
+import { BorrowerSessions } from '../borrowers/sessions.ts';
 import type { DatabaseHandle } from '../db/connection.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import {
@@ -14,6 +14,7 @@ import {
   verifyRequest,
 } from '../protocol/envelope/index.ts';
 import { PlatformKeyring } from '../protocol/platform-keys.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 import type { CatalogueEntry, MarketplacePorts } from './ports.ts';
 import { OfferService } from './service.ts';
 

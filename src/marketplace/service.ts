@@ -1,10 +1,10 @@
-import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import type { Executor } from '../db/transaction.ts';
 import { callResponseProblem, isCallResponseBody } from '../protocol/contract-validators.ts';
 import { sendSignedRequest } from '../protocol/envelope/index.ts';
 import type { PlatformKeyring } from '../protocol/platform-keys.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 import type { CatalogueEntry, MarketplacePorts, PreCheckIdentity } from './ports.ts';
 import { aprRange, compareDecimal, type OfferSort, rankOffers } from './ranking.ts';
 import type { PreCheckOutcome } from './tables.ts';

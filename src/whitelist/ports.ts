@@ -1,4 +1,4 @@
-import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 
 /**
  * What the whitelist needs from the channels module, as a narrow interface the composition root

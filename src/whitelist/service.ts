@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { type Actor, recordAudit } from '../audit/audit-log.ts';
-import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, type FieldProblem } from '../shared/errors.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 import { SEGMENT_PATTERN } from './csv.ts';
 import type { KillSwitch, Rollout, WhitelistMatch, WhitelistOverview, WhitelistVersion } from './model.ts';
 import type { ChannelDirectory } from './ports.ts';

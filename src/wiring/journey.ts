@@ -2,7 +2,6 @@ import type { Transaction } from 'kysely';
 import type { ApplicationPorts } from '../applications/ports.ts';
 import { ApplicationService, chinaDate } from '../applications/service.ts';
 import type { BorrowerServices } from '../borrowers/index.ts';
-import type { BorrowerPrincipal } from '../borrowers/sessions.ts';
 import type { Database } from '../db/schema.ts';
 import type { Executor } from '../db/transaction.ts';
 import { registryEndpoints } from '../lenders/endpoints.ts';
@@ -20,6 +19,7 @@ import type { OnDeadLettered, OnDelivered } from '../protocol/outbox-worker.ts';
 import type { PlatformKeyring } from '../protocol/platform-keys.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
+import type { BorrowerPrincipal } from '../shared/principal.ts';
 import type { EntryDecision, WhitelistServices } from '../whitelist/index.ts';
 import { isPulledLoanEnd, PULLED_LOAN_END } from './status-pull.ts';
 
