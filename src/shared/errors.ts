@@ -3,11 +3,38 @@
  * and each code has exactly one HTTP status. Domain modules throw `AppError`; the HTTP layer maps
  * it in one place (src/http/error-handler.ts).
  */
-import { ENVELOPE_ERRORS } from '../protocol/envelope/errors.ts';
+import { type EnvelopeErrorCode, PROTOCOL_ERRORS } from '../../sandbox/sdk/index.ts';
+
+/**
+ * Failures of the signed envelope of the lender protocol (docs/protocol.md). Their statuses are the
+ * SDK's single list (PROTOCOL_ERRORS), which lenders answer with too: bad format answers 400;
+ * anything about who signed, when, or with which key answers 401, telling the sender not to retry
+ * unchanged.
+ */
+const ENVELOPE_ERROR_ENTRIES = {
+  MALFORMED_ENVELOPE: {
+    status: PROTOCOL_ERRORS.MALFORMED_ENVELOPE,
+    message: 'The signature headers are missing or malformed.',
+  },
+  DIGEST_MISMATCH: {
+    status: PROTOCOL_ERRORS.DIGEST_MISMATCH,
+    message: 'The body does not match X-Lendgate-Content-SHA256.',
+  },
+  UNKNOWN_PARTNER: { status: PROTOCOL_ERRORS.UNKNOWN_PARTNER, message: 'The partner is not known.' },
+  UNKNOWN_KEY: {
+    status: PROTOCOL_ERRORS.UNKNOWN_KEY,
+    message: 'The key id is not a valid signing key of this partner.',
+  },
+  SIGNATURE_INVALID: { status: PROTOCOL_ERRORS.SIGNATURE_INVALID, message: 'The signature does not verify.' },
+  TIMESTAMP_OUT_OF_WINDOW: {
+    status: PROTOCOL_ERRORS.TIMESTAMP_OUT_OF_WINDOW,
+    message: 'The timestamp is more than 5 minutes from our clock.',
+  },
+  NONCE_REPLAYED: { status: PROTOCOL_ERRORS.NONCE_REPLAYED, message: 'The nonce was already used.' },
+} as const satisfies Record<EnvelopeErrorCode, { readonly status: number; readonly message: string }>;
 
 export const ERROR_CODES = {
-  // Failures of the signed envelope of the lender protocol (docs/protocol.md).
-  ...ENVELOPE_ERRORS,
+  ...ENVELOPE_ERROR_ENTRIES,
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   UNAUTHORIZED: { status: 401, message: 'Authentication is required.' },

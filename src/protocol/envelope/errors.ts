@@ -1,16 +1,14 @@
-import type { EnvelopeErrorCode } from '../../../sandbox/sdk/index.ts';
+import { ENVELOPE_ERROR_CODES, type EnvelopeErrorCode } from '../../../sandbox/sdk/index.ts';
+import { ERROR_CODES } from '../../shared/errors.ts';
 
 /**
- * HTTP status and public message for each envelope failure, in the shape of the platform's error
- * registry (src/shared/errors.ts) so the two can be merged there. Bad format answers 400; anything
- * about who signed, when, or with which key answers 401, telling the sender not to retry unchanged.
+ * HTTP status and public message for each envelope failure: the envelope part of the platform's
+ * error registry (src/shared/errors.ts), whose statuses are the SDK's PROTOCOL_ERRORS. Bad format
+ * answers 400; anything about who signed, when, or with which key answers 401, telling the sender
+ * not to retry unchanged.
  */
-export const ENVELOPE_ERRORS = {
-  MALFORMED_ENVELOPE: { status: 400, message: 'The signature headers are missing or malformed.' },
-  DIGEST_MISMATCH: { status: 400, message: 'The body does not match X-Lendgate-Content-SHA256.' },
-  UNKNOWN_PARTNER: { status: 401, message: 'The partner is not known.' },
-  UNKNOWN_KEY: { status: 401, message: 'The key id is not a valid signing key of this partner.' },
-  SIGNATURE_INVALID: { status: 401, message: 'The signature does not verify.' },
-  TIMESTAMP_OUT_OF_WINDOW: { status: 401, message: 'The timestamp is more than 5 minutes from our clock.' },
-  NONCE_REPLAYED: { status: 401, message: 'The nonce was already used.' },
-} as const satisfies Record<EnvelopeErrorCode, { readonly status: number; readonly message: string }>;
+export const ENVELOPE_ERRORS: { readonly [C in EnvelopeErrorCode]: (typeof ERROR_CODES)[C] } = Object.freeze(
+  Object.fromEntries(ENVELOPE_ERROR_CODES.map((code) => [code, ERROR_CODES[code]])) as {
+    readonly [C in EnvelopeErrorCode]: (typeof ERROR_CODES)[C];
+  },
+);
