@@ -40,6 +40,26 @@ export function chinaDate(instant: Date): string {
   return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
+/** Applications sent to each lender on the China calendar day of `now` (lenders with none are absent). */
+async function applicationsSentOn(
+  executor: Executor,
+  lenderIds: readonly string[],
+  now: Date,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (lenderIds.length === 0) return counts;
+  const midnight = new Date(`${chinaDate(now)}T00:00:00+08:00`);
+  const rows = await executor
+    .selectFrom('applications')
+    .select(['lender_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('lender_id', 'in', [...lenderIds])
+    .where('created_at', '>=', midnight)
+    .groupBy('lender_id')
+    .execute();
+  for (const row of rows) counts.set(row.lender_id, Number(row.n));
+  return counts;
+}
+
 /**
  * Applications: a borrower applies to one lender's product under a separate consent, the lender
  * decides by callback, the borrower draws down within the approval. Every step is one transaction
@@ -159,17 +179,19 @@ export class ApplicationService {
 
   /** A lender's daily application quota counts every application sent to it since midnight (UTC+8). */
   async #checkQuota(trx: Transaction<Database>, lenderId: string, quota: number, now: Date): Promise<void> {
-    const midnight = new Date(`${chinaDate(now)}T00:00:00+08:00`);
     // Serialize quota checks per lender so that two applications cannot both take the last slot.
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`quota:${lenderId}`}))`.execute(trx);
-    const { n } = await trx
-      .selectFrom('applications')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('lender_id', '=', lenderId)
-      .where('created_at', '>=', midnight)
-      .executeTakeFirstOrThrow();
-    if (Number(n) >= quota)
+    const sent = (await applicationsSentOn(trx, [lenderId], now)).get(lenderId) ?? 0;
+    if (sent >= quota)
       throw new AppError('LENDER_OVER_QUOTA', 'This lender takes no more applications today.');
+  }
+
+  /**
+   * Applications sent to each of these lenders since midnight (China time), as the daily quota
+   * counts them: the marketplace leaves out the offers of a lender whose quota is used up.
+   */
+  async applicationsToday(lenderIds: readonly string[]): Promise<Map<string, number>> {
+    return applicationsSentOn(this.#db, lenderIds, this.#clock());
   }
 
   async get(principal: BorrowerPrincipal, id: string): Promise<Application> {

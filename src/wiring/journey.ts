@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { ApplicationPorts } from '../applications/ports.ts';
-import { ApplicationService, chinaDate } from '../applications/service.ts';
+import { ApplicationService } from '../applications/service.ts';
 import type { BorrowerServices } from '../borrowers/index.ts';
 import type { Database } from '../db/schema.ts';
 import type { Executor } from '../db/transaction.ts';
@@ -68,21 +68,6 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
     return whitelist.service.entryFor(principal, phone === undefined ? {} : { phone });
   };
 
-  const applicationsToday = async (lenderIds: readonly string[]): Promise<Map<string, number>> => {
-    const counts = new Map<string, number>();
-    if (lenderIds.length === 0) return counts;
-    const midnight = new Date(`${chinaDate(clock())}T00:00:00+08:00`);
-    const rows = await db
-      .selectFrom('applications')
-      .select(['lender_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('lender_id', 'in', [...lenderIds])
-      .where('created_at', '>=', midnight)
-      .groupBy('lender_id')
-      .execute();
-    for (const row of rows) counts.set(row.lender_id, Number(row.n));
-    return counts;
-  };
-
   const marketplacePorts: MarketplacePorts = {
     catalogue,
     entryVisible: entryFor,
@@ -111,7 +96,9 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
       }
     },
     endpointOf: (partnerId) => endpoints.endpointOf(partnerId),
-    applicationsToday,
+    // The count the applications' own quota check makes (`applications` is built below: the
+    // marketplace asks only when offers are listed).
+    applicationsToday: (lenderIds) => applications.applicationsToday(lenderIds),
   };
   const offers = new OfferService(db, clock, marketplacePorts, deps.keyring, {
     ...(deps.offerBudgetMs === undefined ? {} : { budgetMs: deps.offerBudgetMs }),
