@@ -5,7 +5,6 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { ApplicationService } from './applications/service.ts';
 import { type BorrowerServices, createBorrowerServices } from './borrowers/index.ts';
-import { lenderDirectoryFrom } from './borrowers/lenders-adapter.ts';
 import { BorrowerSessions } from './borrowers/sessions.ts';
 import { type ChannelServices, createChannelServices, devMintingEnabled } from './channels/index.ts';
 import type { Config } from './config.ts';
@@ -55,6 +54,7 @@ import type { Clock } from './shared/clock.ts';
 import { channelDirectory, createWhitelistServices, type WhitelistServices } from './whitelist/index.ts';
 import { ConformanceRunner } from './wiring/conformance-runner.ts';
 import { createJourney, type JourneyServices } from './wiring/journey.ts';
+import { lenderDirectoryFrom } from './wiring/lenders-adapter.ts';
 import { StatusPuller } from './wiring/status-pull.ts';
 
 export const VERSION: string = (

@@ -5,7 +5,7 @@
  */
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
 import type { Executor } from '../db/transaction.ts';
-import { createLenderServices } from '../lenders/index.ts';
+import type { LenderServices } from '../lenders/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import {
   DEMO_AUTHORIZATION_TERMS,
@@ -14,11 +14,17 @@ import {
 } from './agreement-texts.ts';
 import { AgreementService } from './agreements.ts';
 import { isPiiCategory, normalizeCategories } from './categories.ts';
-import { lenderDirectoryFrom } from './lenders-adapter.ts';
+import type { LenderDirectory } from './lender-directory.ts';
 
-export async function seedDemoAgreements(trx: Executor, clock: Clock): Promise<string[]> {
-  const lenderServices = createLenderServices(trx, { clock });
-  const directory = lenderDirectoryFrom(lenderServices);
+/**
+ * `lenders`: the registry's services over `trx`, for the demo lenders and their products;
+ * `directory`: the same registry seen through this module's seam (wiring/lenders-adapter.ts).
+ */
+export async function seedDemoAgreements(
+  trx: Executor,
+  clock: Clock,
+  { lenders: lenderServices, directory }: { lenders: LenderServices; directory: LenderDirectory },
+): Promise<string[]> {
   const agreements = new AgreementService(trx, { clock, lenders: directory });
   await agreements.publish(
     { kind: 'platform_service', ...DEMO_PLATFORM_SERVICE },

@@ -5,10 +5,12 @@ import { DEMO_CHANNELS, seedDemoChannels } from '../channels/demo.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { seedDemoLenders } from '../lenders/demo.ts';
+import { createLenderServices } from '../lenders/index.ts';
 import { generatePassword } from '../operators/password.ts';
 import { OperatorService } from '../operators/service.ts';
 import type { Clock } from '../shared/clock.ts';
 import { seedDemoWhitelists } from '../whitelist/demo.ts';
+import { lenderDirectoryFrom } from '../wiring/lenders-adapter.ts';
 
 /** What seeding produced that a person must see once (e.g. generated demo passwords). */
 export interface SeedNotice {
@@ -61,7 +63,10 @@ const demoLenders: SeedStep = {
 /** Agreement texts: the platform's, and per demo lender its authorization and loan agreement. */
 const demoAgreements: SeedStep = {
   name: 'agreements-v1',
-  run: ({ trx, clock }) => seedDemoAgreements(trx, clock),
+  run: ({ trx, clock }) => {
+    const lenders = createLenderServices(trx, { clock });
+    return seedDemoAgreements(trx, clock, { lenders, directory: lenderDirectoryFrom(lenders) });
+  },
 };
 
 /** Demo channels shop, maps, resale with generated signing keys (src/channels/demo.ts). */

@@ -1,5 +1,4 @@
-import pino, { type Logger } from 'pino';
-import type { LogLevel } from '../config.ts';
+import pino, { type LevelWithSilent, type Logger } from 'pino';
 
 /**
  * Field names that hold personal or secret data anywhere in the system. Any log object carrying
@@ -60,7 +59,8 @@ export function redactDeep(value: unknown, depth = 0): unknown {
   return copy;
 }
 
-export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+/** `level`: one of pino's levels or `silent` (config.ts's LOG_LEVELS). */
+export function createLogger(level: LevelWithSilent, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'lendgate' },

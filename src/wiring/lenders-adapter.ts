@@ -1,6 +1,6 @@
+import type { LenderDirectory } from '../borrowers/index.ts';
 import type { LenderServices } from '../lenders/index.ts';
 import { AppError } from '../shared/errors.ts';
-import type { LenderDirectory } from './lender-directory.ts';
 
 /** The lender registry seen through the borrower module's narrow LenderDirectory seam. */
 export function lenderDirectoryFrom(lenders: LenderServices): LenderDirectory {
