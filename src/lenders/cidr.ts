@@ -1,8 +1,10 @@
 /**
  * IP allow-list entries: CIDR blocks in IPv4 or IPv6, parsed, checked and written in one canonical
- * form (a bare address is a /32 or /128; IPv6 per RFC 5952). Pure; node:net only checks syntax.
+ * form (a bare address is a /32 or /128; IPv6 as the WHATWG URL host serializer writes it, the
+ * RFC 5952 compression). Matching is node:net's `BlockList`, which also matches IPv4-mapped IPv6
+ * addresses against IPv4 blocks.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 
 export interface CidrBlock {
   readonly version: 4 | 6;
@@ -17,52 +19,36 @@ export type CidrParse =
   | { readonly ok: true; readonly block: CidrBlock }
   | { readonly ok: false; readonly message: string };
 
-function ipv4ToBigInt(address: string): bigint {
-  return address.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
+/** The IP version of a bare address, or undefined (zone ids such as `%eth0` are refused). */
+function versionOf(address: string): 4 | 6 | undefined {
+  if (isIPv4(address)) return 4;
+  return isIPv6(address) && !address.includes('%') ? 6 : undefined;
 }
 
-function bigIntToIpv4(value: bigint): string {
-  return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
+/** An address as an integer; the URL parser expands IPv6 (and its IPv4 tail) into hex groups. */
+function toBigInt(address: string, version: 4 | 6): bigint {
+  if (version === 4) return address.split('.').reduce((acc, part) => (acc << 8n) | BigInt(part), 0n);
+  const [head = '', tail = ''] = canonicalIpv6(address).split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === '' ? [] : tail.split(':');
+  const zeros = Array<string>(8 - headGroups.length - tailGroups.length).fill('0');
+  return [...headGroups, ...zeros, ...tailGroups].reduce(
+    (acc, group) => (acc << 16n) | BigInt(`0x${group}`),
+    0n,
+  );
 }
 
-function ipv6ToBigInt(address: string): bigint {
-  let text = address.toLowerCase();
-  // An embedded IPv4 tail (::ffff:10.0.0.1) becomes two hex groups.
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const n = ipv4ToBigInt(v4[1]!);
-    text = `${text.slice(0, v4.index)}${((n >> 16n) & 0xffffn).toString(16)}:${(n & 0xffffn).toString(16)}`;
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail ? tail.split(':') : [];
-  const missing = 8 - headGroups.length - tailGroups.length;
-  const groups =
-    tail === undefined ? headGroups : [...headGroups, ...Array(missing).fill('0'), ...tailGroups];
-  return groups.reduce((acc, group) => (acc << 16n) | BigInt(Number.parseInt(group, 16)), 0n);
+function canonicalIpv6(address: string): string {
+  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
 }
 
-function bigIntToIpv6(value: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt((7 - i) * 16)) & 0xffffn));
-  // RFC 5952: compress the longest run (at least two) of zero groups, the first one on a tie.
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i += 1;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j += 1;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLength < 2) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+function toText(value: bigint, version: 4 | 6): string {
+  const parts = version === 4 ? 4 : 8;
+  const width = version === 4 ? 8n : 16n;
+  const groups = Array.from({ length: parts }, (_, i) =>
+    Number((value >> (BigInt(parts - 1 - i) * width)) & ((1n << width) - 1n)),
+  );
+  return version === 4 ? groups.join('.') : canonicalIpv6(groups.map((g) => g.toString(16)).join(':'));
 }
 
 /** Parses one allow-list entry. Host bits must be zero: `10.0.0.1/8` is refused, not widened. */
@@ -71,7 +57,7 @@ export function parseCidr(input: string): CidrParse {
   const slash = text.indexOf('/');
   const address = slash === -1 ? text : text.slice(0, slash);
   const prefixText = slash === -1 ? undefined : text.slice(slash + 1);
-  const version = isIPv4(address) ? 4 : isIPv6(address) && !address.includes('%') ? 6 : undefined;
+  const version = versionOf(address);
   if (version === undefined)
     return { ok: false, message: `"${input}" is not an IPv4 or IPv6 address or CIDR block` };
   const bits = version === 4 ? 32 : 128;
@@ -80,35 +66,36 @@ export function parseCidr(input: string): CidrParse {
   }
   const prefix = prefixText === undefined ? bits : Number(prefixText);
   if (prefix > bits) return { ok: false, message: `"${input}": the prefix length must be at most ${bits}` };
-  const value = version === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
+  const value = toBigInt(address, version);
   const hostMask = (1n << BigInt(bits - prefix)) - 1n;
   const network = value & ~hostMask;
-  const format = version === 4 ? bigIntToIpv4 : bigIntToIpv6;
   if ((value & hostMask) !== 0n) {
-    return { ok: false, message: `"${input}" has host bits set; the block is ${format(network)}/${prefix}` };
+    return {
+      ok: false,
+      message: `"${input}" has host bits set; the block is ${toText(network, version)}/${prefix}`,
+    };
   }
-  return { ok: true, block: { version, network, prefix, text: `${format(network)}/${prefix}` } };
+  return { ok: true, block: { version, network, prefix, text: `${toText(network, version)}/${prefix}` } };
+}
+
+/** A `BlockList` holding these blocks. */
+export function blockListOf(blocks: readonly CidrBlock[]): BlockList {
+  const list = new BlockList();
+  for (const block of blocks) {
+    const [network = ''] = block.text.split('/');
+    list.addSubnet(network, block.prefix, block.version === 4 ? 'ipv4' : 'ipv6');
+  }
+  return list;
+}
+
+function matches(list: BlockList, ip: string): boolean {
+  const version = versionOf(ip);
+  return version !== undefined && list.check(ip, version === 4 ? 'ipv4' : 'ipv6');
 }
 
 /** Whether `ip` (a bare address) lies inside `block`. IPv4-mapped IPv6 addresses match IPv4 blocks. */
 export function cidrContains(block: CidrBlock, ip: string): boolean {
-  let version: 4 | 6;
-  let value: bigint;
-  if (isIPv4(ip)) {
-    version = 4;
-    value = ipv4ToBigInt(ip);
-  } else if (isIPv6(ip) && !ip.includes('%')) {
-    value = ipv6ToBigInt(ip);
-    const mapped = value >> 32n === 0xffffn;
-    version = mapped ? 4 : 6;
-    if (mapped) value &= 0xffffffffn;
-  } else {
-    return false;
-  }
-  if (version !== block.version) return false;
-  const bits = version === 4 ? 32 : 128;
-  const hostMask = (1n << BigInt(bits - block.prefix)) - 1n;
-  return (value & ~hostMask) === block.network;
+  return matches(blockListOf([block]), ip);
 }
 
 /**
@@ -117,8 +104,9 @@ export function cidrContains(block: CidrBlock, ip: string): boolean {
  */
 export function isIpAllowed(allowList: readonly string[], ip: string): boolean {
   if (allowList.length === 0) return true;
-  return allowList.some((entry) => {
+  const blocks = allowList.flatMap((entry) => {
     const parsed = parseCidr(entry);
-    return parsed.ok && cidrContains(parsed.block, ip);
+    return parsed.ok ? [parsed.block] : [];
   });
+  return matches(blockListOf(blocks), ip);
 }
