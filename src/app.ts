@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { ApplicationService } from './applications/service.ts';
+import { AuditLog } from './audit/audit-log.ts';
 import { type BorrowerServices, createBorrowerServices } from './borrowers/index.ts';
 import { BorrowerSessions } from './borrowers/sessions.ts';
 import { type ChannelServices, createChannelServices, devMintingEnabled } from './channels/index.ts';
@@ -47,6 +48,7 @@ import { type KeyLookup, STATUS_QUERY } from './protocol/envelope/index.ts';
 import { type CallbackHandler, InboundCallbacks } from './protocol/inbound.ts';
 import { type LenderEndpoints, lenderDelivery } from './protocol/lender-client.ts';
 import { DatabaseNonceStore } from './protocol/nonce-store.ts';
+import { ProtocolOperations } from './protocol/operations.ts';
 import { OutboxWorker } from './protocol/outbox-worker.ts';
 import { PlatformKeyring } from './protocol/platform-keys.ts';
 import { createSettlementServices, type SettlementServices } from './settlement/index.ts';
@@ -78,6 +80,10 @@ export interface Services {
   readonly keyring: PlatformKeyring;
   readonly inbound: InboundCallbacks;
   readonly outbox: OutboxWorker;
+  /** Operators' side of the protocol: refusals counted at the edge, callbacks, dead letters and requeue. */
+  readonly protocol: ProtocolOperations;
+  /** The audit log as operators search it. */
+  readonly audit: AuditLog;
   /** The pull fallback: asks lenders about objects whose callback is overdue (status_query). */
   readonly statusPull: StatusPuller;
   /** The borrower journey: offers (pre-check fan-out), applications, loans. */
@@ -180,6 +186,8 @@ export function createServices(deps: AppDependencies): Services {
     loans: journey.loans,
     entryFor: journey.entryFor,
     inbound,
+    protocol: new ProtocolOperations(db, deps.clock),
+    audit: new AuditLog(db),
     statusPull: new StatusPuller({
       applications: journey.applications,
       loans: journey.loans,
@@ -260,11 +268,11 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       adminLenderProductRoutes(services.lenders),
       adminLenderKeyRoutes(services.lenders),
       adminLenderPreCheckKeyRoutes(services.lenders),
-      adminAuditRoutes(db),
-      adminProtocolRoutes(db, deps.clock),
+      adminAuditRoutes(services.audit),
+      adminProtocolRoutes(services.protocol),
       adminSettlementRoutes(services.settlement),
       adminReconciliationRoutes(services.settlement),
-      adminComplianceRoutes(services.borrowers, db),
+      adminComplianceRoutes(services.borrowers),
       agreementRoutes(services.borrowers.agreements),
       borrowerProfileRoutes(services.borrowers.vault),
       borrowerConsentRoutes(services.borrowers),
@@ -273,7 +281,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       borrowerApplicationRoutes(services.applications, services.loans),
       webRoutes(),
       openRoutes({
-        db,
+        rejections: services.protocol,
         partnerKeys: deps.partnerKeys ?? services.lenders.keys.keyLookup(),
         nonces: new DatabaseNonceStore(db, deps.clock),
         inbound: services.inbound,

@@ -76,3 +76,17 @@ export async function listAudit(executor: Executor, query: AuditQuery): Promise<
     details: row.details,
   }));
 }
+
+/** The audit log as operators search it (the routes get this, never the database). */
+export class AuditLog {
+  readonly #db: Executor;
+
+  constructor(db: Executor) {
+    this.#db = db;
+  }
+
+  /** Entries matching the query, newest first (keyset pagination with `beforeId`). */
+  list(query: AuditQuery): Promise<AuditRecord[]> {
+    return listAudit(this.#db, query);
+  }
+}

@@ -366,6 +366,15 @@ describe('borrower API: profile, consents, releases, agreements', () => {
     expect(verify.statusCode).toBe(200);
     expect(verify.json()).toMatchObject({ ok: true, problems: [] });
     expect(verify.json().entries).toBeGreaterThanOrEqual(1);
+    // The run is audited in the operator's name, with its outcome and under the request's id.
+    const audited = await get(compliance, '/api/v1/admin/audit?action=release_chain.verify');
+    expect(audited.json().items).toEqual([
+      expect.objectContaining({
+        actorType: 'operator',
+        requestId: verify.headers['x-request-id'],
+        details: { borrowerId: null, ok: true, chains: verify.json().chains, entries: verify.json().entries },
+      }),
+    ]);
 
     const published = await t.server.inject({
       method: 'POST',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
+import { type Actor, recordAudit } from '../audit/audit-log.ts';
 import type { Executor } from '../db/transaction.ts';
 import { isPiiCategory, normalizeCategories, type PiiCategory } from './categories.ts';
 import { decodeTimeCursor, encodeTimeCursor } from './cursor.ts';
@@ -147,9 +148,31 @@ export class ReleaseLog {
   /**
    * Walks every chain (or one borrower's) in (borrower, seq) order in batches, recomputing each
    * hash and link, and compares each chain's end with its head row. Any edited, inserted,
-   * removed or reordered entry shows up as a problem; nothing is changed.
+   * removed or reordered entry shows up as a problem; nothing is changed. With `by`, the run and
+   * its outcome are recorded in the audit log (`release_chain.verify`) in the actor's name.
    */
-  async verify(options: { readonly borrowerId?: string } = {}): Promise<ChainReport> {
+  async verify(
+    options: { readonly borrowerId?: string } = {},
+    by?: { readonly actor: Actor; readonly requestId?: string },
+  ): Promise<ChainReport> {
+    const report = await this.#verify(options);
+    if (by) {
+      await recordAudit(this.#db, {
+        actor: by.actor,
+        action: 'release_chain.verify',
+        requestId: by.requestId,
+        details: {
+          borrowerId: options.borrowerId ?? null,
+          ok: report.ok,
+          chains: report.chains,
+          entries: report.entries,
+        },
+      });
+    }
+    return report;
+  }
+
+  async #verify(options: { readonly borrowerId?: string }): Promise<ChainReport> {
     const problems: ChainProblem[] = [];
     const report = (found: readonly ChainProblem[]) => {
       for (const problem of found) if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(problem);

@@ -1,5 +1,9 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/transaction.ts';
+import { type Actor, recordAudit } from '../audit/audit-log.ts';
+import { type Executor, inTransaction } from '../db/transaction.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError } from '../shared/errors.ts';
+import { type DeadLetter, listDeadLetters, requeueDeadLetter } from './outbox.ts';
 
 /**
  * What operators see of the protocol's trouble: refused messages and callbacks not applied. A
@@ -164,4 +168,64 @@ export async function listCallbacks(
     answer: row.response_body,
     receivedAt: row.received_at.toISOString(),
   }));
+}
+
+/** Where the open API counts the messages it refuses at the edge (the routes hold no database). */
+export interface RejectionRecorder {
+  record(refused: RefusedMessage): Promise<void>;
+}
+
+/**
+ * The protocol's trouble as operators handle it, over the protocol's tables: refusals counted at
+ * the edge, callbacks by status, dead letters and their requeue (audited in the same transaction).
+ * The HTTP routes call this service; they never see the database.
+ */
+export class ProtocolOperations implements RejectionRecorder {
+  readonly #db: Executor;
+  readonly #clock: Clock;
+
+  constructor(db: Executor, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  /** Counts one refusal at the edge, at the clock's time (see recordRejection). */
+  async record(refused: RefusedMessage): Promise<void> {
+    await recordRejection(this.#db, refused, this.#clock());
+  }
+
+  rejections(query: { partnerId?: string; beforeId?: number; limit: number }): Promise<Rejection[]> {
+    return listRejections(this.#db, query);
+  }
+
+  callbacks(query: {
+    status: 'deferred' | 'refused' | 'applied';
+    partnerId?: string;
+    beforeId?: number;
+    limit: number;
+  }): Promise<StoredCallback[]> {
+    return listCallbacks(this.#db, query);
+  }
+
+  deadLetters(query: { limit: number; partnerId?: string }): Promise<DeadLetter[]> {
+    return listDeadLetters(this.#db, query.limit, query.partnerId);
+  }
+
+  /**
+   * Sends a dead letter again (same request id) and records who did it, both or neither.
+   * NOT_FOUND when no dead letter has this id (unknown, or not dead any more).
+   */
+  async requeueDeadLetter(id: string, actor: Actor, requestId?: string): Promise<void> {
+    await inTransaction(this.#db, async (trx) => {
+      if (!(await requeueDeadLetter(trx, id, this.#clock()))) {
+        throw new AppError('NOT_FOUND', 'No dead letter has this id.');
+      }
+      await recordAudit(trx, {
+        actor,
+        action: 'protocol.dead_letter.requeue',
+        target: { type: 'outbox_message', id },
+        requestId,
+      });
+    });
+  }
 }

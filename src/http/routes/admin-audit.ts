@@ -1,8 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { listAudit } from '../../audit/audit-log.ts';
-import type { Executor } from '../../db/transaction.ts';
+import type { AuditLog } from '../../audit/audit-log.ts';
 import { BearerSecurity, errorResponses, SafeInteger } from '../schemas.ts';
 
 const AuditQuery = Type.Object(
@@ -30,7 +29,7 @@ const AuditEntry = Type.Object({
 });
 
 export const adminAuditRoutes =
-  (db: Executor): FastifyPluginAsync =>
+  (audit: Pick<AuditLog, 'list'>): FastifyPluginAsync =>
   async (instance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     app.get(
@@ -52,7 +51,7 @@ export const adminAuditRoutes =
         },
       },
       async (request) => {
-        const items = await listAudit(db, request.query);
+        const items = await audit.list(request.query);
         const last = items.at(-1);
         return { items, nextBeforeId: items.length === request.query.limit && last ? last.id : null };
       },

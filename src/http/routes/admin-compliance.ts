@@ -1,9 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { recordAudit } from '../../audit/audit-log.ts';
 import { type BorrowerServices, PII_CATEGORIES } from '../../borrowers/index.ts';
-import type { Executor } from '../../db/transaction.ts';
 import { BearerSecurity, DateTimeString, errorResponses, StringEnum } from '../schemas.ts';
 import { AgreementSchema } from './agreements.ts';
 import { ConsentSchema, named } from './borrower-consents.ts';
@@ -46,7 +44,7 @@ const ChainReportSchema = Type.Object({
  * personal data.
  */
 export const adminComplianceRoutes =
-  (services: BorrowerServices, db: Executor): FastifyPluginAsync =>
+  (services: BorrowerServices): FastifyPluginAsync =>
   async (instance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     app.get(
@@ -124,19 +122,10 @@ export const adminComplianceRoutes =
       },
       async (request) => {
         const borrowerId = request.body?.borrowerId;
-        const report = await services.releases.verify(borrowerId ? { borrowerId } : {});
-        await recordAudit(db, {
+        return services.releases.verify(borrowerId ? { borrowerId } : {}, {
           actor: { type: 'operator', id: request.operator!.id },
-          action: 'release_chain.verify',
           requestId: request.id,
-          details: {
-            borrowerId: borrowerId ?? null,
-            ok: report.ok,
-            chains: report.chains,
-            entries: report.entries,
-          },
         });
-        return report;
       },
     );
 

@@ -1,12 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { recordAudit } from '../../audit/audit-log.ts';
-import { type Executor, inTransaction } from '../../db/transaction.ts';
-import { listCallbacks, listRejections, MAX_REJECTION_ROWS_PER_MINUTE } from '../../protocol/operations.ts';
-import { listDeadLetters, requeueDeadLetter } from '../../protocol/outbox.ts';
-import type { Clock } from '../../shared/clock.ts';
-import { AppError } from '../../shared/errors.ts';
+import { MAX_REJECTION_ROWS_PER_MINUTE, type ProtocolOperations } from '../../protocol/operations.ts';
 import { BearerSecurity, errorResponses, SafeInteger, StringEnum } from '../schemas.ts';
 
 const Page = {
@@ -18,7 +13,7 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.U
 
 /** Operators' view of the lender protocol: dead letters (with requeue), refusals, kept callbacks. */
 export const adminProtocolRoutes =
-  (db: Executor, clock: Clock): FastifyPluginAsync =>
+  (protocol: ProtocolOperations): FastifyPluginAsync =>
   async (instance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['protocol'];
@@ -54,7 +49,7 @@ export const adminProtocolRoutes =
           },
         },
       },
-      async (request) => ({ items: await listDeadLetters(db, request.query.limit, request.query.partnerId) }),
+      async (request) => ({ items: await protocol.deadLetters(request.query) }),
     );
 
     app.post(
@@ -70,17 +65,11 @@ export const adminProtocolRoutes =
         },
       },
       async (request, reply) => {
-        await inTransaction(db, async (trx) => {
-          if (!(await requeueDeadLetter(trx, request.params.id, clock()))) {
-            throw new AppError('NOT_FOUND', 'No dead letter has this id.');
-          }
-          await recordAudit(trx, {
-            actor: { type: 'operator', id: request.operator!.id },
-            action: 'protocol.dead_letter.requeue',
-            target: { type: 'outbox_message', id: request.params.id },
-            requestId: request.id,
-          });
-        });
+        await protocol.requeueDeadLetter(
+          request.params.id,
+          { type: 'operator', id: request.operator!.id },
+          request.id,
+        );
         return reply.code(204).send(null);
       },
     );
@@ -123,7 +112,7 @@ export const adminProtocolRoutes =
           },
         },
       },
-      async (request) => ({ items: await listRejections(db, request.query) }),
+      async (request) => ({ items: await protocol.rejections(request.query) }),
     );
 
     app.get(
@@ -159,6 +148,6 @@ export const adminProtocolRoutes =
           },
         },
       },
-      async (request) => ({ items: await listCallbacks(db, request.query) }),
+      async (request) => ({ items: await protocol.callbacks(request.query) }),
     );
   };

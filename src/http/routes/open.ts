@@ -1,7 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Executor } from '../../db/transaction.ts';
 import { isCallbackAck } from '../../protocol/contract-validators.ts';
 import {
   businessIdOf,
@@ -22,7 +21,7 @@ import {
   verifyRequest,
 } from '../../protocol/envelope/index.ts';
 import type { InboundCallbacks } from '../../protocol/inbound.ts';
-import { recordRejection as recordRefusal } from '../../protocol/operations.ts';
+import type { RejectionRecorder } from '../../protocol/operations.ts';
 import type { PlatformKeyring } from '../../protocol/platform-keys.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, type ErrorCode, isErrorCode } from '../../shared/errors.ts';
@@ -35,7 +34,8 @@ import { errorResponses } from '../schemas.ts';
  * Every answer, refusals included, is signed with the platform's key so that a lender can trust it.
  */
 export interface OpenApiDependencies {
-  readonly db: Executor;
+  /** Counts the messages refused at the edge (protocol/operations.ts). */
+  readonly rejections: RejectionRecorder;
   readonly partnerKeys: KeyLookup;
   readonly nonces: NonceStore;
   readonly inbound: InboundCallbacks;
@@ -295,16 +295,12 @@ async function recordRejection(
     const value = request.headers[name.toLowerCase()];
     return typeof value === 'string' ? value : null;
   };
-  await recordRefusal(
-    deps.db,
-    {
-      sourceIp: request.ip,
-      partnerId: header(ENVELOPE_HEADERS.partnerId),
-      requestId: header(ENVELOPE_HEADERS.requestId),
-      path: request.url,
-      code,
-      message,
-    },
-    deps.clock(),
-  );
+  await deps.rejections.record({
+    sourceIp: request.ip,
+    partnerId: header(ENVELOPE_HEADERS.partnerId),
+    requestId: header(ENVELOPE_HEADERS.requestId),
+    path: request.url,
+    code,
+    message,
+  });
 }
