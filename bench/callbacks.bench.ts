@@ -8,6 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { ApplicationLifecycleService } from '../src/applications/lifecycle.ts';
 import { createTestDatabase, dropPostgresTemplate, preparePostgresTemplate } from '../src/db/testing.ts';
 import { LoanService } from '../src/loans/service.ts';
 import { callbackHandler } from '../src/protocol/contract-validators.ts';
@@ -35,7 +36,7 @@ export default async function run(): Promise<void> {
   try {
     const db = pipelineDb.db;
     const clock = () => new Date();
-    const loans = new LoanService(db, clock);
+    const loans = new LoanService(db, clock, new ApplicationLifecycleService(clock));
     const inbound = new InboundCallbacks(
       db,
       { repayment: callbackHandler('repayment', loans.repaymentHandler) },

@@ -18,6 +18,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { ApplicationLifecycleService } from '../src/applications/lifecycle.ts';
 import { createPglite, type DatabaseHandle, openPostgres, wrapPglite } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { inTransaction } from '../src/db/transaction.ts';
@@ -168,7 +169,12 @@ async function callbacksPerSecond(handle: DatabaseHandle, settlement: Settlement
   const clock = () => new Date('2026-02-11T00:00:00Z');
   const plain = new InboundCallbacks(
     handle.db,
-    { repayment: callbackHandler('repayment', new LoanService(handle.db, clock).repaymentHandler) },
+    {
+      repayment: callbackHandler(
+        'repayment',
+        new LoanService(handle.db, clock, new ApplicationLifecycleService(clock)).repaymentHandler,
+      ),
+    },
     clock,
   );
   const accruing = new InboundCallbacks(
@@ -176,7 +182,8 @@ async function callbacksPerSecond(handle: DatabaseHandle, settlement: Settlement
     {
       repayment: callbackHandler(
         'repayment',
-        new LoanService(handle.db, clock, settlement.accruals).repaymentHandler,
+        new LoanService(handle.db, clock, new ApplicationLifecycleService(clock), settlement.accruals)
+          .repaymentHandler,
       ),
     },
     clock,

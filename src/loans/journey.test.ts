@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationLifecycleService } from '../applications/lifecycle.ts';
 import type { ApplicationPorts, ReleaseRequest } from '../applications/ports.ts';
 import { ApplicationService, chinaDate } from '../applications/service.ts';
 import { BorrowerSessions } from '../borrowers/sessions.ts';
@@ -67,7 +68,7 @@ describe('application to loan to settlement', () => {
       },
     };
     applications = new ApplicationService(handle.db, clock, ports);
-    loans = new LoanService(handle.db, clock);
+    loans = new LoanService(handle.db, clock, new ApplicationLifecycleService(clock));
     inbound = new InboundCallbacks(
       handle.db,
       {

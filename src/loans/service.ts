@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import { applicationNames, applyEvent, lockApplication } from '../applications/repository.ts';
 import { chinaDate } from '../applications/service.ts';
-import type { ApplicationEvent } from '../applications/state-machine.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import {
   checkScheduleWithinCap,
@@ -26,6 +24,7 @@ import { isUuid } from '../shared/ids.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
 import type { LoanEvents } from './events.ts';
 import { payoffFromSchedule, type SchedulePayoff } from './payoff.ts';
+import type { ApplicationLifecycle } from './ports.ts';
 import type { LoanInstallmentRow, LoanRow } from './tables.ts';
 
 export const REPAY_PATH = '/lendgate/v1/repayments';
@@ -90,13 +89,6 @@ export interface RepaymentRequest {
   readonly createdAt: string;
 }
 
-const STATUS_EVENTS: Readonly<Record<LoanRow['status'], ApplicationEvent | undefined>> = {
-  repaying: 'loan_current',
-  overdue: 'loan_overdue',
-  settled: 'loan_settled',
-  written_off: undefined,
-};
-
 /**
  * Loans as the lenders report them: created by a successful disbursement, their schedule replaced
  * by every newer schedule version, repayments recorded once each, status moved by newer status
@@ -106,12 +98,18 @@ const STATUS_EVENTS: Readonly<Record<LoanRow['status'], ApplicationEvent | undef
 export class LoanService {
   readonly #db: Executor;
   readonly #clock: Clock;
+  readonly #applications: ApplicationLifecycle;
   readonly #events: LoanEvents | undefined;
 
-  /** `events` hears of each disbursement and repayment inside its callback's transaction. */
-  constructor(db: Executor, clock: Clock, events?: LoanEvents) {
+  /**
+   * `applications` owns the drawdowns and the application's state: it hears of each disbursement,
+   * schedule and status change; `events` hears of each disbursement and repayment. Both inside
+   * the callback's transaction.
+   */
+  constructor(db: Executor, clock: Clock, applications: ApplicationLifecycle, events?: LoanEvents) {
     this.#db = db;
     this.#clock = clock;
+    this.#applications = applications;
     this.#events = events;
   }
 
@@ -131,37 +129,19 @@ export class LoanService {
     { partnerId, body, requestId },
   ) => {
     const result = body;
-    // Drawdown ids are the platform's UUIDs; any other id the contract allows is simply unknown.
-    const drawdown = isUuid(result.drawdownId)
-      ? await trx
-          .selectFrom('drawdowns')
-          .selectAll()
-          .where('id', '=', result.drawdownId)
-          .forUpdate()
-          .executeTakeFirst()
-      : undefined;
-    const application = drawdown ? await lockApplication(trx, drawdown.application_id) : undefined;
-    if (!drawdown || !application) throw new AppError('NOT_FOUND', `No drawdown ${result.drawdownId}.`);
-    if (application.partner_id !== partnerId)
-      throw new AppError('FORBIDDEN', 'This drawdown was not sent to you.');
-    if (application.id !== result.applicationId) {
+    // Locks the drawdown and its application; refuses one unknown or sent to another lender.
+    const drawdown = await this.#applications.drawdownFor(trx, partnerId, result.drawdownId);
+    if (drawdown.applicationId !== result.applicationId) {
       throw new AppError('VALIDATION_FAILED', 'applicationId does not match the drawdown.');
     }
-    const now = this.#clock();
-    const cause = { type: 'lender' as const, id: requestId };
     if (result.status === 'failed') {
-      await trx
-        .updateTable('drawdowns')
-        .set({ status: 'failed', failure_reason: result.reason ?? null })
-        .where('id', '=', drawdown.id)
-        .execute();
-      await applyEvent(trx, application, 'disbursement_failed', cause, now, {}, { drawdownId: drawdown.id });
+      await this.#applications.drawdownFailed(trx, drawdown.drawdownId, result.reason ?? null, requestId);
       return { status: 'applied' };
     }
-    if (result.principalFen !== drawdown.amount_fen) {
+    if (result.principalFen !== drawdown.amountFen) {
       throw new AppError(
         'VALIDATION_FAILED',
-        `principalFen ${result.principalFen} differs from the drawdown ${drawdown.amount_fen}.`,
+        `principalFen ${result.principalFen} differs from the drawdown ${drawdown.amountFen}.`,
       );
     }
     // The lender's loan id names one loan of this lender: reusing it would open a second loan
@@ -172,48 +152,40 @@ export class LoanService {
         `loanId ${result.loanId} already names another of your loans; send this drawdown's own loan id.`,
       );
     }
-    await trx
-      .updateTable('drawdowns')
-      .set({ status: 'succeeded', lender_loan_id: result.loanId })
-      .where('id', '=', drawdown.id)
-      .execute();
     const loanId = randomUUID();
     await trx
       .insertInto('loans')
       .values({
         id: loanId,
-        application_id: application.id,
-        borrower_id: application.borrower_id,
+        application_id: drawdown.applicationId,
+        borrower_id: drawdown.borrowerId,
         partner_id: partnerId,
         lender_loan_id: result.loanId,
-        principal_fen: drawdown.amount_fen,
-        term_months: drawdown.term_months,
+        principal_fen: drawdown.amountFen,
+        term_months: drawdown.termMonths,
         method: drawdown.method,
-        annual_rate: application.approved_apr ?? '0',
-        day_count: application.day_count,
+        annual_rate: drawdown.approvedApr ?? '0',
+        day_count: drawdown.dayCount,
         start_date: result.startDate,
         status: 'repaying',
         schedule_version: 0,
         status_version: 0,
       })
       .execute();
-    await applyEvent(
+    await this.#applications.drawdownSucceeded(
       trx,
-      application,
-      'disbursement_succeeded',
-      cause,
-      now,
-      {},
-      { drawdownId: drawdown.id, loanId },
+      drawdown.drawdownId,
+      { loanId, lenderLoanId: result.loanId },
+      requestId,
     );
     await this.#events?.onDisbursed(trx, {
       loanId,
       partnerId,
       lenderLoanId: result.loanId,
-      applicationId: application.id,
-      drawdownId: drawdown.id,
-      channelCode: application.channel_code,
-      principalFen: drawdown.amount_fen,
+      applicationId: drawdown.applicationId,
+      drawdownId: drawdown.drawdownId,
+      channelCode: drawdown.channelCode,
+      principalFen: drawdown.amountFen,
       disbursedAt: result.disbursedAt,
       requestId,
     });
@@ -301,16 +273,7 @@ export class LoanService {
         .where('id', 'in', done)
         .execute();
     }
-    const application = await lockApplication(trx, loan.application_id);
-    if (application?.status === 'disbursed') {
-      await applyEvent(
-        trx,
-        application,
-        'schedule_received',
-        { type: 'lender', id: requestId },
-        this.#clock(),
-      );
-    }
+    await this.#applications.loanScheduleReceived(trx, loan.application_id, requestId);
     return { status: 'applied', provides: [`schedule of loan ${schedule.loanId}`] };
   };
 
@@ -411,11 +374,7 @@ export class LoanService {
       .set({ status: update.status, status_version: update.version })
       .where('id', '=', loan.id)
       .execute();
-    const event = STATUS_EVENTS[update.status];
-    const application = await lockApplication(trx, loan.application_id);
-    if (event && application && application.status !== 'settled') {
-      await applyEvent(trx, application, event, { type: 'lender', id: requestId }, this.#clock());
-    }
+    await this.#applications.loanStatusChanged(trx, loan.application_id, update.status, requestId);
     return { status: 'applied' };
   };
 
@@ -431,11 +390,7 @@ export class LoanService {
     if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${pulled.loanId}` };
     if (loan.status === pulled.status) return { status: 'applied', result: { ignored: 'already so' } };
     await trx.updateTable('loans').set({ status: pulled.status }).where('id', '=', loan.id).execute();
-    const event = STATUS_EVENTS[pulled.status];
-    const application = await lockApplication(trx, loan.application_id);
-    if (event && application && application.status !== 'settled') {
-      await applyEvent(trx, application, event, { type: 'lender', id: requestId }, this.#clock());
-    }
+    await this.#applications.loanStatusChanged(trx, loan.application_id, pulled.status, requestId);
     return { status: 'applied' };
   };
 
@@ -467,7 +422,7 @@ export class LoanService {
       .where('loan_id', '=', row.id)
       .orderBy('period')
       .execute();
-    const names = await applicationNames(executor, row.application_id);
+    const names = await this.#applications.offerNames(executor, row.application_id);
     return {
       id: row.id,
       applicationId: row.application_id,

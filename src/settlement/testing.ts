@@ -6,11 +6,13 @@
  */
 
 import { createHash, randomUUID } from 'node:crypto';
+import { ApplicationLifecycleService } from '../applications/lifecycle.ts';
+import { type SeededDrawdown, seedDrawdown as seedApplicationDrawdown } from '../applications/testing.ts';
 import type { DatabaseHandle } from '../db/connection.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import { LoanService } from '../loans/service.ts';
-import { quoteLoan, type RepaymentMethod } from '../money/index.ts';
+import { quoteLoan } from '../money/index.ts';
 import { callbackHandler } from '../protocol/contract-validators.ts';
 import { type InboundAnswer, InboundCallbacks } from '../protocol/inbound.ts';
 import { createSettlementServices, type SettlementServices } from './index.ts';
@@ -27,6 +29,8 @@ export interface SettlementHarness {
   close(): Promise<void>;
 }
 
+export type { SeededDrawdown };
+
 export async function createSettlementHarness(start = '2026-01-01T00:00:00Z'): Promise<SettlementHarness> {
   const handle = await createTestDatabase();
   let now = new Date(start);
@@ -36,7 +40,7 @@ export async function createSettlementHarness(start = '2026-01-01T00:00:00Z'): P
     clock,
     lenders: { isKnownLender: async (code) => lenders.has(code) },
   });
-  const loans = new LoanService(handle.db, clock, services.accruals);
+  const loans = new LoanService(handle.db, clock, new ApplicationLifecycleService(clock), services.accruals);
   const inbound = new InboundCallbacks(
     handle.db,
     {
@@ -61,67 +65,12 @@ export async function createSettlementHarness(start = '2026-01-01T00:00:00Z'): P
   };
 }
 
-export interface SeededDrawdown {
-  readonly applicationId: string;
-  readonly drawdownId: string;
-}
-
-/** An application in `drawdown_requested` with its drawdown, as the journey leaves them. */
-export async function seedDrawdown(
+/** An application in `drawdown_requested` with its drawdown, seeded by the applications module. */
+export function seedDrawdown(
   handle: DatabaseHandle,
-  input: {
-    readonly partnerId: string;
-    readonly channelCode: string;
-    readonly amountFen: number;
-    readonly termMonths: number;
-    readonly startDate: string;
-    readonly apr?: string;
-    readonly method?: RepaymentMethod;
-  },
+  input: Parameters<typeof seedApplicationDrawdown>[1],
 ): Promise<SeededDrawdown> {
-  const applicationId = randomUUID();
-  const drawdownId = randomUUID();
-  const method = input.method ?? 'equal_installment';
-  await handle.db
-    .insertInto('applications')
-    .values({
-      id: applicationId,
-      borrower_id: randomUUID(),
-      channel_code: input.channelCode,
-      lender_id: randomUUID(),
-      partner_id: input.partnerId,
-      product_id: randomUUID(),
-      product_code: 'TEST',
-      requested_amount_fen: input.amountFen,
-      term_months: input.termMonths,
-      method,
-      day_count: 'ACT/360',
-      status: 'drawdown_requested',
-      consent_id: 'consent',
-      approved_limit_fen: input.amountFen,
-      approved_apr: input.apr ?? '0.18',
-      approved_terms: [input.termMonths],
-      approved_methods: [method],
-      approval_valid_until: null,
-      decision_reason: null,
-      updated_at: new Date(),
-    })
-    .execute();
-  await handle.db
-    .insertInto('drawdowns')
-    .values({
-      id: drawdownId,
-      application_id: applicationId,
-      amount_fen: input.amountFen,
-      term_months: input.termMonths,
-      method,
-      start_date: input.startDate,
-      status: 'requested',
-      lender_loan_id: null,
-      failure_reason: null,
-    })
-    .execute();
-  return { applicationId, drawdownId };
+  return seedApplicationDrawdown(handle.db, input);
 }
 
 let sequence = 0;

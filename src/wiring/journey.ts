@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { ApplicationLifecycleService } from '../applications/lifecycle.ts';
 import type { ApplicationPorts } from '../applications/ports.ts';
 import { ApplicationService } from '../applications/service.ts';
 import type { BorrowerServices } from '../borrowers/index.ts';
@@ -59,7 +60,8 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
   const catalogue = lenderCatalogue(lenders, clock);
   const endpoints = registryEndpoints(lenders, clock);
 
-  const loans = new LoanService(db, clock, deps.loanEvents);
+  // Loans tells applications of disbursements, schedules and statuses over their port (loans/ports.ts).
+  const loans = new LoanService(db, clock, new ApplicationLifecycleService(clock), deps.loanEvents);
 
   // A list keyed by salted phone hash needs the borrower's phone: the vault hands it over in
   // process, the whitelist hashes it with its list's salt, and only the hash goes to the database.

@@ -1,0 +1,149 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Executor } from '../db/transaction.ts';
+import type { ApplicationLifecycle, DrawdownToDisburse, LoanStatus } from '../loans/ports.ts';
+import type { Clock } from '../shared/clock.ts';
+import { AppError } from '../shared/errors.ts';
+import { isUuid } from '../shared/ids.ts';
+import { applicationNames, applyEvent, lockApplication } from './repository.ts';
+import type { ApplicationEvent } from './state-machine.ts';
+
+/** The application event each loan status means (a written-off loan leaves its application be). */
+const STATUS_EVENTS: Readonly<Record<LoanStatus, ApplicationEvent | undefined>> = {
+  repaying: 'loan_current',
+  overdue: 'loan_overdue',
+  settled: 'loan_settled',
+  written_off: undefined,
+};
+
+/**
+ * The application side of a loan (loans/ports.ts): what the lender's disbursement, schedule and
+ * status callbacks do to the drawdown and to the application's state. Each method works in the
+ * callback's transaction, on rows it locks itself.
+ */
+export class ApplicationLifecycleService implements ApplicationLifecycle {
+  readonly #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  async drawdownFor(
+    trx: Transaction<Database>,
+    partnerId: string,
+    drawdownId: string,
+  ): Promise<DrawdownToDisburse> {
+    // Drawdown ids are the platform's UUIDs; any other id the contract allows is simply unknown.
+    const drawdown = isUuid(drawdownId) ? await this.#lockDrawdown(trx, drawdownId) : undefined;
+    const application = drawdown ? await lockApplication(trx, drawdown.application_id) : undefined;
+    if (!drawdown || !application) throw new AppError('NOT_FOUND', `No drawdown ${drawdownId}.`);
+    if (application.partner_id !== partnerId)
+      throw new AppError('FORBIDDEN', 'This drawdown was not sent to you.');
+    return {
+      drawdownId: drawdown.id,
+      applicationId: application.id,
+      borrowerId: application.borrower_id,
+      channelCode: application.channel_code,
+      amountFen: drawdown.amount_fen,
+      termMonths: drawdown.term_months,
+      method: drawdown.method,
+      approvedApr: application.approved_apr,
+      dayCount: application.day_count,
+    };
+  }
+
+  async drawdownFailed(
+    trx: Transaction<Database>,
+    drawdownId: string,
+    reason: string | null,
+    requestId: string,
+  ): Promise<void> {
+    const { drawdown, application } = await this.#locked(trx, drawdownId);
+    await trx
+      .updateTable('drawdowns')
+      .set({ status: 'failed', failure_reason: reason })
+      .where('id', '=', drawdown.id)
+      .execute();
+    await applyEvent(
+      trx,
+      application,
+      'disbursement_failed',
+      { type: 'lender', id: requestId },
+      this.#clock(),
+      {},
+      { drawdownId: drawdown.id },
+    );
+  }
+
+  async drawdownSucceeded(
+    trx: Transaction<Database>,
+    drawdownId: string,
+    loan: { readonly loanId: string; readonly lenderLoanId: string },
+    requestId: string,
+  ): Promise<void> {
+    const { drawdown, application } = await this.#locked(trx, drawdownId);
+    await trx
+      .updateTable('drawdowns')
+      .set({ status: 'succeeded', lender_loan_id: loan.lenderLoanId })
+      .where('id', '=', drawdown.id)
+      .execute();
+    await applyEvent(
+      trx,
+      application,
+      'disbursement_succeeded',
+      { type: 'lender', id: requestId },
+      this.#clock(),
+      {},
+      { drawdownId: drawdown.id, loanId: loan.loanId },
+    );
+  }
+
+  async loanScheduleReceived(
+    trx: Transaction<Database>,
+    applicationId: string,
+    requestId: string,
+  ): Promise<void> {
+    const application = await lockApplication(trx, applicationId);
+    if (application?.status === 'disbursed') {
+      await applyEvent(
+        trx,
+        application,
+        'schedule_received',
+        { type: 'lender', id: requestId },
+        this.#clock(),
+      );
+    }
+  }
+
+  async loanStatusChanged(
+    trx: Transaction<Database>,
+    applicationId: string,
+    status: LoanStatus,
+    requestId: string,
+  ): Promise<void> {
+    const event = STATUS_EVENTS[status];
+    const application = await lockApplication(trx, applicationId);
+    if (event && application && application.status !== 'settled') {
+      await applyEvent(trx, application, event, { type: 'lender', id: requestId }, this.#clock());
+    }
+  }
+
+  offerNames(
+    executor: Executor,
+    applicationId: string,
+  ): Promise<{ productName: string; lenderName: string }> {
+    return applicationNames(executor, applicationId);
+  }
+
+  #lockDrawdown(trx: Executor, id: string) {
+    return trx.selectFrom('drawdowns').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  }
+
+  /** The drawdown and its application, locked (already, by drawdownFor, in the same transaction). */
+  async #locked(trx: Executor, drawdownId: string) {
+    const drawdown = isUuid(drawdownId) ? await this.#lockDrawdown(trx, drawdownId) : undefined;
+    const application = drawdown ? await lockApplication(trx, drawdown.application_id) : undefined;
+    if (!drawdown || !application) throw new AppError('NOT_FOUND', `No drawdown ${drawdownId}.`);
+    return { drawdown, application };
+  }
+}
