@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chinaDate } from '../src/applications/service.ts';
 import { createPostgresTestDatabase } from '../src/db/testing.ts';
+import { chinaDate } from '../src/shared/china-date.ts';
 
 /**
  * `npm start` (the real entry point, `node src/main.ts`, in demo mode with its sandbox lenders) on

@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { MoneyValidationError } from '../../src/money/index.ts';
+import { chinaDate } from '../../src/shared/china-date.ts';
 import type {
   ApplyRequest,
   CallbackBodies,
@@ -45,7 +46,6 @@ import {
 import {
   type ApplicantProfile,
   creditDecision,
-  cstDate,
   drawdownRefusal,
   type ProductPolicy,
   preCheckDecision,
@@ -231,11 +231,11 @@ export class LenderBook {
   }
 
   #appliedToday(productCode: string, nowMs: number): number {
-    return this.#appliedPerDay.get(dayKey(productCode, cstDate(nowMs)))?.count ?? 0;
+    return this.#appliedPerDay.get(dayKey(productCode, chinaDate(nowMs)))?.count ?? 0;
   }
 
   #countApplied(productCode: string, nowMs: number): void {
-    const day = cstDate(nowMs);
+    const day = chinaDate(nowMs);
     const key = dayKey(productCode, day);
     this.#appliedPerDay.set(key, { productCode, day, count: this.#appliedToday(productCode, nowMs) + 1 });
     this.#dirty.days.add(key);
@@ -402,7 +402,7 @@ export class LenderBook {
       loanId,
       applicationId: request.applicationId,
       occurredAt: result.disbursedAt,
-      date: cstDate(disbursedAtMs),
+      date: chinaDate(disbursedAtMs),
       amountFen: request.amountFen,
       principalFen: request.amountFen,
       interestFen: 0,
@@ -437,7 +437,7 @@ export class LenderBook {
       request.kind === 'installment'
         ? planInstallments(loan.installments, request.periods ?? [])
         : withPrepaymentFee(
-            planPayoff(loan.terms, loan.installments, cstDate(Date.parse(request.requestedAt))),
+            planPayoff(loan.terms, loan.installments, chinaDate(Date.parse(request.requestedAt))),
             options.prepaymentFeeFen ?? 0,
           );
     const result = withAmount(plan, request.amountFen);
@@ -488,7 +488,7 @@ export class LenderBook {
       loanId: loan.loanId,
       applicationId: loan.applicationId,
       occurredAt: iso(atMs),
-      date: cstDate(atMs),
+      date: chinaDate(atMs),
       amountFen: signed(amountFen),
       principalFen: signed(parts.principalFen),
       interestFen: signed(parts.interestFen),

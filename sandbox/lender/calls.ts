@@ -9,6 +9,7 @@
  * logged, stored or echoed.
  */
 import type { Logger } from 'pino';
+import { chinaDate } from '../../src/shared/china-date.ts';
 import {
   type ApplicantPii,
   type ApplyRequest,
@@ -38,7 +39,7 @@ import { corruptSignature, injectError, REFUSED_REPAYMENT_REASON } from './fault
 import type { HostedLender } from './hosted.ts';
 import { fingerprint, type StoredAnswer } from './idempotency.ts';
 import type { PlatformKeySource } from './platform-keys.ts';
-import { type ApplicantProfile, cstDate, profileOf } from './policy.ts';
+import { type ApplicantProfile, profileOf } from './policy.ts';
 import type { SandboxStats } from './stats.ts';
 
 export interface CallContext {
@@ -148,7 +149,7 @@ function prepare(
     return { ok: false, answer: failure('VALIDATION_FAILED', problems.join('; '), requestId) };
   // An apply retried under a new request id carries a new ciphertext of the same data: what it
   // means includes the decrypted PII. Only the fingerprint is kept, never the data.
-  const applicant = profileOf((pii as ApplicantPii).idNumber, cstDate(nowMs));
+  const applicant = profileOf((pii as ApplicantPii).idNumber, chinaDate(nowMs));
   return { ok: true, meaning: { ...apply, pii }, applicant };
 }
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { PreCheckRequest } from '../sdk/index.ts';
 import {
   creditDecision,
-  cstDate,
   DEFAULT_PRODUCT,
   drawdownRefusal,
   type ProductPolicy,
@@ -63,8 +62,6 @@ describe('applicant profile', () => {
     expect(profileOf('310101200803071234', '2026-03-07').ageBand).toBe('18-24');
     expect(profileOf('440101196001011234', '2026-01-01').ageBand).toBe('55+');
     expect(profileOf('440101196013011234', '2026-01-01').ageBand).toBeUndefined();
-    expect(cstDate(Date.UTC(2026, 0, 1, 16))).toBe('2026-01-02');
-    expect(cstDate(Date.UTC(2026, 0, 1, 15, 59))).toBe('2026-01-01');
   });
 });
 

@@ -134,11 +134,6 @@ export interface ApplicantProfile {
   readonly region: string;
 }
 
-/** China Standard Time calendar date (`YYYY-MM-DD`) of an instant: lenders count days in Beijing. */
-export function cstDate(nowMs: number): string {
-  return new Date(nowMs + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /** Age band and province from an 18-character resident id number (digits 7–14 are the birth date). */
 export function profileOf(idNumber: string, today: string): ApplicantProfile {
   const region = `${idNumber.slice(0, 2)}0000`;

@@ -12,6 +12,7 @@ import {
 import type { CreditDecisionCallback } from '../protocol/envelope/index.ts';
 import type { CallbackHandler } from '../protocol/inbound.ts';
 import { enqueueLenderCall } from '../protocol/outbox.ts';
+import { chinaDate } from '../shared/china-date.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
@@ -33,11 +34,6 @@ export interface DrawdownTerms {
   readonly amountFen: number;
   readonly termMonths: number;
   readonly method: RepaymentMethod;
-}
-
-/** ISO date of an instant in China Standard Time (UTC+8), the loans' calendar. */
-export function chinaDate(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /** Applications sent to each lender on the China calendar day of `now` (lenders with none are absent). */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ageBand, ageOn, chinaDate, idNumberCheckCharacter, parseIdNumber } from './id-number.ts';
+import { chinaDate } from '../shared/china-date.ts';
+import { ageBand, ageOn, idNumberCheckCharacter, parseIdNumber } from './id-number.ts';
 import { idNumberOf, validIdNumber } from './testing.ts';
 
 const TODAY = '2026-11-29';

@@ -114,8 +114,3 @@ export function ageBand(age: number): AgeBand | null {
   if (age <= 54) return '45-54';
   return '55+';
 }
-
-/** Today's date in China (UTC+8, no daylight saving), `YYYY-MM-DD`: birth dates are Chinese dates. */
-export function chinaDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}

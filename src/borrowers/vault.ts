@@ -8,12 +8,13 @@ import {
   encryptPii,
   type PublicEncryptionKey,
 } from '../protocol/envelope/index.ts';
+import { chinaDate } from '../shared/china-date.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
 import { CATEGORY_FIELD, isPiiCategory, normalizeCategories } from './categories.ts';
 import type { ConsentEvidence, ConsentService } from './consents.ts';
-import { ageBand, ageOn, chinaDate, parseIdNumber } from './id-number.ts';
+import { ageBand, ageOn, parseIdNumber } from './id-number.ts';
 import { type MaskedProfile, maskProfile } from './masking.ts';
 import {
   type CheckedChanges,

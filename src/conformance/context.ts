@@ -1,6 +1,7 @@
 /** What every step of a run shares: the client, the receiver, the recorder, the scenario, the timings. */
 import { randomUUID } from 'node:crypto';
 import type { CallbackKind, CallKind, PublicKeyRecord } from '../protocol/envelope/index.ts';
+import { chinaDate } from '../shared/china-date.ts';
 import { budgetOf, type CheckRecorder, fail, type Timing } from './checks.ts';
 import type { CallOutcome, LenderClient, Prepared, Tamper } from './client.ts';
 import type { Scenario } from './options.ts';
@@ -89,5 +90,5 @@ export function newId(prefix: string): string {
 
 /** Today's date in China Standard Time, the calendar loans start on. */
 export function todayCst(): string {
-  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return chinaDate(Date.now());
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { chinaDate } from '../shared/china-date.ts';
 import type { NewLender } from './model.ts';
 import {
   checkCallbackBaseUrl,
   checkLenderChanges,
   checkNewLender,
-  chinaDate,
   isCertificationValid,
   TIMEOUT_LIMITS,
 } from './partner-rules.ts';

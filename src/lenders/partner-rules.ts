@@ -115,11 +115,6 @@ export function isCertificationValid(cert: SecurityCertification | null, today: 
   return cert !== null && cert.expiresOn >= today;
 }
 
-/** The civil date in China (UTC+8, no daylight saving), where licenses and certificates expire. */
-export function chinaDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /**
  * Checks the shape of the funders a partner names: a facilitator must name one or more licensed
  * funders (a registered partner by id, or a legal name + license number); a licensed partner funds

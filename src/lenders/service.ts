@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { type Actor, recordAudit } from '../audit/audit-log.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
+import { chinaDate } from '../shared/china-date.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { conformanceStanding, targetColumns } from './conformance-runs.ts';
@@ -22,7 +23,6 @@ import {
   type CheckedLender,
   checkLenderChanges,
   checkNewLender,
-  chinaDate,
   isCertificationValid,
 } from './partner-rules.ts';
 import type { IssuedPreCheckKey, PreCheckKeyService } from './pre-check-keys.ts';

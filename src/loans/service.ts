@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import { chinaDate } from '../applications/service.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import {
   checkScheduleWithinCap,
@@ -18,6 +17,7 @@ import type {
 import type { CallbackHandler } from '../protocol/inbound.ts';
 import { enqueueLenderCall } from '../protocol/outbox.ts';
 import type { OnDeadLettered } from '../protocol/outbox-worker.ts';
+import { chinaDate } from '../shared/china-date.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { isUuid } from '../shared/ids.ts';

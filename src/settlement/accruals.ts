@@ -3,8 +3,9 @@ import type { Database } from '../db/schema.ts';
 import type { Executor } from '../db/transaction.ts';
 import { accounts, type Ledger, UNATTRIBUTED_CHANNEL } from '../ledger/index.ts';
 import type { DisbursedLoan, LoanEvents, RecordedRepayment } from '../loans/events.ts';
+import { chinaDate } from '../shared/china-date.ts';
 import type { Clock } from '../shared/clock.ts';
-import { cstDate, previousMonth } from './calendar.ts';
+import { previousMonth } from './calendar.ts';
 import { referralFee, ruleFor, serviceFee, serviceRates } from './contract-terms.ts';
 import type { ContractService } from './contracts.ts';
 import { lenderLockKey } from './locks.ts';
@@ -52,7 +53,7 @@ export class AccrualService implements LoanEvents {
     const lender = loan.partnerId;
     if ((await this.#start(trx, lender, 'disbursement', loan.drawdownId, loan.loanId)).recorded) return;
     const occurredAt = new Date(loan.disbursedAt);
-    const date = cstDate(occurredAt);
+    const date = chinaDate(occurredAt);
     const month = date.slice(0, 7);
     const channel = loan.channelCode || UNATTRIBUTED_CHANNEL;
     const contract = await this.#contracts.effectiveOn(trx, lender, date);
@@ -121,7 +122,7 @@ export class AccrualService implements LoanEvents {
     const start = await this.#start(trx, lender, 'repayment', repayment.lenderRepaymentId, repayment.loanId);
     if (start.recorded) return;
     const occurredAt = new Date(repayment.paidAt);
-    const date = cstDate(occurredAt);
+    const date = chinaDate(occurredAt);
     const base: EventBase & { readonly channel_code: string; readonly occurred_at: Date } = {
       lender_code: lender,
       channel_code: start.channel ?? UNATTRIBUTED_CHANNEL,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cstDate, cstDayRange, cstMonth, isClosedMonth, isDate, isMonth, previousMonth } from './calendar.ts';
+import { chinaDate } from '../shared/china-date.ts';
+import { cstDayRange, cstMonth, isClosedMonth, isDate, isMonth, previousMonth } from './calendar.ts';
 
 describe('China-time calendar', () => {
   it('puts an instant on its China Standard Time day and month', () => {
-    expect(cstDate(new Date('2026-01-31T15:59:59Z'))).toBe('2026-01-31');
-    expect(cstDate(new Date('2026-01-31T16:00:00Z'))).toBe('2026-02-01');
+    expect(chinaDate(new Date('2026-01-31T15:59:59Z'))).toBe('2026-01-31');
+    expect(chinaDate(new Date('2026-01-31T16:00:00Z'))).toBe('2026-02-01');
     expect(cstMonth(new Date('2026-01-31T16:00:00Z'))).toBe('2026-02');
     expect(cstDayRange('2026-02-01')).toEqual({
       start: new Date('2026-01-31T16:00:00Z'),

@@ -2,17 +2,13 @@
  * Business days and months are China Standard Time (UTC+8, no daylight saving): a repayment at
  * 2026-01-31T17:00:00Z belongs to 2026-02-01 and to the February statement.
  */
+import { chinaDate } from '../shared/china-date.ts';
 
-const CST_OFFSET_MS = 8 * 3_600_000;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
-export function cstDate(instant: Date): string {
-  return new Date(instant.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 export function cstMonth(instant: Date): string {
-  return cstDate(instant).slice(0, 7);
+  return chinaDate(instant).slice(0, 7);
 }
 
 export function isMonth(value: string): boolean {
@@ -38,6 +34,6 @@ export function isClosedMonth(month: string, now: Date): boolean {
 
 /** The instants [start, end) of a CST calendar day. */
 export function cstDayRange(date: string): { readonly start: Date; readonly end: Date } {
-  const start = new Date(Date.parse(`${date}T00:00:00Z`) - CST_OFFSET_MS);
+  const start = new Date(`${date}T00:00:00+08:00`);
   return { start, end: new Date(start.getTime() + 86_400_000) };
 }

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { type Actor, recordAudit } from '../audit/audit-log.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
+import { chinaDate } from '../shared/china-date.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
-import { cstDate, isDate } from './calendar.ts';
+import { isDate } from './calendar.ts';
 import { type ContractTerms, checkContractTerms } from './contract-terms.ts';
 import type { LenderDirectory } from './ports.ts';
 import type { RevenueContractRow } from './tables.ts';
@@ -69,7 +70,7 @@ export class ContractService {
       throw new AppError('NOT_FOUND', `No partner with code ${lenderCode}.`);
     }
     if (!isDate(input.effectiveFrom)) throw invalidField('body.effectiveFrom', 'must be a date YYYY-MM-DD');
-    const today = cstDate(this.#clock());
+    const today = chinaDate(this.#clock());
     if (input.effectiveFrom < today) {
       throw invalidField(
         'body.effectiveFrom',

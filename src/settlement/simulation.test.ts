@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../db/transaction.ts';
 import { accounts } from '../ledger/index.ts';
-import { cstDate, cstMonth, previousMonth } from './calendar.ts';
+import { chinaDate } from '../shared/china-date.ts';
+import { cstMonth, previousMonth } from './calendar.ts';
 import type { ContractRule, ContractTerms } from './contract-terms.ts';
 import {
   accrueDisbursement,
@@ -114,7 +115,7 @@ class Reference {
     const key = `${event.lender}|${event.kind}|${event.kind === 'disbursement' ? event.loan : event.id}`;
     if (this.#seen.has(key)) return;
     this.#seen.add(key);
-    const date = cstDate(new Date(event.at));
+    const date = chinaDate(new Date(event.at));
     if (event.kind === 'disbursement') {
       this.#channel.set(`${event.lender}|${event.loan}`, event.channel);
       const month = date.slice(0, 7);
@@ -290,7 +291,7 @@ describe('seeded simulation: ledger = reference model, to the fen', () => {
       reference.addVersion(lender, '2026-01-01', v1);
       if (rand() < 0.8) {
         // A change agreed in January, effective later in the run.
-        const from = cstDate(new Date(START + (30 + Math.floor(rand() * 120)) * DAY));
+        const from = chinaDate(new Date(START + (30 + Math.floor(rand() * 120)) * DAY));
         const v2 = randomTerms(rand);
         await h.services.contracts.addVersion(lender, { effectiveFrom: from, terms: v2 }, FINANCE);
         reference.addVersion(lender, from, v2);
@@ -315,7 +316,7 @@ describe('seeded simulation: ledger = reference model, to the fen', () => {
     const closedBy = (arrival: number) => {
       const now = new Date(arrival);
       const month = previousMonth(cstMonth(now));
-      return cstDate(now).slice(8) >= '03' ? month : previousMonth(month);
+      return chinaDate(now).slice(8) >= '03' ? month : previousMonth(month);
     };
     // Callbacks are applied in batches of one transaction each (a commit per callback would make
     // the run fsync-bound on PostgreSQL); each accrual's logic is the same either way.

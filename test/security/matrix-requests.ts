@@ -6,10 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { chinaDate } from '../../src/applications/service.ts';
 import { SYSTEM_ACTOR } from '../../src/audit/audit-log.ts';
 import { testKeyPair } from '../../src/channels/testing.ts';
 import { bankBody, ed25519PublicPem, productBody } from '../../src/lenders/testing.ts';
+import { chinaDate } from '../../src/shared/china-date.ts';
 import type { Principal } from './policy.ts';
 import type { World } from './world.ts';
 

@@ -11,7 +11,6 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
-import { chinaDate } from '../../src/applications/service.ts';
 import { SYSTEM_ACTOR } from '../../src/audit/audit-log.ts';
 import { DEMO_PLATFORM_SERVICE } from '../../src/borrowers/agreement-texts.ts';
 import { cardNumberOf, idNumberOf } from '../../src/borrowers/testing.ts';
@@ -25,6 +24,7 @@ import {
   signRequest,
   signResponse,
 } from '../../src/protocol/envelope/index.ts';
+import { chinaDate } from '../../src/shared/china-date.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { createTestApp, type TestApp } from '../../src/testing/app.ts';
 import type { PiiSecret } from '../../src/testing/pii-scan.ts';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chinaDate } from '../../applications/service.ts';
 import { SYSTEM_ACTOR } from '../../audit/audit-log.ts';
 import { DEMO_PLATFORM_SERVICE } from '../../borrowers/agreement-texts.ts';
 import { cardNumberOf, idNumberOf } from '../../borrowers/testing.ts';
@@ -17,6 +16,7 @@ import {
   signResponse,
   verifyResponse,
 } from '../../protocol/envelope/index.ts';
+import { chinaDate } from '../../shared/china-date.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import { createTestApp, type TestApp } from '../../testing/app.ts';
 import { CALLBACK_BODY_LIMIT_BYTES } from './open.ts';
