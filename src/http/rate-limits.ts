@@ -18,6 +18,7 @@ import {
 import { ENVELOPE_HEADERS } from '../protocol/envelope/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
+import { ErrorRef } from './schemas.ts';
 
 /**
  * Every request rate limit, in one place. Each limit counts requests per minute under a key (a
@@ -126,6 +127,14 @@ function addHook(route: RouteOptions, hook: Hook, handler: onRequestAsyncHookHan
   route[hook] = (hook === 'onRequest' ? [handler, ...list] : [...list, handler]) as never;
 }
 
+/** A limited route's OpenAPI responses name the 429 it can give, unless the route does already. */
+function declareTooManyRequests(route: RouteOptions): void {
+  const schema = route.schema as { response?: Record<string, unknown> } | undefined;
+  if (schema?.response === undefined || '429' in schema.response) return;
+  // New objects: a schema may be shared by several routes.
+  route.schema = { ...schema, response: { ...schema.response, 429: ErrorRef } };
+}
+
 const kSignInSlot = Symbol('lendgate.signInSlot');
 type WithSlot = FastifyRequest & { [kSignInSlot]?: SignInSlot & { allowed: true } };
 
@@ -227,7 +236,9 @@ export async function registerRateLimits(app: FastifyInstance, options: RateLimi
   app.addHook('onRoute', (route) => {
     for (const limit of limitsOf(route)) {
       const handler = enforce(limit);
-      if (handler) addHook(route, limit.hook, handler);
+      if (!handler) continue;
+      addHook(route, limit.hook, handler);
+      declareTooManyRequests(route);
     }
     if (route.url === '/api/v1/admin/sessions' && route.method === 'POST') {
       addHook(route, 'preHandler', signInGate);

@@ -20,7 +20,9 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse', title: 'ErrorResponse' },
 );
 
-const errorRef = Type.Unsafe<unknown>({ $ref: 'ErrorResponse#' });
+/** A response in the error shape (a reference to the published ErrorResponse). */
+export const ErrorRef = Type.Unsafe<unknown>({ $ref: 'ErrorResponse#' });
+const errorRef = ErrorRef;
 
 /** Standard error responses for a route: 400/500 always, plus the statuses the route can give. */
 export function errorResponses<const S extends readonly number[]>(

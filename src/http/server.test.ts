@@ -1,9 +1,16 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POLICY } from '../../test/security/policy.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { buildServer } from './server.ts';
+
+interface OpenApiOperation {
+  readonly operationId?: string;
+  readonly security?: readonly Record<string, unknown>[];
+  readonly responses: Record<string, unknown>;
+}
 
 describe('HTTP server', () => {
   let t: TestApp;
@@ -25,6 +32,49 @@ describe('HTTP server', () => {
     expect(document.openapi).toMatch(/^3\./);
     await expect(SwaggerParser.validate(structuredClone(document))).resolves.toBeTruthy();
     expect(Object.keys(document.paths)).toContain('/api/v1/admin/sessions');
+  });
+
+  it('gives every operation an operationId, its security and a 4xx; the document servers and a license', async () => {
+    const document = (await t.server.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(document.servers).toEqual([{ url: '/', description: expect.any(String) }]);
+    expect(document.info.license).toEqual({ name: 'Apache-2.0', url: expect.stringMatching(/^https:/) });
+    const operations = Object.entries(
+      document.paths as Record<string, Record<string, OpenApiOperation>>,
+    ).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({
+        key: `${method.toUpperCase()} ${path}`,
+        operation,
+      })),
+    );
+    expect(operations.length).toBeGreaterThan(50);
+    const ids = operations.map(({ operation }) => operation.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(document.paths['/api/v1/borrower/loans/{id}/payoff-quote'].get.operationId).toBe(
+      'getBorrowerLoansByIdPayoffQuote',
+    );
+    for (const { key, operation } of operations) {
+      const schemes = operation.security?.flatMap((requirement) => Object.keys(requirement));
+      const path = key.split(' ')[1]!;
+      const expected = path.startsWith('/api/v1/borrower/')
+        ? ['borrowerAuth']
+        : path.startsWith('/api/v1/admin/') && key !== 'POST /api/v1/admin/sessions'
+          ? ['bearerAuth']
+          : [];
+      expect({ key, schemes }).toEqual({ key, schemes: expected });
+      // Whatever the policy lets anyone call declares no security (test/security/policy.ts).
+      if (POLICY[key]?.anonymous.verdict === 'allow') expect({ key, schemes }).toEqual({ key, schemes: [] });
+      // The health probe alone answers no client error (see .redocly.lint-ignore.yaml).
+      const clientErrors = Object.keys(operation.responses).filter((status) => /^4/.test(status));
+      if (key !== 'GET /healthz')
+        expect({ key, clientErrors }).toEqual({
+          key,
+          clientErrors: expect.arrayContaining([expect.any(String)]),
+        });
+    }
+    // A rate-limited route names its 429 (http/rate-limits.ts adds it).
+    expect(Object.keys(document.paths['/api/v1/quotes'].post.responses)).toContain('429');
+    expect(Object.keys(document.paths['/open/v1/keys'].get.responses)).toContain('429');
   });
 
   it('serves interactive docs at /docs', async () => {

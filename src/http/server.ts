@@ -18,6 +18,7 @@ import { registerBorrowerAuth } from './borrower-auth.ts';
 import { registerNoStore } from './cache-control.ts';
 import { errorBody, registerErrorHandling } from './error-handler.ts';
 import { closeLingeringConnections } from './graceful-close.ts';
+import { registerOperationDefaults } from './openapi-operations.ts';
 import { registerOperatorAuth } from './operator-auth.ts';
 import { type RateLimitOptions, registerRateLimits } from './rate-limits.ts';
 import { ErrorResponse } from './schemas.ts';
@@ -117,6 +118,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await app.register(cors, { origin: [...options.config.corsOrigins], credentials: false });
   }
 
+  // Before the swagger plugin's own onRoute hook: operationId and security for every operation.
+  registerOperationDefaults(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -126,7 +129,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         description:
           'Borrower, operator and lender-facing APIs of Lendgate, an API loan-facilitation marketplace. ' +
           'Every error has the shape { error: { code, message, requestId, details? } }.',
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       },
+      // Every path is absolute from the origin that serves this document.
+      servers: [{ url: '/', description: 'The server this document was fetched from' }],
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'Operator session token' },

@@ -1,15 +1,13 @@
-/** One function per borrower API call the H5 makes; paths and shapes as in src/http/routes. */
+/** One function per borrower API call the H5 makes; the shapes are generated from /openapi.json (types.ts). */
 import { api } from './client.ts';
 import type {
-  Agreement,
   Application,
   ApplicationDetail,
   Consent,
-  DataRelease,
   Disclosure,
   DrawdownTerms,
   Entry,
-  Loan,
+  LoanDetail,
   MaskedProfile,
   MintResponse,
   OfferSort,
@@ -18,8 +16,9 @@ import type {
   ProfileChanges,
   Quote,
   QuoteRequest,
-  RepaymentRequest,
   RepayRequest,
+  RequestOf,
+  ResponseOf,
   SignInResponse,
 } from './types.ts';
 
@@ -46,35 +45,35 @@ export const borrowerApi = {
   updateProfile: (changes: ProfileChanges) =>
     api<MaskedProfile>('/api/v1/borrower/profile', { method: 'PUT', body: changes }),
   agreements: (lenderId: string) =>
-    api<{ items: Agreement[] }>(`/api/v1/agreements?lenderId=${enc(lenderId)}`, { auth: false }),
-  consents: () => api<{ items: Consent[] }>('/api/v1/borrower/consents'),
-  giveConsent: (lenderId: string, agreements: readonly { id: string; version: number }[]) =>
+    api<ResponseOf<'getAgreements', 200>>(`/api/v1/agreements?lenderId=${enc(lenderId)}`, { auth: false }),
+  consents: () => api<ResponseOf<'getBorrowerConsents', 200>>('/api/v1/borrower/consents'),
+  giveConsent: (lenderId: string, agreements: RequestOf<'postBorrowerConsents'>['agreements']) =>
     api<Consent>('/api/v1/borrower/consents', {
       method: 'POST',
       body: { lenderId, agreements, device: { platform: 'web' } },
     }),
   withdrawConsent: (id: string) => api<Consent>(`/api/v1/borrower/consents/${enc(id)}`, { method: 'DELETE' }),
   dataReleases: () =>
-    api<{ items: DataRelease[]; nextCursor: string | null }>('/api/v1/borrower/data-releases?limit=50'),
+    api<ResponseOf<'getBorrowerDataReleases', 200>>('/api/v1/borrower/data-releases?limit=50'),
   apply: (productId: string, terms: DrawdownTerms) =>
     api<Application>('/api/v1/borrower/applications', { method: 'POST', body: { productId, ...terms } }),
-  applications: () => api<{ items: Application[] }>('/api/v1/borrower/applications'),
+  applications: () => api<ResponseOf<'getBorrowerApplications', 200>>('/api/v1/borrower/applications'),
   application: (id: string) => api<ApplicationDetail>(`/api/v1/borrower/applications/${enc(id)}`),
   disclosure: (id: string, terms: DrawdownTerms) =>
     api<Disclosure>(`/api/v1/borrower/applications/${enc(id)}/disclosure`, { method: 'POST', body: terms }),
   drawdown: (id: string, terms: DrawdownTerms) =>
-    api<{ drawdownId: string }>(`/api/v1/borrower/applications/${enc(id)}/drawdowns`, {
-      method: 'POST',
-      body: { ...terms, disclosureAccepted: true },
-    }),
-  loans: () => api<{ items: Loan[] }>('/api/v1/borrower/loans'),
-  loan: (id: string) =>
-    api<{ loan: Loan; repayments: unknown[]; repaymentRequests: RepaymentRequest[] }>(
-      `/api/v1/borrower/loans/${enc(id)}`,
+    api<ResponseOf<'postBorrowerApplicationsByIdDrawdowns', 202>>(
+      `/api/v1/borrower/applications/${enc(id)}/drawdowns`,
+      {
+        method: 'POST',
+        body: { ...terms, disclosureAccepted: true },
+      },
     ),
+  loans: () => api<ResponseOf<'getBorrowerLoans', 200>>('/api/v1/borrower/loans'),
+  loan: (id: string) => api<LoanDetail>(`/api/v1/borrower/loans/${enc(id)}`),
   payoffQuote: (id: string) => api<PayoffQuote>(`/api/v1/borrower/loans/${enc(id)}/payoff-quote`),
   repay: (id: string, request: RepayRequest) =>
-    api<{ repaymentId: string; amountFen: number }>(`/api/v1/borrower/loans/${enc(id)}/repayments`, {
+    api<ResponseOf<'postBorrowerLoansByIdRepayments', 202>>(`/api/v1/borrower/loans/${enc(id)}/repayments`, {
       method: 'POST',
       body: request,
     }),

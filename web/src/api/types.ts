@@ -1,98 +1,56 @@
 /**
- * The shapes of the borrower API as its route files declare them (src/http/routes/*.ts; also
- * GET /openapi.json). Money is integer fen; rates are decimal strings.
+ * The shapes of the borrower API, named for the H5: every one is taken from the types generated
+ * from the OpenAPI document (./openapi.gen.ts, `npm run api:types`), none is written by hand, so a
+ * route that changes its schema changes them too. Money is integer fen; rates are decimal strings.
  */
+import type { components, operations } from './openapi.gen.ts';
 
-export type RepaymentMethod = 'equal_installment' | 'equal_principal' | 'interest_first' | 'bullet';
-export const REPAYMENT_METHODS: readonly RepaymentMethod[] = [
+type Operation = keyof operations;
+type JsonOf<T> = T extends { readonly content: { readonly 'application/json': infer Body } } ? Body : never;
+
+/** The JSON answer of an operation with the given status. */
+export type ResponseOf<Op extends Operation, Status extends keyof operations[Op]['responses']> = JsonOf<
+  operations[Op]['responses'][Status]
+>;
+
+/** The JSON body an operation takes. */
+export type RequestOf<Op extends Operation> = JsonOf<NonNullable<operations[Op]['requestBody']>>;
+
+/** The query parameters an operation takes. */
+export type QueryOf<Op extends Operation> = NonNullable<operations[Op]['parameters']['query']>;
+
+type Item<T> = T extends readonly (infer Element)[] ? Element : never;
+
+export type SignInResponse = ResponseOf<'postChannelsByCodeSessions', 201>;
+export type MintResponse = ResponseOf<'postDevChannelsByCodeTokens', 201>;
+
+export type Entry = ResponseOf<'getBorrowerEntry', 200>;
+export type EntryHiddenReason = NonNullable<Entry['reason']>;
+
+export type OffersPage = ResponseOf<'getBorrowerOffers', 200>;
+export type Offer = Item<OffersPage['offers']>;
+export type OfferSort = NonNullable<QueryOf<'getBorrowerOffers'>['sort']>;
+
+export type QuoteRequest = RequestOf<'postQuotes'>;
+export type Quote = ResponseOf<'postQuotes', 200>;
+export type QuoteInstallment = Item<Quote['installments']>;
+
+export type RepaymentMethod = QuoteRequest['method'];
+export const REPAYMENT_METHODS = [
   'equal_installment',
   'equal_principal',
   'interest_first',
   'bullet',
-];
+] as const satisfies readonly RepaymentMethod[];
 
-export interface SignInResponse {
-  readonly token: string;
-  readonly expiresAt: string;
-  readonly borrower: { readonly id: string };
-}
-
-export interface MintResponse {
-  readonly token: string;
-  readonly expiresAt: string;
-  readonly kid: string;
-}
-
-export type EntryHiddenReason = 'not_whitelisted' | 'rollout' | 'kill_switch' | 'channel_disabled';
-
-export interface Entry {
-  readonly visible: boolean;
-  readonly reason?: EntryHiddenReason;
-  readonly segment?: string;
-  readonly preApprovedLimitFen?: number;
-}
-
-export interface Offer {
-  readonly productId: string;
-  readonly productCode: string;
-  readonly productName: string;
-  readonly lender: {
-    /** The lender's uuid: its agreements and the consent are asked by it. */
-    readonly id: string;
-    readonly code: string;
-    readonly name: string;
-    readonly kind: string;
-  };
-  readonly funderName: string;
-  readonly aprMin: string;
-  readonly aprMax: string;
-  readonly amountMinFen: number;
-  readonly amountMaxFen: number;
-  readonly termsMonths: readonly number[];
-  readonly methods: readonly string[];
-  readonly dataCategories: readonly string[];
-  readonly preCheck: 'accepted' | 'pending_profile';
-  readonly indicativeLimitFen: number | null;
-}
-
-export type OfferSort = 'default' | 'apr';
-
-export interface OffersPage {
-  readonly aprRange: { readonly min: string; readonly max: string } | null;
-  readonly sort: OfferSort;
-  readonly profileNeeded: boolean;
-  readonly offers: readonly Offer[];
-}
-
-export interface QuoteRequest {
-  readonly principalFen: number;
-  readonly termMonths: number;
-  readonly method: RepaymentMethod;
-  readonly annualRate: string;
-  readonly startDate: string;
-}
-
-export interface QuoteInstallment {
-  readonly period: number;
-  readonly dueDate: string;
-  readonly principalFen: number;
-  readonly interestFen: number;
-  readonly feeFen: number;
-  readonly totalFen: number;
-}
-
-export interface Quote {
-  readonly apr: string;
-  readonly withinCap: boolean;
-  readonly capReason?: string;
-  readonly principalFen: number;
-  readonly amountReceivedFen: number;
-  readonly totalInterestFen: number;
-  readonly totalFeeFen: number;
-  readonly totalRepaymentFen: number;
-  readonly installments: readonly QuoteInstallment[];
-}
-
+/** GET/PUT /api/v1/borrower/profile: every value masked. */
+export type MaskedProfile = ResponseOf<'getBorrowerProfile', 200>;
+/** Built up field by field by the profile form. */
+export type ProfileChanges = {
+  -readonly [Field in keyof RequestOf<'putBorrowerProfile'>]: RequestOf<'putBorrowerProfile'>[Field];
+};
+export type ContactInput = Item<NonNullable<ProfileChanges['contacts']>>;
+export type ContactRelation = ContactInput['relation'];
 export const CONTACT_RELATIONS = [
   'parent',
   'spouse',
@@ -102,216 +60,34 @@ export const CONTACT_RELATIONS = [
   'friend',
   'colleague',
   'other',
-] as const;
-export type ContactRelation = (typeof CONTACT_RELATIONS)[number];
+] as const satisfies readonly ContactRelation[];
 
-export interface ContactInput {
-  readonly name: string;
-  readonly phone: string;
-  readonly relation: ContactRelation;
-}
+export type Agreement = Item<ResponseOf<'getAgreements', 200>['items']>;
+export type AgreementKind = Agreement['kind'];
 
-/** GET/PUT /api/v1/borrower/profile: every value masked. */
-export interface MaskedProfile {
-  readonly name: string | null;
-  readonly idNumber: string | null;
-  readonly phone: string | null;
-  readonly bankCard: string | null;
-  readonly contacts:
-    | readonly { readonly name: string; readonly phone: string; readonly relation: string }[]
-    | null;
-  readonly updatedAt: string | null;
-}
+export type Consent = Item<ResponseOf<'getBorrowerConsents', 200>['items']>;
+export type DataRelease = Item<ResponseOf<'getBorrowerDataReleases', 200>['items']>;
 
-export interface ProfileChanges {
-  name?: string;
-  idNumber?: string;
-  phone?: string;
-  bankCard?: string;
-  contacts?: ContactInput[];
-}
+export type Application = ResponseOf<'postBorrowerApplications', 201>;
+export type ApplicationStatus = Application['status'];
+export type Approval = NonNullable<Application['approval']>;
+export type ApplicationDetail = ResponseOf<'getBorrowerApplicationsById', 200>;
+export type ApplicationHistoryEntry = Item<ApplicationDetail['history']>;
 
-export type AgreementKind = 'platform_service' | 'pi_authorization' | 'lender_loan_agreement';
+/** The terms the borrower picks: asked for a disclosure, then sent with the drawdown. */
+export type DrawdownTerms = RequestOf<'postBorrowerApplicationsByIdDisclosure'>;
+/** 综合融资成本明示表 (the route's *Yuan strings are not used: the H5 formats fen itself). */
+export type Disclosure = ResponseOf<'postBorrowerApplicationsByIdDisclosure', 200>;
+export type DisclosureInstallment = Item<Disclosure['installments']>;
 
-export interface Agreement {
-  readonly id: string;
-  readonly kind: AgreementKind;
-  readonly lenderId: string | null;
-  readonly version: number;
-  readonly title: string;
-  readonly text: string;
-  readonly textSha256: string;
-  readonly categories: readonly string[];
-  readonly effectiveFrom: string;
-}
-
-export interface Consent {
-  readonly id: string;
-  readonly lenderId: string;
-  readonly lenderName: string | null;
-  readonly categories: readonly string[];
-  readonly givenAt: string;
-  readonly status: 'active' | 'withdrawn' | 'superseded' | 'profile_deleted';
-  readonly endedAt: string | null;
-}
-
-export interface DataRelease {
-  readonly id: string;
-  readonly lenderId: string;
-  readonly lenderName: string | null;
-  readonly categories: readonly string[];
-  readonly consentId: string;
-  readonly releasedAt: string;
-}
-
-export type ApplicationStatus =
-  | 'submitted'
-  | 'pre_checked'
-  | 'sent'
-  | 'approved'
-  | 'rejected'
-  | 'drawdown_requested'
-  | 'disbursed'
-  | 'drawdown_failed'
-  | 'repaying'
-  | 'overdue'
-  | 'settled'
-  | 'cancelled'
-  | 'expired';
-
-export interface Approval {
-  /** All-in APR of the approval, six places like every other APR ("0.136800"). */
-  readonly apr: string;
-  readonly limitFen: number;
-  readonly termsMonths: readonly number[];
-  readonly methods: readonly string[];
-  readonly validUntil: string | null;
-}
-
-export interface Application {
-  readonly id: string;
-  readonly status: ApplicationStatus;
-  readonly productId: string;
-  readonly productCode: string;
-  /**
-   * The product and lender names as offered when the borrower applied. Empty ('') for an
-   * application made before the API carried them: show `Parties` with a fallback then.
-   */
-  readonly productName: string;
-  readonly lenderName: string;
-  readonly partnerId: string;
-  readonly channelCode: string;
-  readonly requestedAmountFen: number;
-  readonly termMonths: number;
-  readonly method: string;
-  readonly approval: Approval | null;
-  readonly decisionReason: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-export interface ApplicationHistoryEntry {
-  readonly event: string;
-  readonly from: string;
-  readonly to: string;
-  readonly cause: string;
-  readonly at: string;
-}
-
-export interface ApplicationDetail {
-  readonly application: Application;
-  readonly history: readonly ApplicationHistoryEntry[];
-}
-
-export interface DrawdownTerms {
-  readonly amountFen: number;
-  readonly termMonths: number;
-  readonly method: RepaymentMethod;
-}
-
-export interface DisclosureInstallment {
-  readonly period: number;
-  readonly dueDate: string;
-  readonly principalFen: number;
-  readonly interestFen: number;
-  readonly feeFen: number;
-  readonly totalFen: number;
-}
-
-/** 综合融资成本明示表 (the *Yuan strings of the route are not used: the H5 formats fen itself). */
-export interface Disclosure {
-  readonly apr: string;
-  readonly principalFen: number;
-  readonly amountReceivedFen: number;
-  readonly termMonths: number;
-  readonly startDate: string;
-  readonly maturityDate: string;
-  readonly method: string;
-  readonly annualRate: string;
-  readonly totalInterestFen: number;
-  readonly totalFeeFen: number;
-  readonly totalCostFen: number;
-  readonly totalRepaymentFen: number;
-  readonly installments: readonly DisclosureInstallment[];
-}
-
-export interface LoanInstallment {
-  readonly period: number;
-  readonly dueDate: string;
-  readonly principalFen: number;
-  readonly interestFen: number;
-  readonly feeFen: number;
-  readonly penaltyFen: number;
-  readonly paidFen: number;
-  readonly status: string;
-}
-
-export interface Loan {
-  readonly id: string;
-  readonly applicationId: string;
-  readonly partnerId: string;
-  /** Its application's product and lender names (empty for one made before they were kept). */
-  readonly productName: string;
-  readonly lenderName: string;
-  readonly principalFen: number;
-  readonly termMonths: number;
-  readonly method: string;
-  readonly annualRate: string;
-  readonly dayCount: string;
-  readonly startDate: string;
-  readonly status: string;
-  readonly scheduleVersion: number;
-  readonly installments: readonly LoanInstallment[];
-}
-
+export type LoanDetail = ResponseOf<'getBorrowerLoansById', 200>;
+export type Loan = LoanDetail['loan'];
+export type LoanInstallment = Item<Loan['installments']>;
 /** A repayment as asked of the lender, and how it ended. */
-export interface RepaymentRequest {
-  readonly id: string;
-  readonly kind: 'installment' | 'payoff';
-  readonly periods: readonly number[];
-  readonly amountFen: number;
-  readonly status: 'requested' | 'completed' | 'failed';
-  readonly failureCode: string | null;
-  /** The lender's own words when it refused; for other failures, not meant for the borrower. */
-  readonly failureReason: string | null;
-  readonly createdAt: string;
-}
+export type RepaymentRequest = Item<LoanDetail['repaymentRequests']>;
+export type PayoffQuote = ResponseOf<'getBorrowerLoansByIdPayoffQuote', 200>;
+export type RepayRequest = RequestOf<'postBorrowerLoansByIdRepayments'>;
 
-export interface PayoffQuote {
-  readonly principalFen: number;
-  readonly interestFen: number;
-  /** Fees and penalties of installments already due (normally 0); paying off itself is free. */
-  readonly feeFen: number;
-  readonly totalFen: number;
-  readonly accrualStartDate: string;
-  readonly accrualDays: number;
-}
-
-export type RepayRequest =
-  | { readonly kind: 'installment'; readonly periods: readonly number[] }
-  | { readonly kind: 'payoff' };
-
-export interface FieldProblem {
-  readonly field: string;
-  readonly message: string;
-}
+export type FieldProblem = Item<
+  NonNullable<NonNullable<components['schemas']['ErrorResponse']['error']['details']>['fields']>
+>;
