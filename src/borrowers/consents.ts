@@ -3,11 +3,11 @@ import type { Selectable } from 'kysely';
 import { recordAudit } from '../audit/audit-log.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
+import { decodeTimeCursor, encodeTimeCursor, type TimeCursor } from '../shared/cursor.ts';
 import { AppError, type FieldProblem } from '../shared/errors.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
 import type { AgreementService } from './agreements.ts';
 import { isPiiCategory, type PiiCategory } from './categories.ts';
-import { decodeTimeCursor, encodeTimeCursor, type TimeCursor } from './cursor.ts';
 import type { LenderDirectory } from './lender-directory.ts';
 import type {
   AcceptedAgreementJson,
@@ -375,7 +375,7 @@ export class ConsentService {
     if (query.status === 'active') select = select.where('ended_at', 'is', null);
     if (query.status === 'ended') select = select.where('ended_at', 'is not', null);
     if (query.cursor !== undefined) {
-      const { at, id }: TimeCursor = decodeTimeCursor(query.cursor);
+      const { at, id }: TimeCursor = decodeTimeCursor(query.cursor, { field: 'query.cursor' });
       select = select.where((eb) =>
         eb.or([eb('given_at', '<', at), eb.and([eb('given_at', '=', at), eb('id', '<', id)])]),
       );

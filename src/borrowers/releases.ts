@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import { type Actor, recordAudit } from '../audit/audit-log.ts';
 import type { Executor } from '../db/transaction.ts';
+import { decodeTimeCursor, encodeTimeCursor } from '../shared/cursor.ts';
 import { isPiiCategory, normalizeCategories, type PiiCategory } from './categories.ts';
-import { decodeTimeCursor, encodeTimeCursor } from './cursor.ts';
 import {
   CHAIN_START,
   type ChainPosition,
@@ -131,7 +131,7 @@ export class ReleaseLog {
     if (query.borrowerId !== undefined) select = select.where('borrower_id', '=', query.borrowerId);
     if (query.lenderId !== undefined) select = select.where('lender_id', '=', query.lenderId);
     if (query.cursor !== undefined) {
-      const { at, id } = decodeTimeCursor(query.cursor);
+      const { at, id } = decodeTimeCursor(query.cursor, { field: 'query.cursor' });
       select = select.where((eb) =>
         eb.or([eb('released_at', '<', at), eb.and([eb('released_at', '=', at), eb('id', '<', id)])]),
       );

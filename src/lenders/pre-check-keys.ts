@@ -11,9 +11,10 @@ import { type Actor, recordAudit } from '../audit/audit-log.ts';
 import { seal, unseal } from '../crypto/seal.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
+import { decodeTimeCursor, encodeTimeCursor } from '../shared/cursor.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import type { Page } from './model.ts';
-import { decodeTimeCursor, encodeTimeCursor, pageOf } from './pagination.ts';
+import { pageOf } from './pagination.ts';
 import {
   PRE_CHECK_KEY_BYTES,
   type PreCheckKeyState,
@@ -56,6 +57,9 @@ export interface RotateOptions {
 function sealPurpose(lenderId: string, keyId: string): string {
   return `lendgate/pre-check-key/v1/${lenderId}/${keyId}`;
 }
+
+/** The key ids the column accepts (its CHECK): what a cursor may name. */
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** An id that says what it is and nothing else: `pck_` and 16 random url-safe characters. */
 function newKeyId(): string {
@@ -198,7 +202,7 @@ export class PreCheckKeyService {
       .orderBy('key_id', 'desc')
       .limit(query.limit + 1);
     if (query.cursor !== undefined) {
-      const { at, id } = decodeTimeCursor(query.cursor);
+      const { at, id } = decodeTimeCursor(query.cursor, { isId: (id) => KEY_ID.test(id) });
       select = select.where((eb) =>
         eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('key_id', '<', id)])]),
       );

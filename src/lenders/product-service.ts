@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, recordAudit } from '../audit/audit-log.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
+import { decodeTimeCursor, encodeTimeCursor } from '../shared/cursor.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import type { NewProduct, Page, Product, ProductChanges } from './model.ts';
-import { decodeTimeCursor, encodeTimeCursor, pageOf } from './pagination.ts';
+import { pageOf } from './pagination.ts';
 import { Problems } from './problems.ts';
 import { aprRefusal, type CheckedProduct, checkProductTerms } from './product-rules.ts';
 import {

@@ -4,6 +4,7 @@ import { type Actor, recordAudit } from '../audit/audit-log.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import { chinaDate } from '../shared/china-date.ts';
 import type { Clock } from '../shared/clock.ts';
+import { decodeIdCursor, decodeTimeCursor, encodeIdCursor, encodeTimeCursor } from '../shared/cursor.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { conformanceStanding, targetColumns } from './conformance-runs.ts';
 import type {
@@ -18,7 +19,7 @@ import type {
   Page,
   StatusChange,
 } from './model.ts';
-import { decodeIdCursor, decodeTimeCursor, encodeIdCursor, encodeTimeCursor, pageOf } from './pagination.ts';
+import { pageOf } from './pagination.ts';
 import {
   type CheckedLender,
   checkLenderChanges,
