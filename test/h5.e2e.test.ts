@@ -53,7 +53,7 @@ describe.skipIf(unavailable !== null)('borrower H5 in a browser at 375×667', ()
     // The banner's lenders lines: every demo partner passed its conformance run and is active.
     const admitted = server.lenders.filter((line) => line.includes('conformance passed → active'));
     expect(admitted.length, server.lenders.join('\n')).toBeGreaterThan(0);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -103,7 +103,7 @@ describe.skipIf(unavailable !== null)('borrower H5 in a browser at 375×667', ()
       } finally {
         await page.close();
       }
-    }, 60_000);
+    }, 180_000);
   }
 });
 

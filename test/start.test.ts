@@ -27,7 +27,7 @@ function startServer(env: Record<string, string>): Promise<Started> {
   running.push(child);
   return new Promise((resolve, reject) => {
     let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`no banner within 30 s:\n${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`no banner within 120 s:\n${stderr}`)), 120_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /health\s+(http:\/\/[^/\s]+)\/healthz/.exec(stderr);
@@ -92,7 +92,7 @@ describe('npm start', () => {
       'operator@demo.lendgate.local',
     ]);
     expect(await stop(second.child)).toBe(0);
-  }, 60_000);
+  }, 300_000);
 
   it('refuses a wrong PORT with a clear start-up error and exit code 78', async () => {
     const child = spawn(process.execPath, ['src/main.ts'], {

@@ -35,7 +35,8 @@ const LENDERS_LINE = /^ {2}lenders {7}(.*)$/gm;
  * in-memory database whatever DATABASE_URL says (each run starts from the demo seed, and nothing
  * is left behind in a shared PostgreSQL), and resolves once the banner is printed and the demo
  * lenders have been through admission (the `  lenders` lines, printed after the server is
- * healthy). Rejects if the server exits, or prints no lenders lines within 40 s (`timeoutMs`).
+ * healthy). Rejects if the server exits, or prints no lenders lines within 120 s (`timeoutMs`): the demo
+ * admits its four partners by conformance runs first, which takes a while on a loaded machine.
  * `env` overrides any of it: a `DATA_DIR` folder to start again on, a fixed `PORT`, a
  * `DATABASE_URL`.
  */
@@ -43,7 +44,7 @@ export function startServer(
   env: Record<string, string> = {},
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const timeoutMs = options.timeoutMs ?? 40_000;
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   const child = spawn(process.execPath, ['src/main.ts'], {
     env: {
