@@ -1,8 +1,10 @@
 /**
  * The daily reconciliation file (对账文件): every disbursement and repayment of one day (China
  * Standard Time) with ids and amounts, as CSV, in the columns of the contract's RECONCILIATION_ROW.
- * Pure: entries in, text out.
+ * Pure: entries in, text out. Written with csv-stringify, the library the platform reads it with
+ * (csv-parse), so that both sides quote alike; the SDK itself stays free of dependencies.
  */
+import { stringify } from 'csv-stringify/sync';
 import { RECONCILIATION_COLUMNS } from '../sdk/schemas.ts';
 
 export interface LedgerEntry {
@@ -25,31 +27,22 @@ export interface LedgerEntry {
 /** The file's columns, in order, from the contract. */
 export { RECONCILIATION_COLUMNS };
 
-function cell(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** CSV (RFC 4180, CRLF line ends, header row) of the entries of `date`, in time order. */
 export function reconciliationCsv(entries: readonly LedgerEntry[], date: string): string {
   const rows = entries
     .filter((e) => e.date === date)
     .sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0))
-    .map((e) =>
-      [
-        e.type,
-        e.businessId,
-        e.loanId,
-        e.applicationId,
-        e.occurredAt,
-        e.amountFen,
-        e.principalFen,
-        e.interestFen,
-        e.feeFen,
-        e.penaltyFen,
-      ]
-        .map(cell)
-        .join(','),
-    );
-  return [RECONCILIATION_COLUMNS.join(','), ...rows].map((line) => `${line}\r\n`).join('');
+    .map((e) => [
+      e.type,
+      e.businessId,
+      e.loanId,
+      e.applicationId,
+      e.occurredAt,
+      e.amountFen,
+      e.principalFen,
+      e.interestFen,
+      e.feeFen,
+      e.penaltyFen,
+    ]);
+  return stringify([[...RECONCILIATION_COLUMNS], ...rows], { record_delimiter: '\r\n' });
 }

@@ -1,12 +1,12 @@
 /**
  * The lender's daily reconciliation file (对账文件), in the format the sandbox lender produces
  * (sandbox/lender/reconciliation.ts) and the lender contract defines (RECONCILIATION_ROW in
- * sandbox/sdk/schemas.ts): CSV with a header row of these columns, one row per
+ * sandbox/sdk/schemas.ts): CSV (src/shared/csv.ts) with a header row of these columns, one row per
  * disbursement and repayment of the day, amounts in integer fen. A reversal is a repayment row
  * with negative amounts. Parsing is pure; a malformed file is refused with its line number.
  */
 import { RECONCILIATION_COLUMNS, RECONCILIATION_ROW } from '../protocol/envelope/index.ts';
-import { CsvSyntaxError, parseCsv } from './csv.ts';
+import { type CsvRecord, CsvSyntaxError, parseCsv } from '../shared/csv.ts';
 
 /** The columns, in order, as the lender contract defines the file (sandbox/sdk/schemas.ts). */
 export { RECONCILIATION_COLUMNS };
@@ -48,23 +48,23 @@ const ID = new RegExp(RECONCILIATION_ROW.properties.business_id.pattern, 'u');
 export const MAX_FILE_ROWS = 200_000;
 
 export function parseReconciliationFile(text: string): FileRecord[] {
-  let records: string[][];
+  let records: CsvRecord[];
   try {
     records = parseCsv(text);
   } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new ReconciliationFileError(error.line, error.message);
+    if (error instanceof CsvSyntaxError)
+      throw new ReconciliationFileError(error.line, error.message.replace(/^line \d+: /, ''));
     throw error;
   }
   const [header, ...rows] = records;
   if (!header) throw new ReconciliationFileError(null, 'the file is empty; a header row is required');
-  const index = new Map(header.map((name, i) => [name.trim(), i]));
+  const index = new Map(header.fields.map((name, i) => [name, i]));
   const missing = RECONCILIATION_COLUMNS.filter((column) => !index.has(column));
-  if (missing.length > 0) throw new ReconciliationFileError(1, `missing columns: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new ReconciliationFileError(header.line, `missing columns: ${missing.join(', ')}`);
   if (rows.length > MAX_FILE_ROWS) throw new ReconciliationFileError(null, `more than ${MAX_FILE_ROWS} rows`);
   const out: FileRecord[] = [];
-  rows.forEach((row, r) => {
-    const line = r + 2;
-    if (row.length === 1 && row[0] === '') return; // a blank line
+  for (const { line, fields: row } of rows) {
     const get = (column: (typeof RECONCILIATION_COLUMNS)[number]) => (row[index.get(column)!] ?? '').trim();
     const int = (column: (typeof RECONCILIATION_COLUMNS)[number]) => {
       const value = get(column);
@@ -97,6 +97,6 @@ export function parseReconciliationFile(text: string): FileRecord[] {
       feeFen: int('fee_fen'),
       penaltyFen: int('penalty_fen'),
     });
-  });
+  }
   return out;
 }

@@ -2,7 +2,7 @@
  * Statement downloads: CSV (one line per loan and month, then a TOTAL line; amounts in yuan with
  * two decimals, exact) and XLSX (a summary sheet and a lines sheet, amounts as numbers shown 0.00).
  */
-import { toCsv } from './csv.ts';
+import { toCsv } from '../shared/csv.ts';
 import { yuan } from './rounding.ts';
 import type { StatementLine, StatementTotals } from './statement-builder.ts';
 import type { Statement } from './statements.ts';
