@@ -1,9 +1,10 @@
 /**
- * The partner (lender) registry: admission and life cycle, products with review and the price
- * rule, and partner keys. Other modules use these services, never the tables.
+ * The partner (lender) registry: admission and life cycle with a facilitator's funders, products
+ * with review and the price rule, and partner keys. Other modules use these services, never the tables.
  */
 import type { Executor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
+import { FunderService } from './funders.ts';
 import { LenderKeyService } from './key-service.ts';
 import { PreCheckKeyService } from './pre-check-keys.ts';
 import { ProductService } from './product-service.ts';
@@ -24,7 +25,7 @@ export {
   type LenderStatus,
   remainingDailyQuota,
 } from './status.ts';
-export { LenderKeyService, LenderService, PreCheckKeyService, ProductService };
+export { FunderService, LenderKeyService, LenderService, PreCheckKeyService, ProductService };
 
 export interface LenderServices {
   readonly partners: LenderService;
@@ -44,7 +45,7 @@ export function createLenderServices(
 ): LenderServices {
   const preCheckKeys = new PreCheckKeyService(db, options);
   return {
-    partners: new LenderService(db, { clock: options.clock, preCheckKeys }),
+    partners: new LenderService(db, { clock: options.clock, funders: new FunderService(db), preCheckKeys }),
     products: new ProductService(db, options),
     keys: new LenderKeyService(db, options),
     preCheckKeys,

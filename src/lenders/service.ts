@@ -7,10 +7,9 @@ import type { Clock } from '../shared/clock.ts';
 import { decodeIdCursor, decodeTimeCursor, encodeIdCursor, encodeTimeCursor } from '../shared/cursor.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { conformanceStanding, targetColumns } from './conformance-runs.ts';
+import type { FunderService } from './funders.ts';
 import type {
   ConformanceRun,
-  Funder,
-  FunderInput,
   Lender,
   LenderChanges,
   LenderKind,
@@ -35,14 +34,8 @@ import {
   type LenderStatus,
   type TransitionVerdict,
 } from './status.ts';
-import type { LenderFunderRow, LenderRow } from './tables.ts';
-import { toConformanceRun, toFunder, toLender, toStatusChange } from './views.ts';
-
-/** A funder as stored for a partner: who it is, copied when it was named. */
-type FunderSnapshot = Pick<
-  Selectable<LenderFunderRow>,
-  'funder_lender_id' | 'kind' | 'legal_name' | 'license_number'
->;
+import type { LenderRow } from './tables.ts';
+import { toConformanceRun, toLender, toStatusChange } from './views.ts';
 
 export interface ListQuery {
   readonly limit: number;
@@ -141,6 +134,8 @@ function lenderColumns(checked: Omit<CheckedLender, 'funders' | 'code' | 'kind'>
 
 export interface LenderServiceOptions {
   readonly clock: Clock;
+  /** The partners' funders (资金方), read and replaced in the registry's transactions. */
+  readonly funders: FunderService;
   /** Issues each new partner its first pre-check key (when it can seal one: a master key). */
   readonly preCheckKeys?: PreCheckKeyService;
 }
@@ -158,11 +153,13 @@ export type CreatedLender = Lender & { readonly preCheckKey?: IssuedPreCheckKey 
 export class LenderService {
   readonly #db: Executor;
   readonly #clock: Clock;
+  readonly #funders: FunderService;
   readonly #preCheckKeys: PreCheckKeyService | undefined;
 
   constructor(db: Executor, options: LenderServiceOptions) {
     this.#db = db;
     this.#clock = options.clock;
+    this.#funders = options.funders;
     this.#preCheckKeys = options.preCheckKeys;
   }
 
@@ -191,7 +188,7 @@ export class LenderService {
         throw new AppError('CONFLICT', `A partner with code ${checked.code} already exists.`, {
           field: 'code',
         });
-      const funders = await this.#replaceFunders(trx, row, checked.funders, now);
+      const funders = await this.#funders.replace(trx, row, checked.funders, now);
       await recordStatusChange(trx, {
         lenderId: id,
         from: null,
@@ -220,13 +217,13 @@ export class LenderService {
   async get(id: string, executor: Executor = this.#db): Promise<Lender> {
     const row = await executor.selectFrom('lenders').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new AppError('NOT_FOUND', 'No partner has this id.');
-    return toLender(row, await this.#fundersOf(executor, id));
+    return toLender(row, await this.#funders.fundersOf(id, executor));
   }
 
   /** The partner with this public code (the envelope's partner id), or `undefined`. */
   async findByCode(code: string): Promise<Lender | undefined> {
     const row = await this.#db.selectFrom('lenders').selectAll().where('code', '=', code).executeTakeFirst();
-    return row ? toLender(row, await this.#fundersOf(this.#db, row.id)) : undefined;
+    return row ? toLender(row, await this.#funders.fundersOf(row.id)) : undefined;
   }
 
   /** Newest first, filtered by status and kind, keyset-paginated. */
@@ -246,10 +243,7 @@ export class LenderService {
       );
     }
     const rows = await select.execute();
-    const funders = await this.#fundersOfMany(
-      this.#db,
-      rows.slice(0, query.limit).map((row) => row.id),
-    );
+    const funders = await this.#funders.fundersOfMany(rows.slice(0, query.limit).map((row) => row.id));
     return pageOf(
       rows,
       query.limit,
@@ -276,8 +270,8 @@ export class LenderService {
         .executeTakeFirstOrThrow();
       const funders =
         checked.funders === undefined
-          ? await this.#fundersOf(trx, id)
-          : await this.#replaceFunders(trx, updated, checked.funders, now);
+          ? await this.#funders.fundersOf(id, trx)
+          : await this.#funders.replace(trx, updated, checked.funders, now);
       await recordAudit(trx, {
         actor,
         action: 'lender.update',
@@ -329,7 +323,7 @@ export class LenderService {
         requestId,
         details: { from: row.status, to: change.to, reason },
       });
-      return toLender(updated, await this.#fundersOf(trx, id));
+      return toLender(updated, await this.#funders.fundersOf(id, trx));
     });
   }
 
@@ -454,160 +448,6 @@ export class LenderService {
       hasContractReference: lender.contractReference !== null,
       certificationValid: isCertificationValid(lender.securityCertification, chinaDate(this.#clock())),
     };
-  }
-
-  async #fundersOf(executor: Executor, lenderId: string): Promise<Funder[]> {
-    return (await this.#fundersOfMany(executor, [lenderId])).get(lenderId) ?? [];
-  }
-
-  async #fundersOfMany(executor: Executor, lenderIds: readonly string[]): Promise<Map<string, Funder[]>> {
-    const out = new Map<string, Funder[]>();
-    if (lenderIds.length === 0) return out;
-    const rows = await executor
-      .selectFrom('lender_funders')
-      .selectAll()
-      .where('lender_id', 'in', [...lenderIds])
-      .orderBy('position')
-      .execute();
-    for (const row of rows) {
-      const list = out.get(row.lender_id) ?? [];
-      list.push(toFunder(row));
-      out.set(row.lender_id, list);
-    }
-    return out;
-  }
-
-  /**
-   * Makes the partner's funders exactly `wanted`: registered funders are resolved and copied (their
-   * legal name and license as of now), funders still named keep their id, and a funder that a
-   * product names cannot be dropped.
-   */
-  async #replaceFunders(
-    trx: Executor,
-    lender: Selectable<LenderRow>,
-    wanted: readonly FunderInput[],
-    now: Date,
-  ): Promise<Funder[]> {
-    const resolved = await this.#resolveFunders(trx, lender.id, wanted);
-    const existing = await trx
-      .selectFrom('lender_funders')
-      .selectAll()
-      .where('lender_id', '=', lender.id)
-      .execute();
-    const sameFunder = (row: Selectable<LenderFunderRow>, f: FunderSnapshot) =>
-      f.funder_lender_id !== null
-        ? row.funder_lender_id === f.funder_lender_id
-        : row.funder_lender_id === null && row.license_number === f.license_number;
-    const kept = existing.filter((row) => resolved.some((f) => sameFunder(row, f)));
-    const dropped = existing.filter((row) => !kept.includes(row));
-    if (dropped.length > 0) {
-      const used = await trx
-        .selectFrom('lender_products')
-        .select(['code', 'funder_id'])
-        .where(
-          'funder_id',
-          'in',
-          dropped.map((row) => row.id),
-        )
-        .execute();
-      if (used.length > 0) {
-        throw new AppError(
-          'CONFLICT',
-          `A funder named by products cannot be removed: ${used.map((p) => p.code).join(', ')}.`,
-          {
-            field: 'funders',
-            products: used.map((p) => p.code),
-          },
-        );
-      }
-      await trx
-        .deleteFrom('lender_funders')
-        .where(
-          'id',
-          'in',
-          dropped.map((row) => row.id),
-        )
-        .execute();
-    }
-    for (const [position, funder] of resolved.entries()) {
-      const match = kept.find((row) => sameFunder(row, funder));
-      if (match) {
-        await trx
-          .updateTable('lender_funders')
-          .set({
-            kind: funder.kind,
-            legal_name: funder.legal_name,
-            license_number: funder.license_number,
-            position,
-          })
-          .where('id', '=', match.id)
-          .execute();
-      } else {
-        await trx
-          .insertInto('lender_funders')
-          .values({ id: randomUUID(), lender_id: lender.id, created_at: now, position, ...funder })
-          .execute();
-      }
-    }
-    return this.#fundersOf(trx, lender.id);
-  }
-
-  async #resolveFunders(
-    trx: Executor,
-    lenderId: string,
-    wanted: readonly FunderInput[],
-  ): Promise<FunderSnapshot[]> {
-    const ids = wanted.flatMap((f) => (f.lenderId !== undefined ? [f.lenderId] : []));
-    const registered =
-      ids.length === 0
-        ? []
-        : await trx
-            .selectFrom('lenders')
-            .select(['id', 'kind', 'legal_name', 'license_number', 'status'])
-            .where('id', 'in', ids)
-            .execute();
-    const problems = new Problems();
-    const out: FunderSnapshot[] = [];
-    wanted.forEach((funder, index) => {
-      const at = `funders.${index}`;
-      let candidate: (typeof out)[number] | undefined;
-      if (funder.lenderId !== undefined) {
-        const partner = registered.find((row) => row.id === funder.lenderId);
-        if (!partner || partner.id === lenderId)
-          problems.add(`${at}.lenderId`, 'is not a registered partner');
-        else if (partner.kind === 'facilitator' || partner.license_number === null) {
-          problems.add(
-            `${at}.lenderId`,
-            'is a facilitator; a funder must be a licensed bank, consumer-finance or micro-loan company',
-          );
-        } else if (partner.status === 'terminated') problems.add(`${at}.lenderId`, 'is a terminated partner');
-        else {
-          candidate = {
-            funder_lender_id: partner.id,
-            kind: partner.kind,
-            legal_name: partner.legal_name,
-            license_number: partner.license_number,
-          };
-        }
-      } else if (
-        funder.kind !== undefined &&
-        funder.legalName !== undefined &&
-        funder.licenseNumber !== undefined
-      ) {
-        candidate = {
-          funder_lender_id: null,
-          kind: funder.kind,
-          legal_name: funder.legalName,
-          license_number: funder.licenseNumber,
-        };
-      }
-      if (candidate === undefined) return;
-      if (out.some((f) => f.license_number === candidate.license_number)) {
-        problems.add(at, `names license ${candidate.license_number} a second time`);
-      } else out.push(candidate);
-    });
-    problems.throwIfAny();
-    return out;
   }
 }
 
