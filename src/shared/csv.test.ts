@@ -19,7 +19,7 @@ async function streamed(
   options: { maxBytes?: number; maxRecordSize?: number } = {},
 ) {
   const out: { line: number; fields: string[] }[] = [];
-  for await (const batch of readCsvRecords(chunks, { ...options, batchSize: 2 })) out.push(...batch);
+  for await (const batch of readCsvRecords(chunks, options)) out.push(...batch);
   return out;
 }
 

@@ -11,7 +11,6 @@
  * Writing: CRLF line ends, quotes only where needed (and around a field with spaces at either end,
  * so that reading it back keeps them).
  */
-import { Readable } from 'node:stream';
 import { CsvError, type InfoRecord, type Options, Parser } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -70,13 +69,23 @@ const CRLF = /\r\n/g;
 const count = (fields: readonly string[], pattern: RegExp) =>
   fields.reduce((n, field) => n + (field.match(pattern)?.length ?? 0), 0);
 
-/** csv-parse's options, each record turned into a CsvRecord (the typings expect string[] out). */
-function parserOptions(options: ReadOptions, position: Position): Options {
-  const onRecord = (fields: string[], context: InfoRecord): CsvRecord => {
+/**
+ * csv-parse's options, each record turned into a CsvRecord (the typings expect string[] out) —
+ * or, given a sink, handed to it as it is parsed instead of queued on the stream.
+ */
+function parserOptions(
+  options: ReadOptions,
+  position: Position,
+  sink?: (record: CsvRecord) => void,
+): Options {
+  const onRecord = (fields: string[], context: InfoRecord): CsvRecord | null => {
     position.overcount += count(fields, CRLF);
     position.endLine = context.lines - position.overcount;
     position.emptyLines = context.empty_lines;
-    return { line: position.endLine - count(fields, LINE_BREAK), fields };
+    const record = { line: position.endLine - count(fields, LINE_BREAK), fields };
+    if (!sink) return record;
+    sink(record);
+    return null;
   };
   return {
     ...DIALECT,
@@ -118,51 +127,54 @@ export function parseCsv(text: string, options: ReadOptions = {}): CsvRecord[] {
   }
 }
 
-async function* limited(
-  source: ChunkSource,
-  maxBytes: number | undefined,
-): AsyncGenerator<Uint8Array | string> {
-  let bytes = 0;
-  for await (const chunk of source) {
-    if (maxBytes !== undefined && typeof chunk !== 'string') {
-      bytes += chunk.byteLength;
-      if (bytes > maxBytes) throw new InputTooLargeError(maxBytes);
-    }
-    if (chunk.length > 0) yield chunk;
-  }
-}
-
 /**
- * Streams a CSV through csv-parse (a stream Transform): records come in batches of up to
- * `batchSize`, memory holds a batch and one record in progress. Throws CsvSyntaxError on a
- * malformed record and InputTooLargeError past `maxBytes`.
+ * Streams a CSV through csv-parse (a stream Transform), one source chunk at a time: the records of
+ * each chunk come as one batch, memory holds a chunk and one record in progress, and the source is
+ * read no further ahead than the consumer. Throws CsvSyntaxError on a malformed record (after the
+ * records before it) and InputTooLargeError past `maxBytes`.
  */
 export async function* readCsvRecords(
   source: ChunkSource,
-  options: ReadOptions & { readonly maxBytes?: number; readonly batchSize?: number } = {},
+  options: ReadOptions & { readonly maxBytes?: number } = {},
 ): AsyncGenerator<CsvRecord[]> {
   const position: Position = { endLine: 0, emptyLines: 0, overcount: 0 };
-  const batchSize = options.batchSize ?? 1_000;
-  const input = Readable.from(limited(source, options.maxBytes));
-  const parser = new Parser(parserOptions(options, position));
-  input.on('error', (error) => parser.destroy(error));
-  input.pipe(parser);
-  let batch: CsvRecord[] = [];
+  let records: CsvRecord[] = [];
+  const parser = new Parser(parserOptions(options, position, (record) => records.push(record)));
+  // Errors arrive through the write and end callbacks below.
+  parser.on('error', () => {});
+  const write = (chunk: Uint8Array | string) =>
+    new Promise<void>((resolve, reject) =>
+      parser.write(chunk, (error) => (error ? reject(error) : resolve())),
+    );
+  const end = () =>
+    new Promise<void>((resolve, reject) =>
+      parser.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+  const take = () => {
+    const batch = records;
+    records = [];
+    return batch;
+  };
+  let failure: unknown;
+  let bytes = 0;
   try {
-    for await (const record of parser as AsyncIterable<CsvRecord>) {
-      batch.push(record);
-      if (batch.length >= batchSize) {
-        yield batch;
-        batch = [];
+    for await (const chunk of source) {
+      if (options.maxBytes !== undefined && typeof chunk !== 'string') {
+        bytes += chunk.byteLength;
+        if (bytes > options.maxBytes) throw new InputTooLargeError(options.maxBytes);
       }
+      if (chunk.length === 0) continue;
+      await write(chunk);
+      if (records.length > 0) yield take();
     }
+    await end();
   } catch (error) {
-    throw syntaxError(error, position, options);
+    failure = syntaxError(error, position, options);
   } finally {
-    input.destroy();
     parser.destroy();
   }
-  if (batch.length > 0) yield batch;
+  if (records.length > 0) yield take();
+  if (failure !== undefined) throw failure;
 }
 
 export type CsvValue = string | number | boolean | null;

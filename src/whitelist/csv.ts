@@ -1,7 +1,8 @@
 /**
- * The whitelist CSV format, as pure functions: a header naming the key type, then one entry per
- * line — key, segment, optional pre-approved limit in fen. Every rule gives a message a person
- * can act on, reported with the line number by the importer.
+ * The whitelist CSV format, as pure functions over parsed records (src/shared/csv.ts reads the
+ * CSV): a header naming the key type, then one entry per record — key, segment, optional
+ * pre-approved limit in fen. Every rule gives a message a person can act on, reported with the
+ * line number by the importer.
  */
 import { CHANNEL_USER_ID_PATTERN } from '../channels/model.ts';
 import type { WhitelistKeyType } from './tables.ts';
@@ -13,7 +14,7 @@ export const WHITELIST_KEY_TYPES = [
 export const SEGMENT_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 /** A sanity bound, not a credit policy: 100,000,000 yuan. */
 export const MAX_LIMIT_FEN = 10_000_000_000;
-/** No valid line is longer; a longer one is refused without being kept in memory. */
+/** No valid record is longer; a longer one is refused without being kept in memory. */
 export const MAX_LINE_LENGTH = 1024;
 
 const PHONE_SHA256 = /^[0-9a-fA-F]{64}$/;
@@ -29,54 +30,21 @@ export type RowResult =
   | { readonly ok: true; readonly entry: WhitelistEntry }
   | { readonly ok: false; readonly message: string };
 
-/**
- * Splits one CSV line into trimmed fields. Quotes are understood (`"a,b"`, `""` inside quotes) for
- * files saved by spreadsheets; a line with unbalanced quotes gives null.
- */
-export function splitCsvLine(line: string): string[] | null {
-  if (!line.includes('"')) return line.split(',').map((field) => field.trim());
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i]!;
-    if (quoted) {
-      if (char !== '"') field += char;
-      else if (line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-    } else if (char === '"') {
-      if (field.trim() !== '') return null;
-      quoted = true;
-      field = '';
-    } else if (char === ',') {
-      fields.push(field.trim());
-      field = '';
-    } else field += char;
-  }
-  if (quoted) return null;
-  fields.push(field.trim());
-  return fields;
-}
-
-/** The key type a header line announces, or an error message. */
+/** The key type a header record announces, or an error message. */
 export function parseHeader(
-  line: string,
+  header: readonly string[],
 ): { ok: true; keyType: WhitelistKeyType } | { ok: false; message: string } {
-  const fields = splitCsvLine(line.replace(/^\uFEFF/, '').toLowerCase());
+  const fields = header.map((field) => field.toLowerCase());
   const expected = WHITELIST_KEY_TYPES.map((type) => `${type},segment,limit_fen`);
-  if (fields && fields.length === 3 && fields[1] === 'segment' && fields[2] === 'limit_fen') {
+  if (fields.length === 3 && fields[1] === 'segment' && fields[2] === 'limit_fen') {
     const keyType = WHITELIST_KEY_TYPES.find((type) => type === fields[0]);
     if (keyType) return { ok: true, keyType };
   }
   return { ok: false, message: `The header must be ${expected.join(' or ')}.` };
 }
 
-/** One data line of a list keyed by `keyType`. */
-export function parseRow(line: string, keyType: WhitelistKeyType): RowResult {
-  const fields = splitCsvLine(line);
-  if (fields === null) return { ok: false, message: 'unbalanced quotes' };
+/** One data record of a list keyed by `keyType`. */
+export function parseRow(fields: readonly string[], keyType: WhitelistKeyType): RowResult {
   if (fields.length !== 3)
     return { ok: false, message: `expected 3 fields (${keyType},segment,limit_fen), got ${fields.length}` };
   const [rawKey, segment, limit] = fields as [string, string, string];

@@ -216,6 +216,41 @@ describe('whitelist imports and versions', () => {
     expect(versions[0]!.state).toBe('dropped');
   });
 
+  it('reads a spreadsheet export (BOM, CRLF, quoted fields, blank lines) with the line numbers of the file', async () => {
+    const file = `\uFEFF"channel_user_id","segment","limit_fen"\r\n"q-1", "prime" ,"100"\r\n\r\n"q 2",prime,\r\n"q-3","a,b",1\r\nq-4,standard,""\r\n`;
+    const { version } = await wl.importer.import('maps', [file], { actor: SYSTEM_ACTOR, source: 'cli' });
+    expect(version).toMatchObject({ state: 'ready', rowsRead: 4, rowsAccepted: 2, rowsRejected: 2 });
+    expect(version.errors).toEqual([
+      { line: 4, message: expect.stringMatching(/channel_user_id/) },
+      { line: 5, message: expect.stringMatching(/segment/) },
+    ]);
+  });
+
+  it('fails an import whose file is not CSV, naming the line, and refuses such a header before creating anything', async () => {
+    for (const [body, line] of [
+      ['u-1,a,1\nu-2,"a"b,1\nu-3,a,1\n', 3],
+      ['u-1,a,1\n"u-2,a,1\nu-3,a,1\n', 3],
+      [`u-1,a,1\n${'x'.repeat(2_000)},a,1\nu-3,a,1\n`, 3],
+    ] as const) {
+      const failure = await importList('resale', [body]).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(AppError);
+      expect(failure).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(`^line ${line}: `),
+      });
+      const [latest] = await wl.service.versions('resale');
+      expect(latest).toMatchObject({ state: 'failed', failure: expect.stringMatching(`^line ${line}: `) });
+    }
+    const before = await wl.service.versions('resale');
+    await expect(
+      wl.importer.import('resale', ['"channel_user_id,segment,limit_fen\n'], {
+        actor: SYSTEM_ACTOR,
+        source: 'cli',
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: 'line 1: a quoted field is not closed' });
+    expect(await wl.service.versions('resale')).toEqual(before);
+  });
+
   it('refuses a file larger than the byte limit and marks the version failed', async () => {
     await expect(
       wl.importer.import(

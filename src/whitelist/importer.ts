@@ -1,9 +1,15 @@
 import { type Actor, recordAudit } from '../audit/audit-log.ts';
 import type { Executor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
+import {
+  type ChunkSource,
+  type CsvRecord,
+  CsvSyntaxError,
+  InputTooLargeError,
+  readCsvRecords,
+} from '../shared/csv.ts';
 import { AppError } from '../shared/errors.ts';
 import { MAX_LINE_LENGTH, parseHeader, parseRow } from './csv.ts';
-import { type ChunkSource, InputTooLargeError, LINE_TOO_LONG, type Line, readLineBatches } from './lines.ts';
 import { type ImportError, type ImportProgress, type ImportResult, MAX_REPORTED_ERRORS } from './model.ts';
 import type { ChannelDirectory } from './ports.ts';
 import {
@@ -15,6 +21,17 @@ import {
   toVersion,
 } from './store.ts';
 import type { WhitelistKeyType } from './tables.ts';
+
+/** What the reader refuses, as the API answers it: too large, or not CSV (naming the line). */
+function asAppError(error: unknown): unknown {
+  if (error instanceof InputTooLargeError) return new AppError('PAYLOAD_TOO_LARGE', error.message);
+  if (error instanceof CsvSyntaxError) {
+    return new AppError('VALIDATION_FAILED', error.message, {
+      fields: [{ field: 'body', message: error.message }],
+    });
+  }
+  return error;
+}
 
 /** Rows per INSERT: big enough that per-statement costs vanish, small enough to stay light. */
 export const DEFAULT_BATCH_SIZE = 5_000;
@@ -68,10 +85,12 @@ class Counter {
 }
 
 /**
- * Streams a whitelist CSV into a new version: the header is checked before anything is created;
- * then every line is validated, good lines are inserted in batches, bad lines are counted and
- * the first 100 reported with their line numbers (a file with bad lines still imports its good
- * ones — the operator sees the report before activating). Memory stays flat whatever the size.
+ * Streams a whitelist CSV (through csv-parse, src/shared/csv.ts) into a new version: the header is
+ * checked before anything is created; then every record is validated, good ones are inserted in
+ * batches, bad ones are counted and the first 100 reported with their line numbers (a file with
+ * bad rows still imports its good ones — the operator sees the report before activating). A file
+ * that is not CSV at all (a quote out of place or never closed, a record longer than
+ * MAX_LINE_LENGTH) fails the import, naming the line. Memory stays flat whatever the size.
  */
 export class WhitelistImporter {
   readonly #db: Executor;
@@ -93,41 +112,34 @@ export class WhitelistImporter {
     if ((await this.#channels.statusOf(channelCode)) === null) {
       throw new AppError('NOT_FOUND', `No channel has code ${channelCode}.`);
     }
-    const batches = readLineBatches(source, {
-      maxLineLength: MAX_LINE_LENGTH,
+    const batches = readCsvRecords(source, {
+      maxRecordSize: MAX_LINE_LENGTH,
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
     })[Symbol.asyncIterator]();
     try {
       const header = await this.#readHeader(batches);
       return await this.#importBody(channelCode, header, batches, options);
     } catch (error) {
-      if (error instanceof InputTooLargeError) throw new AppError('PAYLOAD_TOO_LARGE', error.message);
-      throw error;
+      throw asAppError(error);
     } finally {
       await batches.return?.(undefined);
     }
   }
 
-  /** The key type from the first non-blank line; the lines after it on that batch come back too. */
+  /** The key type from the first record (blank lines are skipped); the records after it on that batch come back too. */
   async #readHeader(
-    batches: AsyncIterator<Line[]>,
-  ): Promise<{ keyType: WhitelistKeyType; lineNumber: number; rest: Line[] }> {
-    let lineNumber = 0;
+    batches: AsyncIterator<CsvRecord[]>,
+  ): Promise<{ keyType: WhitelistKeyType; rest: CsvRecord[] }> {
     for (let next = await batches.next(); !next.done; next = await batches.next()) {
-      const lines = next.value;
-      for (let i = 0; i < lines.length; i++) {
-        lineNumber++;
-        const line = lines[i];
-        if (line !== LINE_TOO_LONG && line!.trim() === '') continue;
-        const parsed = line === LINE_TOO_LONG ? null : parseHeader(line!);
-        if (!parsed?.ok) {
-          const message = parsed?.message ?? 'The header line is too long.';
-          throw new AppError('VALIDATION_FAILED', `line ${lineNumber}: ${message}`, {
-            fields: [{ field: 'body', message }],
-          });
-        }
-        return { keyType: parsed.keyType, lineNumber, rest: lines.slice(i + 1) };
+      const [header, ...rest] = next.value;
+      if (header === undefined) continue;
+      const parsed = parseHeader(header.fields);
+      if (!parsed.ok) {
+        throw new AppError('VALIDATION_FAILED', `line ${header.line}: ${parsed.message}`, {
+          fields: [{ field: 'body', message: parsed.message }],
+        });
       }
+      return { keyType: parsed.keyType, rest };
     }
     throw new AppError('VALIDATION_FAILED', 'The file is empty: it needs a header line and entries.', {
       fields: [{ field: 'body', message: 'is empty' }],
@@ -136,8 +148,8 @@ export class WhitelistImporter {
 
   async #importBody(
     channelCode: string,
-    header: { keyType: WhitelistKeyType; lineNumber: number; rest: Line[] },
-    batches: AsyncIterator<Line[]>,
+    header: { keyType: WhitelistKeyType; rest: CsvRecord[] },
+    batches: AsyncIterator<CsvRecord[]>,
     options: ImportOptions,
   ): Promise<ImportResult> {
     const { keyType } = header;
@@ -161,7 +173,6 @@ export class WhitelistImporter {
     let keys: string[] = [];
     let segments: string[] = [];
     let limits: (number | null)[] = [];
-    let lineNumber = header.lineNumber;
 
     // Up to `inFlight` batches are being inserted while the next one is parsed (on PostgreSQL
     // each on its own connection); inside a caller's transaction there is one connection, so one.
@@ -194,19 +205,12 @@ export class WhitelistImporter {
     const drain = async (): Promise<void> => {
       while (pending.length > 0) await pending.shift();
     };
-    const take = async (lines: readonly Line[]): Promise<void> => {
-      for (const line of lines) {
-        lineNumber++;
-        if (line === LINE_TOO_LONG) {
-          counter.rowsRead++;
-          counter.reject(lineNumber, `line longer than ${MAX_LINE_LENGTH} characters`);
-          continue;
-        }
-        if (line.trim() === '') continue;
+    const take = async (records: readonly CsvRecord[]): Promise<void> => {
+      for (const record of records) {
         counter.rowsRead++;
-        const parsed = parseRow(line, keyType);
+        const parsed = parseRow(record.fields, keyType);
         if (!parsed.ok) {
-          counter.reject(lineNumber, parsed.message);
+          counter.reject(record.line, parsed.message);
           continue;
         }
         keys.push(parsed.entry.key);
@@ -225,7 +229,7 @@ export class WhitelistImporter {
       // No insert may still be running when the version is marked failed and its partition dropped.
       await Promise.allSettled(pending);
       const failure =
-        error instanceof AppError || error instanceof InputTooLargeError
+        error instanceof AppError || error instanceof InputTooLargeError || error instanceof CsvSyntaxError
           ? error.message
           : 'the import stopped on an internal error';
       await failVersion(this.#db, versionId, failure, counter.snapshot(), this.#clock());
