@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { ApplicationLifecycleService } from '../src/applications/lifecycle.ts';
 import { createTestDatabase, dropPostgresTemplate, preparePostgresTemplate } from '../src/db/testing.ts';
-import { LoanService } from '../src/loans/service.ts';
+import { LoanCallbacks } from '../src/loans/callbacks.ts';
 import { callbackHandler } from '../src/protocol/contract-validators.ts';
 import {
   contentSha256,
@@ -36,7 +36,7 @@ export default async function run(): Promise<void> {
   try {
     const db = pipelineDb.db;
     const clock = () => new Date();
-    const loans = new LoanService(db, clock, new ApplicationLifecycleService(clock));
+    const loans = new LoanCallbacks(new ApplicationLifecycleService(clock));
     const inbound = new InboundCallbacks(
       db,
       { repayment: callbackHandler('repayment', loans.repaymentHandler) },
@@ -99,7 +99,7 @@ export default async function run(): Promise<void> {
 
     // The whole HTTP route: a signed loan-status callback for an unknown loan is kept as deferred.
     const pair = await generateKeyPair('Ed25519', { notBefore: Date.now() - 60_000 });
-    // Handlers only use the transaction they are given, so a LoanService over the bench database serves.
+    // Handlers only use the transaction they are given, so the LoanCallbacks above serve here too.
     const httpApp = await createTestApp({
       partnerKeys: staticKeyLookup({ 'bench-lender': [pair.publicKey] }),
       callbackHandlers: { 'loan-status': callbackHandler('loan-status', loans.loanStatusHandler) },

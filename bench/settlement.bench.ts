@@ -2,7 +2,7 @@
  * Settlement throughput, each figure against a baseline measured in the same run on the same
  * database:
  *
- * 1. Repayment callbacks applied per second through the inbound pipeline and LoanService, with the
+ * 1. Repayment callbacks applied per second through the inbound pipeline and LoanCallbacks, with the
  *    accrual listener (service fee computed, ledger entry chained and posted, accrual recorded in
  *    the callback's transaction) against the same callbacks without it. Sequential, and with
  *    concurrent deliveries (PostgreSQL only; every post serialises on the ledger's chain head).
@@ -22,7 +22,7 @@ import { ApplicationLifecycleService } from '../src/applications/lifecycle.ts';
 import { createPglite, type DatabaseHandle, openPostgres, wrapPglite } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { inTransaction } from '../src/db/transaction.ts';
-import { LoanService } from '../src/loans/service.ts';
+import { LoanCallbacks } from '../src/loans/callbacks.ts';
 import { callbackHandler } from '../src/protocol/contract-validators.ts';
 import { InboundCallbacks } from '../src/protocol/inbound.ts';
 import { createSettlementServices, type SettlementServices } from '../src/settlement/index.ts';
@@ -96,7 +96,7 @@ function uuidOf(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Loans as LoanService keeps them, ready for repayments (schedule known), plus their disbursement accrual. */
+/** Loans as LoanCallbacks keeps them, ready for repayments (schedule known), plus their disbursement accrual. */
 async function seedLoans(
   handle: DatabaseHandle,
   settlement: SettlementServices,
@@ -172,7 +172,7 @@ async function callbacksPerSecond(handle: DatabaseHandle, settlement: Settlement
     {
       repayment: callbackHandler(
         'repayment',
-        new LoanService(handle.db, clock, new ApplicationLifecycleService(clock)).repaymentHandler,
+        new LoanCallbacks(new ApplicationLifecycleService(clock)).repaymentHandler,
       ),
     },
     clock,
@@ -182,8 +182,7 @@ async function callbacksPerSecond(handle: DatabaseHandle, settlement: Settlement
     {
       repayment: callbackHandler(
         'repayment',
-        new LoanService(handle.db, clock, new ApplicationLifecycleService(clock), settlement.accruals)
-          .repaymentHandler,
+        new LoanCallbacks(new ApplicationLifecycleService(clock), settlement.accruals).repaymentHandler,
       ),
     },
     clock,

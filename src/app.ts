@@ -94,7 +94,7 @@ export interface Services {
   readonly entryFor: JourneyServices['entryFor'];
   /**
    * Revenue share: ledger, contracts, statements, reconciliation. `settlement.accruals` is the
-   * LoanEvents listener to pass to LoanService, so fees are posted in each callback's transaction.
+   * LoanEvents listener to pass to LoanCallbacks, so fees are posted in each callback's transaction.
    */
   readonly settlement: SettlementServices;
   /** Channels, their keys and joint sign-in (联合登录). */

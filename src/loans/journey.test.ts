@@ -14,6 +14,7 @@ import { OutboxWorker } from '../protocol/outbox-worker.ts';
 import { chinaDate } from '../shared/china-date.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
+import { LoanCallbacks } from './callbacks.ts';
 import { LoanService } from './service.ts';
 
 /**
@@ -69,15 +70,17 @@ describe('application to loan to settlement', () => {
       },
     };
     applications = new ApplicationService(handle.db, clock, ports);
-    loans = new LoanService(handle.db, clock, new ApplicationLifecycleService(clock));
+    const lifecycle = new ApplicationLifecycleService(clock);
+    loans = new LoanService(handle.db, clock, lifecycle);
+    const callbacks = new LoanCallbacks(lifecycle);
     inbound = new InboundCallbacks(
       handle.db,
       {
         'credit-decision': callbackHandler('credit-decision', applications.creditDecisionHandler),
-        disbursement: callbackHandler('disbursement', loans.disbursementHandler),
-        'repayment-schedule': callbackHandler('repayment-schedule', loans.scheduleHandler),
-        repayment: callbackHandler('repayment', loans.repaymentHandler),
-        'loan-status': callbackHandler('loan-status', loans.loanStatusHandler),
+        disbursement: callbackHandler('disbursement', callbacks.disbursementHandler),
+        'repayment-schedule': callbackHandler('repayment-schedule', callbacks.scheduleHandler),
+        repayment: callbackHandler('repayment', callbacks.repaymentHandler),
+        'loan-status': callbackHandler('loan-status', callbacks.loanStatusHandler),
       },
       clock,
     );

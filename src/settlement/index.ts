@@ -32,7 +32,7 @@ export { AccrualService, ContractService, ReconciliationService, StatementServic
 export interface SettlementServices {
   readonly ledger: Ledger;
   readonly contracts: ContractService;
-  /** The LoanEvents listener to hand to LoanService: accrues fees in the callback's transaction. */
+  /** The LoanEvents listener to hand to LoanCallbacks: accrues fees in the callback's transaction. */
   readonly accruals: AccrualService;
   readonly statements: StatementService;
   readonly reconciliation: ReconciliationService;

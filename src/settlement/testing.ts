@@ -1,8 +1,9 @@
 /**
  * Test support for settlement: an isolated database with the settlement services, the real
- * inbound callback pipeline and LoanService wired with the accrual listener, and helpers that seed
- * an approved application with a requested drawdown (as the journey would leave it) and feed
- * lender callbacks straight into the pipeline (signatures are tested in http/routes/open.test.ts).
+ * inbound callback pipeline and LoanCallbacks wired with the accrual listener, LoanService, and
+ * helpers that seed an approved application with a requested drawdown (as the journey would leave
+ * it) and feed lender callbacks straight into the pipeline (signatures are tested in
+ * http/routes/open.test.ts).
  */
 
 import { createHash, randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import { type SeededDrawdown, seedDrawdown as seedApplicationDrawdown } from '..
 import type { DatabaseHandle } from '../db/connection.ts';
 import { createTestDatabase } from '../db/testing.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
+import { LoanCallbacks } from '../loans/callbacks.ts';
 import { LoanService } from '../loans/service.ts';
 import { quoteLoan } from '../money/index.ts';
 import { callbackHandler } from '../protocol/contract-validators.ts';
@@ -40,14 +42,16 @@ export async function createSettlementHarness(start = '2026-01-01T00:00:00Z'): P
     clock,
     lenders: { isKnownLender: async (code) => lenders.has(code) },
   });
-  const loans = new LoanService(handle.db, clock, new ApplicationLifecycleService(clock), services.accruals);
+  const lifecycle = new ApplicationLifecycleService(clock);
+  const loans = new LoanService(handle.db, clock, lifecycle);
+  const callbacks = new LoanCallbacks(lifecycle, services.accruals);
   const inbound = new InboundCallbacks(
     handle.db,
     {
-      disbursement: callbackHandler('disbursement', loans.disbursementHandler),
-      'repayment-schedule': callbackHandler('repayment-schedule', loans.scheduleHandler),
-      repayment: callbackHandler('repayment', loans.repaymentHandler),
-      'loan-status': callbackHandler('loan-status', loans.loanStatusHandler),
+      disbursement: callbackHandler('disbursement', callbacks.disbursementHandler),
+      'repayment-schedule': callbackHandler('repayment-schedule', callbacks.scheduleHandler),
+      repayment: callbackHandler('repayment', callbacks.repaymentHandler),
+      'loan-status': callbackHandler('loan-status', callbacks.loanStatusHandler),
     },
     clock,
   );

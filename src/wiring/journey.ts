@@ -7,6 +7,7 @@ import type { Database } from '../db/schema.ts';
 import type { Executor } from '../db/transaction.ts';
 import { registryEndpoints } from '../lenders/endpoints.ts';
 import type { LenderServices } from '../lenders/index.ts';
+import { LoanCallbacks } from '../loans/callbacks.ts';
 import type { LoanEvents } from '../loans/events.ts';
 import { LoanService } from '../loans/service.ts';
 import { lenderCatalogue } from '../marketplace/lender-catalogue.ts';
@@ -60,8 +61,11 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
   const catalogue = lenderCatalogue(lenders, clock);
   const endpoints = registryEndpoints(lenders, clock);
 
-  // Loans tells applications of disbursements, schedules and statuses over their port (loans/ports.ts).
-  const loans = new LoanService(db, clock, new ApplicationLifecycleService(clock), deps.loanEvents);
+  // Loans tells applications of disbursements, schedules and statuses over their port (loans/ports.ts):
+  // the lenders' callbacks move them, the borrower's side reads the names applied under.
+  const lifecycle = new ApplicationLifecycleService(clock);
+  const loans = new LoanService(db, clock, lifecycle);
+  const loanCallbacks = new LoanCallbacks(lifecycle, deps.loanEvents);
 
   // A list keyed by salted phone hash needs the borrower's phone: the vault hands it over in
   // process, the whitelist hashes it with its list's salt, and only the hash goes to the database.
@@ -167,12 +171,12 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
     loans,
     callbackHandlers: {
       'credit-decision': callbackHandler('credit-decision', applications.creditDecisionHandler),
-      disbursement: callbackHandler('disbursement', loans.disbursementHandler),
-      'repayment-schedule': callbackHandler('repayment-schedule', loans.scheduleHandler),
-      repayment: callbackHandler('repayment', loans.repaymentHandler),
-      'loan-status': callbackHandler('loan-status', loans.loanStatusHandler),
+      disbursement: callbackHandler('disbursement', loanCallbacks.disbursementHandler),
+      'repayment-schedule': callbackHandler('repayment-schedule', loanCallbacks.scheduleHandler),
+      repayment: callbackHandler('repayment', loanCallbacks.repaymentHandler),
+      'loan-status': callbackHandler('loan-status', loanCallbacks.loanStatusHandler),
       // Not a callback any lender sends: the end of a loan learnt by the status pull.
-      [PULLED_LOAN_END]: typedHandler(isPulledLoanEnd, 'pulled loan end', loans.pulledEndHandler),
+      [PULLED_LOAN_END]: typedHandler(isPulledLoanEnd, 'pulled loan end', loanCallbacks.pulledEndHandler),
     },
     entryFor,
     async onDelivered(message) {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ApplicationService } from '../applications/service.ts';
-import type { LoanService, PulledLoanEnd } from '../loans/service.ts';
+import type { PulledLoanEnd } from '../loans/callbacks.ts';
+import type { LoanService } from '../loans/service.ts';
 import { callResponseProblem, isCallResponseBody } from '../protocol/contract-validators.ts';
 import type { CallbackKind, StatusQueryRequest, StatusQueryResponse } from '../protocol/envelope/index.ts';
 import type { InboundCallbacks } from '../protocol/inbound.ts';
