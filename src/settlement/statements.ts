@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Selectable, sql } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import { type Actor, recordAudit } from '../audit/audit-log.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import { accounts, type Ledger } from '../ledger/index.ts';
@@ -15,7 +15,7 @@ import {
   type StatementTotals,
 } from './statement-builder.ts';
 import { checkStatementTransition } from './statement-status.ts';
-import type { StatementRow, StatementStatus } from './tables.ts';
+import type { StatementLineRow, StatementRow, StatementStatus } from './tables.ts';
 
 export const ALL_CHANNELS = '*';
 const LINE_CHUNK = 1000;
@@ -79,6 +79,255 @@ function toStatement(row: Selectable<StatementRow>): Statement {
 
 const sumInt = (expression: ReturnType<typeof sql>) => sql<number>`coalesce(sum(${expression}), 0)::int8`;
 
+/** Which statement: a lender's, of a month, for all channels (`*`) or one. */
+interface StatementKey {
+  readonly lender: string;
+  readonly month: string;
+  readonly scope: string;
+}
+
+/** What the previous statement of a scope took: business months ≤ its month, accrual ids ≤ its watermark. */
+interface PreviousStatement {
+  readonly id: string;
+  readonly month: string;
+  readonly watermark: number;
+}
+
+/** A request for a closed month (China time), as the statement it names. Pure. */
+function checkGenerateRequest(request: GenerateRequest, now: Date): StatementKey {
+  if (!isMonth(request.month)) throw invalidField('body.month', 'must be a month YYYY-MM');
+  if (!isClosedMonth(request.month, now)) {
+    throw new AppError(
+      'INVALID_STATE',
+      `${request.month} is not over yet (China time); statements are for closed months.`,
+    );
+  }
+  return { lender: request.lenderCode, month: request.month, scope: request.channelCode ?? ALL_CHANNELS };
+}
+
+/**
+ * The new statement's watermark: the lender's highest accrual id, never below the previous
+ * statement's (a lender without accruals since keeps the cut where it was). Pure.
+ */
+function nextWatermark(highestAccrualId: number | null, previous: PreviousStatement | undefined): number {
+  return Math.max(highestAccrualId ?? 0, previous?.watermark ?? 0);
+}
+
+/** The statement's row, in draft, with the totals of its lines. Pure. */
+function statementRow(statement: {
+  readonly id: string;
+  readonly key: StatementKey;
+  readonly watermark: number;
+  readonly previous: PreviousStatement | undefined;
+  readonly totals: StatementTotals;
+  readonly actor: Actor;
+  readonly now: Date;
+}): Insertable<StatementRow> {
+  const { key, totals, now } = statement;
+  return {
+    id: statement.id,
+    lender_code: key.lender,
+    month: key.month,
+    channel_scope: key.scope,
+    status: 'draft',
+    watermark: statement.watermark,
+    previous_statement_id: statement.previous?.id ?? null,
+    line_count: totals.lineCount,
+    event_count: totals.eventCount,
+    disbursed_principal_fen: totals.disbursedPrincipalFen,
+    principal_collected_fen: totals.principalCollectedFen,
+    interest_collected_fen: totals.interestCollectedFen,
+    fees_collected_fen: totals.feesCollectedFen,
+    referral_fen: totals.referralFen,
+    service_interest_fen: totals.serviceInterestFen,
+    service_fee_fen: totals.serviceFeeFen,
+    total_fen: totals.totalFen,
+    settlement_ledger_seq: null,
+    generated_at: now,
+    generated_by: statement.actor.id,
+    updated_at: now,
+  };
+}
+
+/** The rows of a statement's lines. Pure. */
+function lineRows(statementId: string, lines: readonly StatementLine[]): Insertable<StatementLineRow>[] {
+  return lines.map((line) => ({
+    statement_id: statementId,
+    line_no: line.lineNo,
+    loan_id: line.loanId,
+    lender_loan_id: line.lenderLoanId,
+    channel_code: line.channelCode,
+    business_month: line.businessMonth,
+    events: line.events,
+    disbursed_principal_fen: line.disbursedPrincipalFen,
+    principal_collected_fen: line.principalCollectedFen,
+    interest_collected_fen: line.interestCollectedFen,
+    fees_collected_fen: line.feesCollectedFen,
+    referral_fen: line.referralFen,
+    service_interest_fen: line.serviceInterestFen,
+    service_fee_fen: line.serviceFeeFen,
+    total_fen: line.totalFen,
+  }));
+}
+
+async function findStatement(
+  trx: Executor,
+  key: StatementKey,
+): Promise<Selectable<StatementRow> | undefined> {
+  return trx
+    .selectFrom('statements')
+    .selectAll()
+    .where('lender_code', '=', key.lender)
+    .where('month', '=', key.month)
+    .where('channel_scope', '=', key.scope)
+    .executeTakeFirst();
+}
+
+/** Months are generated in order: none once a later month of the scope has its statement. */
+async function refuseAfterLaterMonth(trx: Executor, key: StatementKey): Promise<void> {
+  const later = await trx
+    .selectFrom('statements')
+    .select('month')
+    .where('lender_code', '=', key.lender)
+    .where('channel_scope', '=', key.scope)
+    .where('month', '>', key.month)
+    .limit(1)
+    .executeTakeFirst();
+  if (later) {
+    throw new AppError('INVALID_STATE', `A statement for the later month ${later.month} already exists.`);
+  }
+}
+
+/** The scope's latest statement so far (an earlier month: a later one was refused). */
+async function previousStatement(trx: Executor, key: StatementKey): Promise<PreviousStatement | undefined> {
+  return trx
+    .selectFrom('statements')
+    .select(['id', 'month', 'watermark'])
+    .where('lender_code', '=', key.lender)
+    .where('channel_scope', '=', key.scope)
+    .orderBy('month', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The lender's highest accrual id, read under its exclusive lock (see locks.ts). */
+async function highestAccrualId(trx: Executor, lender: string): Promise<number | null> {
+  const top = await trx
+    .selectFrom('fee_accruals')
+    .select(sql<number | null>`max(id)`.as('max'))
+    .where('lender_code', '=', lender)
+    .executeTakeFirstOrThrow();
+  return top.max;
+}
+
+/** Accrual sums per loan and business month, for the accruals this statement takes. */
+async function accrualGroups(
+  trx: Executor,
+  key: StatementKey,
+  watermark: number,
+  previous: PreviousStatement | undefined,
+): Promise<AccrualGroup[]> {
+  let query = trx
+    .selectFrom('fee_accruals')
+    .select([
+      'loan_id',
+      'lender_loan_id',
+      'channel_code',
+      'business_month',
+      sql<number>`count(*)::int4`.as('events'),
+      sumInt(sql`CASE WHEN record_type = 'disbursement' THEN principal_fen ELSE 0 END`).as('disbursed'),
+      sumInt(sql`CASE WHEN record_type = 'repayment' THEN principal_fen ELSE 0 END`).as('principal'),
+      sumInt(sql`interest_fen`).as('interest'),
+      sumInt(sql`fee_fen + penalty_fen`).as('fees'),
+      sumInt(sql`referral_fen`).as('referral'),
+      sumInt(sql`service_interest_fen`).as('service_interest'),
+      sumInt(sql`service_fee_fen`).as('service_fee'),
+    ])
+    .where('lender_code', '=', key.lender)
+    .where('business_month', '<=', key.month)
+    .where('id', '<=', watermark)
+    .groupBy(['loan_id', 'lender_loan_id', 'channel_code', 'business_month']);
+  if (key.scope !== ALL_CHANNELS) query = query.where('channel_code', '=', key.scope);
+  if (previous) {
+    query = query.where((eb) =>
+      eb.or([eb('business_month', '>', previous.month), eb('id', '>', previous.watermark)]),
+    );
+  }
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    loanId: row.loan_id,
+    lenderLoanId: row.lender_loan_id,
+    channelCode: row.channel_code,
+    businessMonth: row.business_month,
+    events: row.events,
+    disbursedPrincipalFen: row.disbursed,
+    principalCollectedFen: row.principal,
+    interestCollectedFen: row.interest,
+    feesCollectedFen: row.fees,
+    referralFen: row.referral,
+    serviceInterestFen: row.service_interest,
+    serviceFeeFen: row.service_fee,
+  }));
+}
+
+/** The statement and its lines, the lines in chunks of LINE_CHUNK rows per INSERT. */
+async function insertStatement(
+  trx: Executor,
+  row: Insertable<StatementRow>,
+  lines: readonly StatementLine[],
+): Promise<void> {
+  await trx.insertInto('statements').values(row).execute();
+  for (let i = 0; i < lines.length; i += LINE_CHUNK) {
+    await trx
+      .insertInto('statement_lines')
+      .values(lineRows(row.id, lines.slice(i, i + LINE_CHUNK)))
+      .execute();
+  }
+}
+
+/** The draft's first history entry and its audit entry. */
+async function recordGenerated(
+  trx: Executor,
+  generated: {
+    readonly id: string;
+    readonly key: StatementKey;
+    readonly totals: StatementTotals;
+    readonly actor: Actor;
+    readonly now: Date;
+    readonly requestId: string | undefined;
+  },
+): Promise<void> {
+  const { id, key, actor, requestId } = generated;
+  await trx
+    .insertInto('statement_events')
+    .values({
+      statement_id: id,
+      from_status: null,
+      to_status: 'draft',
+      note: null,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      at: generated.now,
+    })
+    .execute();
+  await recordAudit(trx, {
+    actor,
+    action: 'settlement.statement_generated',
+    target: { type: 'statement', id },
+    ...(requestId ? { requestId } : {}),
+    details: {
+      lenderCode: key.lender,
+      month: key.month,
+      scope: key.scope,
+      totalFen: generated.totals.totalFen,
+    },
+  });
+}
+
+async function readStatement(trx: Executor, id: string): Promise<Selectable<StatementRow>> {
+  return trx.selectFrom('statements').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
 /**
  * Monthly statements per lender (and per channel, for internal attribution), built from the fee
  * accruals — never by recomputing a fee.
@@ -104,182 +353,29 @@ export class StatementService {
     this.#lenders = lenders;
   }
 
+  /**
+   * The statement of a closed month for a lender (and channel scope): generated once, under the
+   * lender's exclusive lock, from the accruals the watermarks cut out (see the class comment);
+   * asked again, the one already generated.
+   */
   async generate(request: GenerateRequest, actor: Actor, requestId?: string): Promise<Statement> {
-    if (!isMonth(request.month)) throw invalidField('body.month', 'must be a month YYYY-MM');
-    if (!isClosedMonth(request.month, this.#clock())) {
-      throw new AppError(
-        'INVALID_STATE',
-        `${request.month} is not over yet (China time); statements are for closed months.`,
-      );
-    }
-    const scope = request.channelCode ?? ALL_CHANNELS;
-    const lender = request.lenderCode;
-    if (!(await this.#lenders.isKnownLender(lender)))
-      throw new AppError('NOT_FOUND', `No partner with code ${lender}.`);
+    const key = checkGenerateRequest(request, this.#clock());
+    if (!(await this.#lenders.isKnownLender(key.lender)))
+      throw new AppError('NOT_FOUND', `No partner with code ${key.lender}.`);
     return inTransaction(this.#db, async (trx) => {
-      await lockLender(trx, lender, 'exclusive');
-      const existing = await trx
-        .selectFrom('statements')
-        .selectAll()
-        .where('lender_code', '=', lender)
-        .where('month', '=', request.month)
-        .where('channel_scope', '=', scope)
-        .executeTakeFirst();
+      await lockLender(trx, key.lender, 'exclusive');
+      const existing = await findStatement(trx, key);
       if (existing) return toStatement(existing);
-      const later = await trx
-        .selectFrom('statements')
-        .select('month')
-        .where('lender_code', '=', lender)
-        .where('channel_scope', '=', scope)
-        .where('month', '>', request.month)
-        .limit(1)
-        .executeTakeFirst();
-      if (later) {
-        throw new AppError('INVALID_STATE', `A statement for the later month ${later.month} already exists.`);
-      }
-      const previous = await trx
-        .selectFrom('statements')
-        .select(['id', 'month', 'watermark'])
-        .where('lender_code', '=', lender)
-        .where('channel_scope', '=', scope)
-        .orderBy('month', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const top = await trx
-        .selectFrom('fee_accruals')
-        .select(sql<number | null>`max(id)`.as('max'))
-        .where('lender_code', '=', lender)
-        .executeTakeFirstOrThrow();
-      const watermark = Math.max(top.max ?? 0, previous?.watermark ?? 0);
-      const groups = await this.#groups(trx, lender, scope, request.month, watermark, previous);
-      const { lines, totals } = buildStatement(groups);
+      await refuseAfterLaterMonth(trx, key);
+      const previous = await previousStatement(trx, key);
+      const watermark = nextWatermark(await highestAccrualId(trx, key.lender), previous);
+      const { lines, totals } = buildStatement(await accrualGroups(trx, key, watermark, previous));
       const now = this.#clock();
       const id = randomUUID();
-      await trx
-        .insertInto('statements')
-        .values({
-          id,
-          lender_code: lender,
-          month: request.month,
-          channel_scope: scope,
-          status: 'draft',
-          watermark,
-          previous_statement_id: previous?.id ?? null,
-          line_count: totals.lineCount,
-          event_count: totals.eventCount,
-          disbursed_principal_fen: totals.disbursedPrincipalFen,
-          principal_collected_fen: totals.principalCollectedFen,
-          interest_collected_fen: totals.interestCollectedFen,
-          fees_collected_fen: totals.feesCollectedFen,
-          referral_fen: totals.referralFen,
-          service_interest_fen: totals.serviceInterestFen,
-          service_fee_fen: totals.serviceFeeFen,
-          total_fen: totals.totalFen,
-          settlement_ledger_seq: null,
-          generated_at: now,
-          generated_by: actor.id,
-          updated_at: now,
-        })
-        .execute();
-      for (let i = 0; i < lines.length; i += LINE_CHUNK) {
-        await trx
-          .insertInto('statement_lines')
-          .values(
-            lines.slice(i, i + LINE_CHUNK).map((line) => ({
-              statement_id: id,
-              line_no: line.lineNo,
-              loan_id: line.loanId,
-              lender_loan_id: line.lenderLoanId,
-              channel_code: line.channelCode,
-              business_month: line.businessMonth,
-              events: line.events,
-              disbursed_principal_fen: line.disbursedPrincipalFen,
-              principal_collected_fen: line.principalCollectedFen,
-              interest_collected_fen: line.interestCollectedFen,
-              fees_collected_fen: line.feesCollectedFen,
-              referral_fen: line.referralFen,
-              service_interest_fen: line.serviceInterestFen,
-              service_fee_fen: line.serviceFeeFen,
-              total_fen: line.totalFen,
-            })),
-          )
-          .execute();
-      }
-      await trx
-        .insertInto('statement_events')
-        .values({
-          statement_id: id,
-          from_status: null,
-          to_status: 'draft',
-          note: null,
-          actor_type: actor.type,
-          actor_id: actor.id,
-          at: now,
-        })
-        .execute();
-      await recordAudit(trx, {
-        actor,
-        action: 'settlement.statement_generated',
-        target: { type: 'statement', id },
-        ...(requestId ? { requestId } : {}),
-        details: { lenderCode: lender, month: request.month, scope, totalFen: totals.totalFen },
-      });
-      return toStatement(
-        await trx.selectFrom('statements').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
-      );
+      await insertStatement(trx, statementRow({ id, key, watermark, previous, totals, actor, now }), lines);
+      await recordGenerated(trx, { id, key, totals, actor, now, requestId });
+      return toStatement(await readStatement(trx, id));
     });
-  }
-
-  /** Accrual sums per loan and business month, for the accruals this statement takes. */
-  async #groups(
-    trx: Executor,
-    lender: string,
-    scope: string,
-    month: string,
-    watermark: number,
-    previous: { readonly month: string; readonly watermark: number } | undefined,
-  ): Promise<AccrualGroup[]> {
-    let query = trx
-      .selectFrom('fee_accruals')
-      .select([
-        'loan_id',
-        'lender_loan_id',
-        'channel_code',
-        'business_month',
-        sql<number>`count(*)::int4`.as('events'),
-        sumInt(sql`CASE WHEN record_type = 'disbursement' THEN principal_fen ELSE 0 END`).as('disbursed'),
-        sumInt(sql`CASE WHEN record_type = 'repayment' THEN principal_fen ELSE 0 END`).as('principal'),
-        sumInt(sql`interest_fen`).as('interest'),
-        sumInt(sql`fee_fen + penalty_fen`).as('fees'),
-        sumInt(sql`referral_fen`).as('referral'),
-        sumInt(sql`service_interest_fen`).as('service_interest'),
-        sumInt(sql`service_fee_fen`).as('service_fee'),
-      ])
-      .where('lender_code', '=', lender)
-      .where('business_month', '<=', month)
-      .where('id', '<=', watermark)
-      .groupBy(['loan_id', 'lender_loan_id', 'channel_code', 'business_month']);
-    if (scope !== ALL_CHANNELS) query = query.where('channel_code', '=', scope);
-    if (previous) {
-      query = query.where((eb) =>
-        eb.or([eb('business_month', '>', previous.month), eb('id', '>', previous.watermark)]),
-      );
-    }
-    const rows = await query.execute();
-    return rows.map((row) => ({
-      loanId: row.loan_id,
-      lenderLoanId: row.lender_loan_id,
-      channelCode: row.channel_code,
-      businessMonth: row.business_month,
-      events: row.events,
-      disbursedPrincipalFen: row.disbursed,
-      principalCollectedFen: row.principal,
-      interestCollectedFen: row.interest,
-      feesCollectedFen: row.fees,
-      referralFen: row.referral,
-      serviceInterestFen: row.service_interest,
-      serviceFeeFen: row.service_fee,
-    }));
   }
 
   async get(id: string): Promise<Statement> {
