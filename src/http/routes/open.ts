@@ -90,19 +90,22 @@ const envelopeHeaders = Type.Object(
   { additionalProperties: true },
 );
 
-export const openRoutes =
-  (deps: OpenApiDependencies): FastifyPluginAsync =>
-  async (instance) => {
+export const openRoutes = (deps: OpenApiDependencies): FastifyPluginAsync =>
+  async function openApi(instance) {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
 
     // Keep the exact bytes: the digest and the signature cover them, not a re-serialization.
-    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
-      done(null, body),
+    app.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer' },
+      function keepRawBody(_request, body, done) {
+        done(null, body);
+      },
     );
 
     // An unsigned request (an envelope header missing) is refused on its headers, before its body
     // is read: anonymous callers get no buffering, digest or key lookup out of the platform.
-    const envelopePresent = async (request: FastifyRequest) => {
+    async function envelopePresent(request: FastifyRequest): Promise<void> {
       const missing = Object.values(ENVELOPE_HEADERS).find(
         (name) => typeof request.headers[name.toLowerCase()] !== 'string',
       );
@@ -110,9 +113,9 @@ export const openRoutes =
       const message = `header ${missing} is missing or repeated`;
       await recordRejection(deps, request, 'MALFORMED_ENVELOPE', message);
       throw new AppError('MALFORMED_ENVELOPE', message);
-    };
+    }
 
-    const verify = async (request: FastifyRequest) => {
+    async function verify(request: FastifyRequest): Promise<void> {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const verdict = await verifyRequest({
         method: request.method,
@@ -149,10 +152,10 @@ export const openRoutes =
       } catch {
         throw new AppError('MALFORMED_JSON');
       }
-    };
+    }
 
     // Sign every answer under /open/v1/callbacks, errors included (the error handler's output too).
-    app.addHook('onSend', async (request, reply, payload) => {
+    app.addHook('onSend', async function signAnswer(request, reply, payload) {
       if (!request.url.startsWith('/open/v1/callbacks/')) return payload;
       const partnerId = request.headers[ENVELOPE_HEADERS.partnerId.toLowerCase()];
       const requestId = request.headers[ENVELOPE_HEADERS.requestId.toLowerCase()];
@@ -191,7 +194,9 @@ export const openRoutes =
           response: { 200: Type.Object({ keys: Type.Array(PublicKey) }) },
         },
       },
-      async () => ({ keys: await deps.keyring.publicKeys() }),
+      async function publishedKeys() {
+        return { keys: await deps.keyring.publicKeys() };
+      },
     );
 
     // The contract as data, for lenders that validate with their own JSON Schema library.
@@ -209,11 +214,13 @@ export const openRoutes =
           response: { 200: Type.Unsafe<string>({ type: 'object', additionalProperties: true }) },
         },
       },
-      async (_request, reply) => reply.type('application/json; charset=utf-8').send(contractText),
+      async function contractDocument(_request, reply) {
+        return reply.type('application/json; charset=utf-8').send(contractText);
+      },
     );
 
     // One route per callback kind of the contract; body and answers validated against its schemas.
-    const registerCallback = <K extends CallbackKind>(kind: K) => {
+    function registerCallback<K extends CallbackKind>(kind: K): void {
       const route = callbackRoute(kind);
       app.post(
         callbackPath(kind),
@@ -238,7 +245,7 @@ export const openRoutes =
             },
           },
         },
-        async (request, reply) => {
+        async function ingestCallback(request, reply) {
           const header = (name: string) => String(request.headers[name.toLowerCase()]);
           const answer = await deps.inbound.ingest({
             partnerId: request.partnerId!,
@@ -262,7 +269,7 @@ export const openRoutes =
           throw new Error(`stored answer of ${kind} callback is neither an acknowledgement nor a refusal`);
         },
       );
-    };
+    }
     for (const { kind } of CALLBACK_KINDS) registerCallback(kind);
   };
 
