@@ -15,7 +15,6 @@
  * effect (SQLite's synchronous API keeps the write inside the same synchronous step).
  */
 import { createHash } from 'node:crypto';
-import { MoneyValidationError } from '../../src/money/index.ts';
 import { chinaDate } from '../../src/shared/china-date.ts';
 import type {
   ApplyRequest,
@@ -32,6 +31,7 @@ import type {
   StatusQueryRequest,
   StatusQueryResponse,
 } from '../sdk/index.ts';
+import { InvalidTermsError } from './calculator.ts';
 import {
   hasOverdue,
   initialSchedule,
@@ -364,7 +364,7 @@ export class LenderBook {
       try {
         installments = initialSchedule(terms);
       } catch (error) {
-        if (!(error instanceof MoneyValidationError)) throw error;
+        if (!(error instanceof InvalidTermsError)) throw error;
         reason = 'invalid_terms';
       }
     }

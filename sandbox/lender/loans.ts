@@ -1,35 +1,32 @@
 /**
- * A sandbox loan's schedule and what a repayment settles: pure, on top of src/money (the same loan
- * math the platform uses, so the schedule the sandbox pushes is the one the platform quoted).
+ * A sandbox loan's schedule and what a repayment settles: pure, computed with the sandbox's own
+ * calculator (calculator.ts, written from docs/money.md independently of src/money), so that the
+ * platform's "to the fen" checks of what the sandbox pushes compare two implementations. Only the
+ * 24% cap check of the penalty fault uses the platform's APR solver (src/money).
  *
  * Simplifications a real lender would not make: installments are paid whole and in order (the
  * earliest unpaid first), there are no fees, and an installment falls overdue only when a fault
  * says so (the sandbox clock never runs past a due date on its own), with a penalty for a given
  * number of days.
  */
-import {
-  checkScheduleWithinCap,
-  type DayCount,
-  quoteLoan,
-  quotePayoff,
-  type RepaymentMethod,
-} from '../../src/money/index.ts';
+import { checkScheduleWithinCap } from '../../src/money/index.ts';
 import type { ScheduleInstallment } from '../sdk/index.ts';
+import { payoffInterest, type SandboxDayCount, type SandboxMethod, schedule } from './calculator.ts';
 
 export interface LoanTerms {
   readonly principalFen: number;
   readonly termMonths: number;
-  readonly method: RepaymentMethod;
+  readonly method: SandboxMethod;
   /** All-in APR of the approved offer, used as the nominal annual rate (no fees, so they agree). */
   readonly apr: string;
   readonly startDate: string;
   /** The product's day count; ACT/360 when absent (loans booked before it was kept). */
-  readonly dayCount?: DayCount;
+  readonly dayCount?: SandboxDayCount;
 }
 
 /** The first schedule of a loan: every installment pending. */
 export function initialSchedule(terms: LoanTerms): ScheduleInstallment[] {
-  const quote = quoteLoan({
+  const rows = schedule({
     principalFen: terms.principalFen,
     termMonths: terms.termMonths,
     method: terms.method,
@@ -37,12 +34,12 @@ export function initialSchedule(terms: LoanTerms): ScheduleInstallment[] {
     startDate: terms.startDate,
     ...(terms.dayCount ? { dayCount: terms.dayCount } : {}),
   });
-  return quote.installments.map((row) => ({
+  return rows.map((row) => ({
     period: row.period,
     dueDate: row.dueDate,
     principalFen: row.principalFen,
     interestFen: row.interestFen,
-    feeFen: row.feeFen,
+    feeFen: 0,
     penaltyFen: 0,
     paidFen: 0,
     status: 'pending',
@@ -151,8 +148,8 @@ export function planInstallments(
 
 /**
  * Early payoff (提前结清) on `payoffDate`, free: installments due by then are paid as scheduled; the
- * rest pays its principal plus interest for the days since the last due date (src/money
- * `quotePayoff`), none when the next installment was already paid ahead. Fees (and penalties) of
+ * rest pays its principal plus interest for the days since the last due date (the calculator's
+ * `payoffInterest`), none when the next installment was already paid ahead. Fees (and penalties) of
  * the remaining installments are waived — the same amount as the platform's payoff quote
  * (src/loans/payoff.ts).
  */
@@ -166,7 +163,7 @@ export function planPayoff(
   const next = schedule.find((row) => row.dueDate > day);
   let accrued = 0;
   if (next !== undefined && isOpen(next)) {
-    accrued = quotePayoff(
+    accrued = payoffInterest(
       {
         principalFen: terms.principalFen,
         termMonths: terms.termMonths,
