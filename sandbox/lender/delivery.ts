@@ -76,6 +76,8 @@ export class CallbackDelivery {
   readonly #options: DeliveryOptions;
   readonly #chains = new Map<string, Promise<void>>();
   readonly #sleeping = new Set<() => void>();
+  /** The wake-ups of callbacks waiting for their due time (not of retries waiting out a backoff). */
+  readonly #waitingDue = new Set<() => void>();
   #closed = false;
 
   constructor(options: DeliveryOptions) {
@@ -131,7 +133,7 @@ export class CallbackDelivery {
       const key = `${sender.partnerId}\u0000${stream}`;
       const next = (this.#chains.get(key) ?? Promise.resolve()).then(async () => {
         for (const callback of list) {
-          await this.#sleep(callback.dueAtMs - Date.now());
+          await this.#sleep(callback.dueAtMs - Date.now(), this.#waitingDue);
           await this.#deliver(sender, callback);
         }
       });
@@ -153,16 +155,29 @@ export class CallbackDelivery {
     for (const wake of this.#sleeping) wake();
   }
 
-  #sleep(ms: number): Promise<void> {
+  /**
+   * Sends at once every callback now waiting for its due time (its delay or the late-callback
+   * fault), as if it had come: an operator's way to end a delay without waiting it out. Retries
+   * keep their backoff. Returns how many were released.
+   */
+  releaseDelayed(): number {
+    const waiting = [...this.#waitingDue];
+    for (const wake of waiting) wake();
+    return waiting.length;
+  }
+
+  #sleep(ms: number, also?: Set<() => void>): Promise<void> {
     if (ms <= 0 || this.#closed) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
         this.#sleeping.delete(wake);
+        also?.delete(wake);
         resolve();
       };
       const timer = setTimeout(wake, ms);
       this.#sleeping.add(wake);
+      also?.add(wake);
     });
   }
 

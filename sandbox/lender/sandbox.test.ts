@@ -446,7 +446,8 @@ describe('idempotency', () => {
     expect(conflict.status).toBe(409);
     expect((conflict.body as { error: { code: string } }).error.code).toBe('CONFLICT');
     await waitCallback('credit-decision', (b) => b.applicationId === body.applicationId);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Nothing queued or in flight any more, so no second decision can still come.
+    await waitFor(async () => ((await stats()).pendingCallbacks === 0 ? true : undefined));
     expect(callbacksOf('credit-decision', (b) => b.applicationId === body.applicationId)).toHaveLength(1);
   });
 
@@ -629,21 +630,28 @@ describe('faults', () => {
   });
 
   it('late callbacks: the decision is late, the status query already has it; callback retries count once', async () => {
-    await setFaults({ partnerId: A, callbackDelayMs: 600 });
+    // A delay far longer than the test: the callback is held until the test releases it.
+    await setFaults({ partnerId: A, callbackDelayMs: 600_000 });
     platform.failNext(2);
     const requestId = randomUUID();
     const body = applyBody(A, requestId);
     const before = (await stats()).partners[A]!.callbacks['credit-decision']!;
-    const sentAt = Date.now();
     await call(APPLY, body, { requestId });
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const pulled = await call(STATUS_QUERY, { applicationId: body.applicationId });
+    const pulled = await waitFor(async () => {
+      const answer = await call(STATUS_QUERY, { applicationId: body.applicationId });
+      const application = (answer.body as { application?: { decision?: string } }).application;
+      return application?.decision === 'approved' ? answer : undefined;
+    });
     expect(pulled.body).toMatchObject({
       application: { applicationId: body.applicationId, decision: 'approved' },
     });
     expect(callbacksOf('credit-decision', (b) => b.applicationId === body.applicationId)).toHaveLength(0);
+    expect((await stats()).partners[A]!.callbacks['credit-decision']!.sent).toBe(before.sent);
+    const releasedAt = Date.now();
+    const release = await fetch(`${sandbox.url}/sandbox/callbacks/release`, { method: 'POST' });
+    expect(((await release.json()) as { released: number }).released).toBeGreaterThanOrEqual(1);
     const late = await waitCallback('credit-decision', (b) => b.applicationId === body.applicationId);
-    expect(late.receivedAt - sentAt).toBeGreaterThanOrEqual(600);
+    expect(late.receivedAt).toBeGreaterThanOrEqual(releasedAt);
     const counters = await waitFor(async () => {
       const now = (await stats()).partners[A]!.callbacks['credit-decision']!;
       return now.acknowledged > before.acknowledged ? now : undefined;

@@ -106,6 +106,12 @@ export function buildSandboxServer(ctx: CallContext): FastifyInstance {
     return { faults: faultsOf(ctx.lenders), overdue };
   });
 
+  // Ends every callback delay now (late-callback fault included): they go out at once. Local callers only.
+  app.post('/sandbox/callbacks/release', async (request, reply) => {
+    if (!isLocal(request)) return reply.code(403).send(sandboxError('FORBIDDEN', 'local callers only'));
+    return { released: ctx.delivery.releaseDelayed() };
+  });
+
   app.get<{ Params: { partnerId: string; file: string } }>(
     '/sandbox/reconciliation/:partnerId/:file',
     async (request, reply) => {
