@@ -284,7 +284,14 @@ describe('borrower journey end to end', () => {
           .execute();
         return rows.length >= 2 ? rows : undefined;
       });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Every callback and its copy answered by the platform (applied, or refused as a repeat):
+      // nothing the lender sent can still add a third.
+      await until('the sandbox to have no callback left to send', async () => {
+        const stats = (await (await fetch(`${sandbox.url}/sandbox/stats`)).json()) as {
+          pendingCallbacks: number;
+        };
+        return stats.pendingCallbacks === 0 ? true : undefined;
+      });
       expect(repayments).toHaveLength(2);
       const after = await t.database.db
         .selectFrom('loan_repayments')
