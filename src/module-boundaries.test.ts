@@ -112,3 +112,75 @@ describe('import rules', () => {
     );
   });
 });
+
+/**
+ * Table ownership (docs/architecture.md, "Typed executors"): each feature module queries through
+ * an executor typed over its own tables, so the compiler refuses a query of another module's
+ * table. That holds only while no module names another's tables or the whole `Database`; these
+ * rules keep it so.
+ */
+describe('table ownership', () => {
+  /** The feature modules: the folders of src/ that declare tables. */
+  const modules = readdirSync(SRC, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .filter((name) => sourcesUnder(`src/${name}`).some((file) => rel(file) === `src/${name}/tables.ts`));
+
+  /** Source files that join two modules' tables on purpose, with the reason. */
+  const JOINT_FACTORIES: Readonly<Record<string, string>> = {
+    'src/settlement/index.ts': 'builds the ledger that settlement posts to',
+    'src/whitelist/demo.ts': 'seeds the demo lists of the demo channels',
+  };
+  /** Composition roots inside a feature folder that may see every table (`Database`). */
+  const COMPOSITION_ROOTS = new Set(['src/demo/seed.ts']);
+
+  const moduleSources = modules.flatMap((name) =>
+    sourcesUnder(`src/${name}`).map((file) => ({ name, file, path: rel(file) })),
+  );
+
+  it('finds the feature modules', () => {
+    expect(modules).toEqual(
+      expect.arrayContaining(['applications', 'loans', 'settlement', 'ledger', 'protocol']),
+    );
+    expect(modules).not.toContain('shared');
+    expect(modules).not.toContain('db');
+  });
+
+  it("no module's source imports another module's tables.ts (joint factories named here excepted)", () => {
+    const found = moduleSources
+      .filter(({ path }) => !(path in JOINT_FACTORIES))
+      .flatMap(({ name, file }) =>
+        violations(
+          [file],
+          ({ target }) => target?.endsWith('/tables.ts') === true && target !== `src/${name}/tables.ts`,
+        ),
+      );
+    expect(found).toEqual([]);
+  });
+
+  it('no module source imports the whole Database (src/db/schema.ts) but the composition roots', () => {
+    const found = moduleSources
+      .filter(({ path }) => !COMPOSITION_ROOTS.has(path))
+      .flatMap(({ file }) => violations([file], ({ target }) => target === 'src/db/schema.ts'));
+    expect(found).toEqual([]);
+  });
+
+  it('a handle passed in from another module is opened only over the own tables (ownTables<OwnTables>)', () => {
+    const own = new Map<string, string[]>();
+    const wrong: string[] = [];
+    for (const { name, file, path } of moduleSources) {
+      const text = readFileSync(file, 'utf8');
+      const ownTypes =
+        own.get(name) ??
+        [
+          ...readFileSync(join(SRC, name, 'tables.ts'), 'utf8').matchAll(/export interface (\w+Tables)\b/g),
+        ].map((match) => match[1] as string);
+      own.set(name, ownTypes);
+      for (const [, type] of text.matchAll(/ownTables<([^>]+)>/g)) {
+        if (!ownTypes.includes(type as string)) wrong.push(`${path}: ownTables<${type}>`);
+      }
+    }
+    expect([...own.values()].flat()).toEqual(expect.arrayContaining(['LoanTables', 'ApplicationTables']));
+    expect(wrong).toEqual([]);
+  });
+});

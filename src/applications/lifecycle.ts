@@ -1,12 +1,11 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import type { Executor } from '../db/transaction.ts';
+import { type Executor, ownTables, type SharedExecutor, type SharedTransaction } from '../db/transaction.ts';
 import type { ApplicationLifecycle, DrawdownToDisburse, LoanStatus } from '../loans/ports.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { isUuid } from '../shared/ids.ts';
 import { applicationNames, applyEvent, lockApplication } from './repository.ts';
 import type { ApplicationEvent } from './state-machine.ts';
+import type { ApplicationTables } from './tables.ts';
 
 /** The application event each loan status means (a written-off loan leaves its application be). */
 const STATUS_EVENTS: Readonly<Record<LoanStatus, ApplicationEvent | undefined>> = {
@@ -29,10 +28,11 @@ export class ApplicationLifecycleService implements ApplicationLifecycle {
   }
 
   async drawdownFor(
-    trx: Transaction<Database>,
+    shared: SharedTransaction,
     partnerId: string,
     drawdownId: string,
   ): Promise<DrawdownToDisburse> {
+    const trx = ownTables<ApplicationTables>(shared);
     // Drawdown ids are the platform's UUIDs; any other id the contract allows is simply unknown.
     const drawdown = isUuid(drawdownId) ? await this.#lockDrawdown(trx, drawdownId) : undefined;
     const application = drawdown ? await lockApplication(trx, drawdown.application_id) : undefined;
@@ -53,11 +53,12 @@ export class ApplicationLifecycleService implements ApplicationLifecycle {
   }
 
   async drawdownFailed(
-    trx: Transaction<Database>,
+    shared: SharedTransaction,
     drawdownId: string,
     reason: string | null,
     requestId: string,
   ): Promise<void> {
+    const trx = ownTables<ApplicationTables>(shared);
     const { drawdown, application } = await this.#locked(trx, drawdownId);
     await trx
       .updateTable('drawdowns')
@@ -76,11 +77,12 @@ export class ApplicationLifecycleService implements ApplicationLifecycle {
   }
 
   async drawdownSucceeded(
-    trx: Transaction<Database>,
+    shared: SharedTransaction,
     drawdownId: string,
     loan: { readonly loanId: string; readonly lenderLoanId: string },
     requestId: string,
   ): Promise<void> {
+    const trx = ownTables<ApplicationTables>(shared);
     const { drawdown, application } = await this.#locked(trx, drawdownId);
     await trx
       .updateTable('drawdowns')
@@ -99,10 +101,11 @@ export class ApplicationLifecycleService implements ApplicationLifecycle {
   }
 
   async loanScheduleReceived(
-    trx: Transaction<Database>,
+    shared: SharedTransaction,
     applicationId: string,
     requestId: string,
   ): Promise<void> {
+    const trx = ownTables<ApplicationTables>(shared);
     const application = await lockApplication(trx, applicationId);
     if (application?.status === 'disbursed') {
       await applyEvent(
@@ -116,11 +119,12 @@ export class ApplicationLifecycleService implements ApplicationLifecycle {
   }
 
   async loanStatusChanged(
-    trx: Transaction<Database>,
+    shared: SharedTransaction,
     applicationId: string,
     status: LoanStatus,
     requestId: string,
   ): Promise<void> {
+    const trx = ownTables<ApplicationTables>(shared);
     const event = STATUS_EVENTS[status];
     const application = await lockApplication(trx, applicationId);
     if (event && application && application.status !== 'settled') {
@@ -129,18 +133,18 @@ export class ApplicationLifecycleService implements ApplicationLifecycle {
   }
 
   offerNames(
-    executor: Executor,
+    executor: SharedExecutor,
     applicationId: string,
   ): Promise<{ productName: string; lenderName: string }> {
-    return applicationNames(executor, applicationId);
+    return applicationNames(ownTables<ApplicationTables>(executor), applicationId);
   }
 
-  #lockDrawdown(trx: Executor, id: string) {
+  #lockDrawdown(trx: Executor<ApplicationTables>, id: string) {
     return trx.selectFrom('drawdowns').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   }
 
   /** The drawdown and its application, locked (already, by drawdownFor, in the same transaction). */
-  async #locked(trx: Executor, drawdownId: string) {
+  async #locked(trx: Executor<ApplicationTables>, drawdownId: string) {
     const drawdown = isUuid(drawdownId) ? await this.#lockDrawdown(trx, drawdownId) : undefined;
     const application = drawdown ? await lockApplication(trx, drawdown.application_id) : undefined;
     if (!drawdown || !application) throw new AppError('NOT_FOUND', `No drawdown ${drawdownId}.`);

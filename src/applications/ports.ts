@@ -1,5 +1,4 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { SharedTransaction } from '../db/transaction.ts';
 import type { DayCount, RepaymentMethod } from '../money/index.ts';
 import type { PublicEncryptionKey } from '../protocol/envelope/index.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
@@ -54,9 +53,9 @@ export interface ApplicationPorts {
   /** Whether the borrower may see the entry at all (whitelist, rollout, kill switch). */
   entryVisible(principal: BorrowerPrincipal): Promise<boolean>;
   /** Whether the borrower's pre-check with this product was accepted recently. */
-  preCheckAccepted(trx: Transaction<Database>, borrowerId: string, productId: string): Promise<boolean>;
+  preCheckAccepted(trx: SharedTransaction, borrowerId: string, productId: string): Promise<boolean>;
   activeConsent(
-    trx: Transaction<Database>,
+    trx: SharedTransaction,
     borrowerId: string,
     lenderId: string,
   ): Promise<ConsentEvidence | undefined>;
@@ -66,5 +65,5 @@ export interface ApplicationPorts {
    */
   recipientKey(lenderId: string): Promise<PublicEncryptionKey>;
   /** Encrypts the consented categories for the lender and records the release, in `trx`. */
-  releasePii(trx: Transaction<Database>, request: ReleaseRequest): Promise<unknown>;
+  releasePii(trx: SharedTransaction, request: ReleaseRequest): Promise<unknown>;
 }

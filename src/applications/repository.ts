@@ -3,7 +3,7 @@ import type { Executor } from '../db/transaction.ts';
 import { AppError } from '../shared/errors.ts';
 import { isUuid } from '../shared/ids.ts';
 import { type ApplicationEvent, type ApplicationState, transition } from './state-machine.ts';
-import type { ApplicationRow } from './tables.ts';
+import type { ApplicationRow, ApplicationTables } from './tables.ts';
 
 export interface Cause {
   readonly type: 'borrower' | 'lender' | 'system';
@@ -83,7 +83,7 @@ export function toApplication(row: Selectable<ApplicationRow>): Application {
 
 /** The product and lender names an application was made for, as offered at the time. */
 export async function applicationNames(
-  executor: Executor,
+  executor: Executor<ApplicationTables>,
   id: string,
 ): Promise<{ productName: string; lenderName: string }> {
   const row = await executor
@@ -96,7 +96,7 @@ export async function applicationNames(
 
 /** Reads an application and locks it for the rest of the transaction (transitions serialize). */
 export async function lockApplication(
-  trx: Executor,
+  trx: Executor<ApplicationTables>,
   id: string,
 ): Promise<Selectable<ApplicationRow> | undefined> {
   // Application ids are UUIDs; a lender may send any id its contract allows ("app_0001"), which
@@ -110,7 +110,7 @@ export async function lockApplication(
  * and the event with its cause. Returns whether anything changed (false for a repeat).
  */
 export async function applyEvent(
-  trx: Executor,
+  trx: Executor<ApplicationTables>,
   row: Selectable<ApplicationRow>,
   event: ApplicationEvent,
   cause: Cause,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import { type Executor, inTransaction } from '../db/transaction.ts';
+import { type Executor, inTransaction, ownTables } from '../db/transaction.ts';
 import {
   buildDisclosure,
   checkAprWithinCap,
@@ -18,6 +17,7 @@ import { AppError, invalidField } from '../shared/errors.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
 import type { ApplicationPorts } from './ports.ts';
 import { type Application, applyEvent, lockApplication, toApplication } from './repository.ts';
+import type { ApplicationTables } from './tables.ts';
 
 /** Paths of the lender calls this module makes (docs/protocol.md, sandbox/sdk/contract.ts). */
 export const APPLY_PATH = '/lendgate/v1/applications';
@@ -38,7 +38,7 @@ export interface DrawdownTerms {
 
 /** Applications sent to each lender on the China calendar day of `now` (lenders with none are absent). */
 async function applicationsSentOn(
-  executor: Executor,
+  executor: Executor<ApplicationTables>,
   lenderIds: readonly string[],
   now: Date,
 ): Promise<Map<string, number>> {
@@ -63,11 +63,11 @@ async function applicationsSentOn(
  * writes the call to the outbox.
  */
 export class ApplicationService {
-  readonly #db: Executor;
+  readonly #db: Executor<ApplicationTables>;
   readonly #clock: Clock;
   readonly #ports: ApplicationPorts;
 
-  constructor(db: Executor, clock: Clock, ports: ApplicationPorts) {
+  constructor(db: Executor<ApplicationTables>, clock: Clock, ports: ApplicationPorts) {
     this.#db = db;
     this.#clock = clock;
     this.#ports = ports;
@@ -174,7 +174,12 @@ export class ApplicationService {
   }
 
   /** A lender's daily application quota counts every application sent to it since midnight (UTC+8). */
-  async #checkQuota(trx: Transaction<Database>, lenderId: string, quota: number, now: Date): Promise<void> {
+  async #checkQuota(
+    trx: Transaction<ApplicationTables>,
+    lenderId: string,
+    quota: number,
+    now: Date,
+  ): Promise<void> {
     // Serialize quota checks per lender so that two applications cannot both take the last slot.
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`quota:${lenderId}`}))`.execute(trx);
     const sent = (await applicationsSentOn(trx, [lenderId], now)).get(lenderId) ?? 0;
@@ -351,7 +356,7 @@ export class ApplicationService {
     });
   }
 
-  async #ownLocked(trx: Executor, principal: BorrowerPrincipal, id: string) {
+  async #ownLocked(trx: Executor<ApplicationTables>, principal: BorrowerPrincipal, id: string) {
     const row = await lockApplication(trx, id);
     if (!row || row.borrower_id !== principal.borrowerId)
       throw new AppError('NOT_FOUND', 'No such application.');
@@ -394,9 +399,10 @@ export class ApplicationService {
 
   /** Handler of the credit-decision callback: only the lender the application went to may decide. */
   readonly creditDecisionHandler: CallbackHandler<CreditDecisionCallback> = async (
-    trx,
+    shared,
     { partnerId, body, requestId },
   ) => {
+    const trx = ownTables<ApplicationTables>(shared);
     const decision = body;
     const row = await lockApplication(trx, decision.applicationId);
     if (!row) throw new AppError('NOT_FOUND', `No application ${decision.applicationId}.`);

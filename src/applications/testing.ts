@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../db/transaction.ts';
 import type { RepaymentMethod } from '../money/index.ts';
+import type { ApplicationTables } from './tables.ts';
 
 export interface SeededDrawdown {
   readonly applicationId: string;
@@ -14,7 +15,7 @@ export interface SeededDrawdown {
 
 /** An application in `drawdown_requested` with its requested drawdown, as the journey leaves them. */
 export async function seedDrawdown(
-  executor: Executor,
+  executor: Executor<ApplicationTables>,
   input: {
     readonly partnerId: string;
     readonly channelCode: string;

@@ -1,5 +1,5 @@
-import type { Executor } from '../db/transaction.ts';
-import type { AuditLogRow } from './tables.ts';
+import { type Executor, ownTables, type SharedExecutor } from '../db/transaction.ts';
+import type { AuditLogRow, AuditTables } from './tables.ts';
 
 /** Who did something: an operator, a lender, a channel, a borrower, or the system itself. */
 export interface Actor {
@@ -31,8 +31,8 @@ export interface AuditRecord {
 }
 
 /** Appends one entry; pass the transaction of the change it describes so both commit together. */
-export async function recordAudit(executor: Executor, entry: AuditEntry): Promise<void> {
-  await executor
+export async function recordAudit(executor: SharedExecutor, entry: AuditEntry): Promise<void> {
+  await ownTables<AuditTables>(executor)
     .insertInto('audit_log')
     .values({
       actor_type: entry.actor.type,
@@ -56,7 +56,7 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
-export async function listAudit(executor: Executor, query: AuditQuery): Promise<AuditRecord[]> {
+export async function listAudit(executor: Executor<AuditTables>, query: AuditQuery): Promise<AuditRecord[]> {
   let select = executor.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(query.limit);
   if (query.actorId !== undefined) select = select.where('actor_id', '=', query.actorId);
   if (query.action !== undefined) select = select.where('action', '=', query.action);
@@ -79,9 +79,9 @@ export async function listAudit(executor: Executor, query: AuditQuery): Promise<
 
 /** The audit log as operators search it (the routes get this, never the database). */
 export class AuditLog {
-  readonly #db: Executor;
+  readonly #db: Executor<AuditTables>;
 
-  constructor(db: Executor) {
+  constructor(db: Executor<AuditTables>) {
     this.#db = db;
   }
 

@@ -7,7 +7,7 @@ import { AppError, invalidField } from '../shared/errors.ts';
 import { type AuthorizationTerms, renderPiAuthorization } from './agreement-texts.ts';
 import { isPiiCategory, normalizeCategories, type PiiCategory } from './categories.ts';
 import type { LenderDirectory, LenderParty } from './lender-directory.ts';
-import type { AgreementKind, AgreementRow } from './tables.ts';
+import type { AgreementKind, AgreementRow, BorrowerTables } from './tables.ts';
 
 export const AGREEMENT_KINDS = ['platform_service', 'pi_authorization', 'lender_loan_agreement'] as const;
 
@@ -61,11 +61,14 @@ export function toAgreement(row: Selectable<AgreementRow>): Agreement {
  * highest one whose effective time has come.
  */
 export class AgreementService {
-  readonly #db: Executor;
+  readonly #db: Executor<BorrowerTables>;
   readonly #clock: Clock;
   readonly #lenders: LenderDirectory;
 
-  constructor(db: Executor, options: { readonly clock: Clock; readonly lenders: LenderDirectory }) {
+  constructor(
+    db: Executor<BorrowerTables>,
+    options: { readonly clock: Clock; readonly lenders: LenderDirectory },
+  ) {
     this.#db = db;
     this.#clock = options.clock;
     this.#lenders = options.lenders;
@@ -82,7 +85,7 @@ export class AgreementService {
     input: NewAgreement,
     actor: Actor,
     requestId?: string,
-    executor: Executor = this.#db,
+    executor: Executor<BorrowerTables> = this.#db,
   ): Promise<Agreement> {
     const lenderId = input.kind === 'platform_service' ? null : (input.lenderId ?? null);
     if (input.kind !== 'platform_service') {
@@ -147,7 +150,7 @@ export class AgreementService {
     terms: AuthorizationTerms & { readonly effectiveFrom?: Date },
     actor: Actor,
     requestId?: string,
-    executor: Executor = this.#db,
+    executor: Executor<BorrowerTables> = this.#db,
   ): Promise<Agreement> {
     const lender = await this.#lender(lenderId);
     const purpose = terms.purpose.trim();
@@ -172,7 +175,7 @@ export class AgreementService {
     );
   }
 
-  async get(id: string, executor: Executor = this.#db): Promise<Agreement> {
+  async get(id: string, executor: Executor<BorrowerTables> = this.#db): Promise<Agreement> {
     const row = await executor.selectFrom('agreements').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new AppError('NOT_FOUND', 'No agreement has this id.');
     return toAgreement(row);
@@ -182,7 +185,7 @@ export class AgreementService {
   async current(
     kind: AgreementKind,
     lenderId: string | null,
-    executor: Executor = this.#db,
+    executor: Executor<BorrowerTables> = this.#db,
   ): Promise<Agreement | undefined> {
     let select = executor
       .selectFrom('agreements')

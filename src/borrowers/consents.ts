@@ -13,6 +13,7 @@ import type {
   AcceptedAgreementJson,
   AgreementKind,
   BorrowerConsentRow,
+  BorrowerTables,
   ConsentEndReason,
   DeviceJson,
 } from './tables.ts';
@@ -113,13 +114,13 @@ const REQUIRED_KINDS: readonly AgreementKind[] = [
  * one consent per (borrower, lender) is active; consenting again to newer texts supersedes it.
  */
 export class ConsentService {
-  readonly #db: Executor;
+  readonly #db: Executor<BorrowerTables>;
   readonly #clock: Clock;
   readonly #lenders: LenderDirectory;
   readonly #agreements: AgreementService;
 
   constructor(
-    db: Executor,
+    db: Executor<BorrowerTables>,
     options: {
       readonly clock: Clock;
       readonly lenders: LenderDirectory;
@@ -285,7 +286,7 @@ export class ConsentService {
   }
 
   /** Ends every active consent of a borrower (their data was deleted). */
-  async endAll(trx: Executor, borrowerId: string, reason: ConsentEndReason): Promise<number> {
+  async endAll(trx: Executor<BorrowerTables>, borrowerId: string, reason: ConsentEndReason): Promise<number> {
     const ended = await trx
       .updateTable('borrower_consents')
       .set({ ended_at: this.#clock(), end_reason: reason })
@@ -303,7 +304,7 @@ export class ConsentService {
   async active(
     borrowerId: string,
     lenderId: string,
-    executor: Executor = this.#db,
+    executor: Executor<BorrowerTables> = this.#db,
     options: { readonly lock?: boolean } = {},
   ): Promise<ActiveConsent | null> {
     let select = executor
@@ -327,7 +328,7 @@ export class ConsentService {
     borrowerId: string,
     lenderId: string,
     categories: readonly PiiCategory[],
-    executor: Executor = this.#db,
+    executor: Executor<BorrowerTables> = this.#db,
     options: { readonly lock?: boolean } = {},
   ): Promise<ActiveConsent> {
     const consent = await this.active(borrowerId, lenderId, executor, options);

@@ -3,6 +3,7 @@
  * its personal-information authorization (covering the categories its products need) and a loan
  * agreement. All fictional and marked 演示 (demo).
  */
+
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
 import type { Executor } from '../db/transaction.ts';
 import type { LenderServices } from '../lenders/index.ts';
@@ -15,13 +16,14 @@ import {
 import { AgreementService } from './agreements.ts';
 import { isPiiCategory, normalizeCategories } from './categories.ts';
 import type { LenderDirectory } from './lender-directory.ts';
+import type { BorrowerTables } from './tables.ts';
 
 /**
  * `lenders`: the registry's services over `trx`, for the demo lenders and their products;
  * `directory`: the same registry seen through this module's seam (wiring/lenders-adapter.ts).
  */
 export async function seedDemoAgreements(
-  trx: Executor,
+  trx: Executor<BorrowerTables>,
   clock: Clock,
   { lenders: lenderServices, directory }: { lenders: LenderServices; directory: LenderDirectory },
 ): Promise<string[]> {

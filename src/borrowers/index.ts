@@ -10,12 +10,14 @@
  * - `consents.active(borrowerId, lenderId)` / `consents.require(borrowerId, lenderId, categories)`;
  * - `hasActiveLoans` (option) — the applications module's answer to "may this data be deleted?".
  */
+
 import type { Executor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AgreementService } from './agreements.ts';
 import { ConsentService } from './consents.ts';
 import type { LenderDirectory } from './lender-directory.ts';
 import { ReleaseLog } from './releases.ts';
+import type { BorrowerTables } from './tables.ts';
 import { BorrowerVault, type HasActiveLoans } from './vault.ts';
 
 export type { Agreement, NewAgreement } from './agreements.ts';
@@ -60,7 +62,10 @@ export interface BorrowerServiceOptions {
   readonly hasActiveLoans?: HasActiveLoans;
 }
 
-export function createBorrowerServices(db: Executor, options: BorrowerServiceOptions): BorrowerServices {
+export function createBorrowerServices(
+  db: Executor<BorrowerTables>,
+  options: BorrowerServiceOptions,
+): BorrowerServices {
   const agreements = new AgreementService(db, { clock: options.clock, lenders: options.lenders });
   const consents = new ConsentService(db, { clock: options.clock, lenders: options.lenders, agreements });
   const releases = new ReleaseLog(db);

@@ -13,7 +13,7 @@ import {
   nextEntry,
   type ReleaseEntry,
 } from './release-chain.ts';
-import type { BorrowerDataReleaseRow } from './tables.ts';
+import type { BorrowerDataReleaseRow, BorrowerTables } from './tables.ts';
 
 export interface NewRelease {
   readonly borrowerId: string;
@@ -66,14 +66,14 @@ export function toEntry(row: Selectable<BorrowerDataReleaseRow>): ReleaseEntry {
  * so they outlive a borrower's deletion.
  */
 export class ReleaseLog {
-  readonly #db: Executor;
+  readonly #db: Executor<BorrowerTables>;
 
-  constructor(db: Executor) {
+  constructor(db: Executor<BorrowerTables>) {
     this.#db = db;
   }
 
   /** Appends one entry; call inside the transaction of the release it records. */
-  async append(trx: Executor, release: NewRelease): Promise<ReleaseEntry> {
+  async append(trx: Executor<BorrowerTables>, release: NewRelease): Promise<ReleaseEntry> {
     await trx
       .insertInto('borrower_release_heads')
       .values({ borrower_id: release.borrowerId, seq: CHAIN_START.seq, hash: CHAIN_START.hash })

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Executor } from '../db/transaction.ts';
+import { type Executor, ownTables, type SharedExecutor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
+import type { BorrowerTables } from './tables.ts';
 
 export interface BorrowerSession {
   readonly token: string;
@@ -17,27 +18,30 @@ function hashToken(token: string): string {
  * borrower on first sight and opens a session; every borrower route authenticates through here.
  */
 export class BorrowerSessions {
-  readonly #db: Executor;
+  readonly #db: Executor<BorrowerTables>;
   readonly #clock: Clock;
   readonly #ttlMinutes: number;
 
-  constructor(db: Executor, clock: Clock, ttlMinutes = 30) {
+  constructor(db: Executor<BorrowerTables>, clock: Clock, ttlMinutes = 30) {
     this.#db = db;
     this.#clock = clock;
     this.#ttlMinutes = ttlMinutes;
   }
 
   /** Creates a new borrower (no personal data yet) and returns its id. */
-  async createBorrower(executor: Executor = this.#db): Promise<string> {
+  async createBorrower(executor: SharedExecutor = this.#db): Promise<string> {
     const id = randomUUID();
-    await executor.insertInto('borrowers').values({ id, status: 'active' }).execute();
+    await ownTables<BorrowerTables>(executor)
+      .insertInto('borrowers')
+      .values({ id, status: 'active' })
+      .execute();
     return id;
   }
 
-  async open(principal: BorrowerPrincipal, executor: Executor = this.#db): Promise<BorrowerSession> {
+  async open(principal: BorrowerPrincipal, executor: SharedExecutor = this.#db): Promise<BorrowerSession> {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.#clock().getTime() + this.#ttlMinutes * 60_000);
-    await executor
+    await ownTables<BorrowerTables>(executor)
       .insertInto('borrower_sessions')
       .values({
         token_hash: hashToken(token),

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { recordAudit } from '../audit/audit-log.ts';
-import { type Executor, inTransaction } from '../db/transaction.ts';
+import { type Executor, inTransaction, ownTables, type SharedExecutor } from '../db/transaction.ts';
 import {
   type AgeBand,
   type ApplicantPii,
@@ -26,7 +26,7 @@ import {
   type ProfileChanges,
 } from './profile-rules.ts';
 import type { ReleaseLog } from './releases.ts';
-import type { BorrowerProfileRow } from './tables.ts';
+import type { BorrowerProfileRow, BorrowerTables } from './tables.ts';
 import {
   blindIndex,
   blindIndexKey,
@@ -44,7 +44,7 @@ import {
  * not settled). The applications module provides it; until then nothing does, so the default
  * answers no.
  */
-export type HasActiveLoans = (borrowerId: string, executor: Executor) => Promise<boolean>;
+export type HasActiveLoans = (borrowerId: string, executor: Executor<BorrowerTables>) => Promise<boolean>;
 
 export const NO_ACTIVE_LOANS: HasActiveLoans = async () => false;
 
@@ -111,7 +111,7 @@ const COLUMN: Readonly<Record<VaultField, keyof BorrowerProfileRow>> = {
  * and deleted by destroying the data key.
  */
 export class BorrowerVault {
-  readonly #db: Executor;
+  readonly #db: Executor<BorrowerTables>;
   readonly #clock: Clock;
   readonly #masterKey: Buffer;
   readonly #indexKey: Buffer;
@@ -119,7 +119,7 @@ export class BorrowerVault {
   readonly #releases: ReleaseLog;
   readonly #hasActiveLoans: HasActiveLoans;
 
-  constructor(db: Executor, options: BorrowerVaultOptions) {
+  constructor(db: Executor<BorrowerTables>, options: BorrowerVaultOptions) {
     if (options.masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
     this.#db = db;
     this.#clock = options.clock;
@@ -130,7 +130,7 @@ export class BorrowerVault {
     this.#hasActiveLoans = options.hasActiveLoans ?? NO_ACTIVE_LOANS;
   }
 
-  async #dataKey(executor: Executor, borrowerId: string): Promise<Buffer | undefined> {
+  async #dataKey(executor: Executor<BorrowerTables>, borrowerId: string): Promise<Buffer | undefined> {
     const row = await executor
       .selectFrom('borrower_data_keys')
       .select('wrapped_key')
@@ -161,7 +161,7 @@ export class BorrowerVault {
     };
   }
 
-  async #plain(executor: Executor, borrowerId: string, fields?: readonly VaultField[]) {
+  async #plain(executor: Executor<BorrowerTables>, borrowerId: string, fields?: readonly VaultField[]) {
     const row = await executor
       .selectFrom('borrower_profiles')
       .selectAll()
@@ -379,7 +379,7 @@ export class BorrowerVault {
     categories: readonly string[],
     recipientKey: PublicEncryptionKey,
     target: ReleaseTarget,
-    executor: Executor = this.#db,
+    executor: SharedExecutor = this.#db,
   ): Promise<LenderRelease> {
     const wanted = normalizeCategories(categories.filter(isPiiCategory));
     if (wanted.length === 0 || wanted.length !== new Set(categories).size) {
@@ -388,7 +388,7 @@ export class BorrowerVault {
     }
     // Everything below runs in `executor`: on the embedded database a query outside the caller's
     // open transaction would wait for it forever.
-    return inTransaction(executor, async (trx) => {
+    return inTransaction(ownTables<BorrowerTables>(executor), async (trx) => {
       await this.#lockBorrower(trx, borrowerId, 'share');
       const consent = await this.#consents.require(borrowerId, target.lenderId, wanted, trx, { lock: true });
       if (consent.partnerId !== target.partnerId) {
@@ -432,7 +432,11 @@ export class BorrowerVault {
    * Profile changes, deletion and releases of one borrower are serialised on the borrower row:
    * a release never reads a half-deleted profile, and an update never races a deletion.
    */
-  async #lockBorrower(trx: Executor, borrowerId: string, mode: 'update' | 'share'): Promise<void> {
+  async #lockBorrower(
+    trx: Executor<BorrowerTables>,
+    borrowerId: string,
+    mode: 'update' | 'share',
+  ): Promise<void> {
     const select = trx.selectFrom('borrowers').select('id').where('id', '=', borrowerId);
     const row = await (mode === 'update' ? select.forUpdate() : select.forShare()).executeTakeFirst();
     if (!row) throw new AppError('NOT_FOUND', 'No borrower has this id.');

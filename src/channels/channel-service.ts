@@ -4,7 +4,7 @@ import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Channel, ChannelChanges, ChannelStatus, NewChannel } from './model.ts';
-import type { ChannelRow } from './tables.ts';
+import type { ChannelRow, ChannelTables } from './tables.ts';
 import { checkChannelChanges, checkNewChannel, checkReason } from './validation.ts';
 
 export function toChannel(row: Selectable<ChannelRow>): Channel {
@@ -24,10 +24,10 @@ export function toChannel(row: Selectable<ChannelRow>): Channel {
  * keeps its users and keys but signs nobody in and shows no entry.
  */
 export class ChannelService {
-  readonly #db: Executor;
+  readonly #db: Executor<ChannelTables>;
   readonly #clock: Clock;
 
-  constructor(db: Executor, options: { readonly clock: Clock }) {
+  constructor(db: Executor<ChannelTables>, options: { readonly clock: Clock }) {
     this.#db = db;
     this.#clock = options.clock;
   }

@@ -1,11 +1,12 @@
 import type { Executor } from '../db/transaction.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
+import type { ChannelTables } from './tables.ts';
 
 /** Reads the channel-user ↔ borrower map that sign-in maintains. */
 export class ChannelUsers {
-  readonly #db: Executor;
+  readonly #db: Executor<ChannelTables>;
 
-  constructor(db: Executor) {
+  constructor(db: Executor<ChannelTables>) {
     this.#db = db;
   }
 

@@ -8,6 +8,7 @@ import { demoKeyPurpose } from './dev-tokens.ts';
 import { minimalPublicJwk } from './key-material.ts';
 import { ChannelKeyService } from './key-service.ts';
 import type { ChannelKeyAlgorithm, NewChannel } from './model.ts';
+import type { ChannelTables } from './tables.ts';
 
 /** The demo channels: one per algorithm a channel may sign with, so all three are exercised. */
 export const DEMO_CHANNELS: readonly (NewChannel & { readonly alg: ChannelKeyAlgorithm })[] = [
@@ -36,7 +37,7 @@ function generate(alg: ChannelKeyAlgorithm): { publicKey: KeyObject; privateKey:
  * a master key the channels are created without that ability.
  */
 export async function seedDemoChannels(
-  trx: Executor,
+  trx: Executor<ChannelTables>,
   clock: Clock,
   masterKey: Buffer | undefined,
 ): Promise<string[]> {

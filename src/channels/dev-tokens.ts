@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { AUDIENCE } from './claims.ts';
 import { CHANNEL_USER_ID_PATTERN } from './model.ts';
+import type { ChannelTables } from './tables.ts';
 import { fieldError } from './validation.ts';
 
 /** Seal purpose of a demo channel's private key: bound to the channel and kid it belongs to. */
@@ -40,11 +41,11 @@ export interface MintedToken {
  * keys.
  */
 export class DevTokenMinter {
-  readonly #db: Executor;
+  readonly #db: Executor<ChannelTables>;
   readonly #clock: Clock;
   readonly #masterKey: Buffer;
 
-  constructor(db: Executor, options: { readonly clock: Clock; readonly masterKey: Buffer }) {
+  constructor(db: Executor<ChannelTables>, options: { readonly clock: Clock; readonly masterKey: Buffer }) {
     this.#db = db;
     this.#clock = options.clock;
     this.#masterKey = options.masterKey;

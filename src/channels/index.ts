@@ -3,6 +3,7 @@
  * that turns a channel's token into a borrower session, the channel-user map, and dev minting.
  * Other modules use these services, never the tables.
  */
+
 import type { BorrowerSessions } from '../borrowers/sessions.ts';
 import type { Executor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -11,6 +12,7 @@ import { ChannelUsers } from './channel-users.ts';
 import { DevTokenMinter } from './dev-tokens.ts';
 import { ChannelKeyService } from './key-service.ts';
 import { ChannelSignIn } from './sign-in.ts';
+import type { ChannelTables } from './tables.ts';
 
 export {
   AUDIENCE,
@@ -34,7 +36,7 @@ export interface ChannelServices {
 }
 
 export function createChannelServices(
-  db: Executor,
+  db: Executor<ChannelTables>,
   options: { readonly clock: Clock; readonly sessions: BorrowerSessions; readonly masterKey: Buffer },
 ): ChannelServices {
   const keys = new ChannelKeyService(db, options);

@@ -12,7 +12,7 @@ import {
   KID_PATTERN,
   type NewChannelKey,
 } from './model.ts';
-import type { ChannelKeyRow } from './tables.ts';
+import type { ChannelKeyRow, ChannelTables } from './tables.ts';
 import { checkReason, fieldError } from './validation.ts';
 
 /** How far in the past a new key may start: clocks differ a little, history must not change. */
@@ -53,10 +53,10 @@ function toKey(row: Selectable<ChannelKeyRow>, now: Date, demoPrivateKey: boolea
  * key, then let the old one run out (`retire`, or its own notAfter); both verify in between.
  */
 export class ChannelKeyService {
-  readonly #db: Executor;
+  readonly #db: Executor<ChannelTables>;
   readonly #clock: Clock;
 
-  constructor(db: Executor, options: { readonly clock: Clock }) {
+  constructor(db: Executor<ChannelTables>, options: { readonly clock: Clock }) {
     this.#db = db;
     this.#clock = options.clock;
   }
@@ -208,7 +208,7 @@ export class ChannelKeyService {
     return row ? { kid: row.kid, alg: row.alg, publicJwk: row.public_jwk } : null;
   }
 
-  async #hasDemoKey(trx: Executor, code: string, kid: string): Promise<boolean> {
+  async #hasDemoKey(trx: Executor<ChannelTables>, code: string, kid: string): Promise<boolean> {
     const row = await trx
       .selectFrom('channel_demo_keys')
       .select('kid')
@@ -219,7 +219,12 @@ export class ChannelKeyService {
   }
 
   /** Shortens the replaced key's validity to `at`; it can only end sooner, never later. */
-  async #retire(trx: Executor, code: string, retire: { kid: string; at: Date }, now: Date): Promise<void> {
+  async #retire(
+    trx: Executor<ChannelTables>,
+    code: string,
+    retire: { kid: string; at: Date },
+    now: Date,
+  ): Promise<void> {
     const old = await trx
       .selectFrom('channel_keys')
       .selectAll()

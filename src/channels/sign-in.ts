@@ -1,12 +1,12 @@
 import type { Transaction } from 'kysely';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { BorrowerSessions } from '../borrowers/sessions.ts';
-import type { Database } from '../db/schema.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { CLOCK_SKEW_SECONDS, type SignInClaims } from './claims.ts';
 import type { ChannelKeyService } from './key-service.ts';
+import type { ChannelTables } from './tables.ts';
 import { tokenRefused, verifyChannelToken } from './verify-token.ts';
 
 export interface ChannelSignInResult {
@@ -29,14 +29,14 @@ const SWEEP_EVERY_MS = 60_000;
  * opened in one transaction, so a refused or failed sign-in leaves nothing behind.
  */
 export class ChannelSignIn {
-  readonly #db: Executor;
+  readonly #db: Executor<ChannelTables>;
   readonly #clock: Clock;
   readonly #keys: ChannelKeyService;
   readonly #sessions: BorrowerSessions;
   #lastSweep = 0;
 
   constructor(
-    db: Executor,
+    db: Executor<ChannelTables>,
     options: { readonly clock: Clock; readonly keys: ChannelKeyService; readonly sessions: BorrowerSessions },
   ) {
     this.#db = db;
@@ -73,7 +73,7 @@ export class ChannelSignIn {
   }
 
   async #open(
-    trx: Transaction<Database>,
+    trx: Transaction<ChannelTables>,
     channelCode: string,
     claims: SignInClaims,
     requestId: string | undefined,
@@ -117,7 +117,11 @@ export class ChannelSignIn {
     return { ...session, borrower: { id: borrowerId }, newBorrower };
   }
 
-  async #borrowerOf(trx: Executor, channelCode: string, channelUserId: string): Promise<string | undefined> {
+  async #borrowerOf(
+    trx: Executor<ChannelTables>,
+    channelCode: string,
+    channelUserId: string,
+  ): Promise<string | undefined> {
     const row = await trx
       .selectFrom('channel_users')
       .select('borrower_id')

@@ -1,10 +1,39 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../shared/errors.ts';
 import { isConnectionFailure, isConnectTimeout, isSerializationFailure } from './failures.ts';
-import type { Database } from './schema.ts';
 
-/** A handle usable both outside and inside a transaction. */
-export type Executor = Kysely<Database> | Transaction<Database>;
+/**
+ * A handle over the tables `DB`, usable both outside and inside a transaction. Each module types
+ * its handle over its own tables (`Executor<LoanTables>`): the one `Kysely<Database>` the wiring
+ * opens is assignable to it, and a query of another module's table then fails to type-check.
+ */
+export type Executor<DB> = Kysely<DB> | Transaction<DB>;
+
+/**
+ * A handle passed from one module to another so that the work of both runs on one connection —
+ * a port call inside a callback's transaction, an audit record beside the change it records. Any
+ * module's executor is one, but it shows nothing but whether it is a transaction: the module that
+ * receives it opens its own tables on it (`ownTables`), so handing a transaction over gives no
+ * module a view of another's tables.
+ */
+export interface SharedExecutor {
+  readonly isTransaction: boolean;
+}
+
+/** A `SharedExecutor` that is a transaction (a port that must join the caller's). */
+export interface SharedTransaction extends SharedExecutor {
+  readonly isTransaction: true;
+}
+
+/**
+ * The receiving module's view of a handle another module passed in: its own tables `DB`, nothing
+ * else. Only a module's own tables may be named here (src/module-boundaries.test.ts checks it).
+ */
+export function ownTables<DB>(handle: SharedTransaction): Transaction<DB>;
+export function ownTables<DB>(handle: SharedExecutor): Executor<DB>;
+export function ownTables<DB>(handle: SharedExecutor): Executor<DB> {
+  return handle as Executor<DB>;
+}
 
 /** How often, and how patiently, a transaction that failed for a transient reason is run again. */
 export interface RetryPolicy {
@@ -58,12 +87,12 @@ function worthRerunning(failure: unknown): boolean {
  *   could apply the change twice; it surfaces as `CommitOutcomeUnknown` (503 UNAVAILABLE);
  * - a nested call: only the outermost transaction can be rerun as a whole.
  */
-export async function inTransaction<T>(
-  db: Executor,
-  work: (trx: Transaction<Database>) => Promise<T>,
+export async function inTransaction<DB, T>(
+  db: Executor<DB>,
+  work: (trx: Transaction<DB>) => Promise<T>,
   retry: RetryPolicy = DEFAULT_RETRY,
 ): Promise<T> {
-  if (db.isTransaction) return work(db as Transaction<Database>);
+  if (db.isTransaction) return work(db as Transaction<DB>);
   for (let attempt = 1; ; attempt += 1) {
     // What `work` itself threw, if it did: Kysely may replace it by the error of its ROLLBACK.
     let workFailure: { error: unknown } | undefined;

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import { type Executor, inTransaction } from '../db/transaction.ts';
+import { type Executor, inTransaction, ownTables, type SharedExecutor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { type ChainedEntry, type ChainProblem, entryHash, verifyRun } from './hash-chain.ts';
 import { GENESIS_HASH } from './migrations.ts';
 import { negatePostings, normalizePostings, type Posting } from './postings.ts';
-import type { LedgerEntryRow } from './tables.ts';
+import type { LedgerEntryRow, LedgerTables } from './tables.ts';
 
 export interface EntryCause {
   /** e.g. `disbursement`, `repayment`, `statement`. */
@@ -75,26 +75,26 @@ function byAccount(a: Posting, b: Posting): number {
  * commit) and refuses any update or delete.
  */
 export class Ledger {
-  readonly #db: Executor;
+  readonly #db: Executor<LedgerTables>;
   readonly #clock: Clock;
 
-  constructor(db: Executor, clock: Clock) {
+  constructor(db: Executor<LedgerTables>, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
   }
 
   /** Appends an entry in `executor`'s transaction (or a new one); a repeat of its cause returns the first. */
-  async post(executor: Executor, entry: NewEntry): Promise<PostedEntry> {
-    return this.#append(executor, entry, null);
+  async post(executor: SharedExecutor, entry: NewEntry): Promise<PostedEntry> {
+    return this.#append(ownTables<LedgerTables>(executor), entry, null);
   }
 
   /** Appends the entry that cancels entry `seq` exactly; an entry is reversed at most once. */
   async reverse(
-    executor: Executor,
+    executor: SharedExecutor,
     seq: number,
     cause: EntryCause & { readonly occurredAt: Date; readonly memo?: string },
   ): Promise<PostedEntry> {
-    return inTransaction(executor, async (trx) => {
+    return inTransaction(ownTables<LedgerTables>(executor), async (trx) => {
       const original = await this.#legs(trx, seq);
       if (original.length === 0) throw new AppError('NOT_FOUND', `No ledger entry ${seq}.`);
       return this.#append(
@@ -110,7 +110,11 @@ export class Ledger {
     });
   }
 
-  async #append(executor: Executor, entry: NewEntry, reversesSeq: number | null): Promise<PostedEntry> {
+  async #append(
+    executor: Executor<LedgerTables>,
+    entry: NewEntry,
+    reversesSeq: number | null,
+  ): Promise<PostedEntry> {
     const postings = normalizePostings(entry.postings);
     return inTransaction(executor, async (trx) => {
       // The head's row lock orders every append; it is held to commit, so the chain never forks.
@@ -197,7 +201,7 @@ export class Ledger {
     });
   }
 
-  async #legs(executor: Executor, seq: number): Promise<Posting[]> {
+  async #legs(executor: Executor<LedgerTables>, seq: number): Promise<Posting[]> {
     const rows = await executor
       .selectFrom('ledger_postings')
       .select(['account', 'amount_fen'])
@@ -208,7 +212,7 @@ export class Ledger {
 
   /** The entry posted for a cause, if any. */
   async findByCause(
-    executor: Executor,
+    executor: Executor<LedgerTables>,
     causeType: string,
     causeId: string,
   ): Promise<LedgerEntry | undefined> {
@@ -274,7 +278,7 @@ export class Ledger {
   }
 
   /** Balances of every account (or those starting with `prefix`): debits positive. */
-  async balances(prefix?: string, executor: Executor = this.#db): Promise<AccountBalance[]> {
+  async balances(prefix?: string, executor: Executor<LedgerTables> = this.#db): Promise<AccountBalance[]> {
     let select = executor
       .selectFrom('ledger_postings')
       .select(['account', sql<number>`sum(amount_fen)::int8`.as('balance')])

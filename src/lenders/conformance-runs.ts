@@ -17,7 +17,7 @@ import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import type { ConformanceRun, ConformanceTarget } from './model.ts';
 import type { LenderStatus } from './status.ts';
-import type { ConformanceRunRow, LenderRow } from './tables.ts';
+import type { ConformanceRunRow, LenderRow, LenderTables } from './tables.ts';
 import { toConformanceRun } from './views.ts';
 
 /** A key as the digest sees it. */
@@ -44,7 +44,11 @@ export function normalizeBaseUrl(url: string): string {
 }
 
 /** The partner's key set valid at `now`, as the kit would be given it (the registry's key set). */
-async function currentKeys(executor: Executor, lenderId: string, now: Date): Promise<DigestedKey[]> {
+async function currentKeys(
+  executor: Executor<LenderTables>,
+  lenderId: string,
+  now: Date,
+): Promise<DigestedKey[]> {
   const rows = await executor
     .selectFrom('lender_keys')
     .select(['use', 'algorithm', 'kid', 'public_key_pem'])
@@ -58,7 +62,7 @@ async function currentKeys(executor: Executor, lenderId: string, now: Date): Pro
 
 /** The columns recording what a run was against: `target`, or the partner as registered at `now`. */
 export async function targetColumns(
-  executor: Executor,
+  executor: Executor<LenderTables>,
   lender: Pick<Selectable<LenderRow>, 'id' | 'callback_base_url'>,
   target: ConformanceTarget | undefined,
   now: Date,
@@ -78,7 +82,7 @@ export interface ConformanceStanding {
 }
 
 export async function conformanceStanding(
-  executor: Executor,
+  executor: Executor<LenderTables>,
   lender: Pick<Selectable<LenderRow>, 'id' | 'callback_base_url'>,
   now: Date,
 ): Promise<ConformanceStanding> {
@@ -124,10 +128,10 @@ export type RecordedCheck = Readonly<Record<string, unknown>>;
  * and heartbeat, their end — and the sweep that ends runs whose process is gone.
  */
 export class ConformanceRunService {
-  readonly #db: Executor;
+  readonly #db: Executor<LenderTables>;
   readonly #clock: Clock;
 
-  constructor(db: Executor, options: { readonly clock: Clock }) {
+  constructor(db: Executor<LenderTables>, options: { readonly clock: Clock }) {
     this.#db = db;
     this.#clock = options.clock;
   }

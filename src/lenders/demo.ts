@@ -3,12 +3,14 @@
  * up) with a product or two each. They stop at `sandbox` on purpose: becoming active needs a passed
  * conformance run, and none has been run against them, so none is recorded.
  */
+
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
 import type { Executor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { createLenderServices, type LenderServices } from './index.ts';
 import type { LenderKey, NewLenderKey } from './key-service.ts';
 import type { Lender, NewLender, NewProduct } from './model.ts';
+import type { LenderTables } from './tables.ts';
 
 const DEMO_REASON = 'demo data (npm start)';
 
@@ -144,7 +146,11 @@ export const DEMO_PARTNERS: readonly DemoPartner[] = [
  * key each gets its pre-check key (handed to the sandbox lender when the demo starts it, see
  * src/demo/sandbox-lenders.ts); without, the demo start-up issues them.
  */
-export async function seedDemoLenders(trx: Executor, clock: Clock, masterKey?: Buffer): Promise<string[]> {
+export async function seedDemoLenders(
+  trx: Executor<LenderTables>,
+  clock: Clock,
+  masterKey?: Buffer,
+): Promise<string[]> {
   const services = createLenderServices(trx, { clock, ...(masterKey ? { masterKey } : {}) });
   const byCode = new Map<string, Lender>();
   for (const demo of DEMO_PARTNERS) {

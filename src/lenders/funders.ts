@@ -4,7 +4,7 @@ import type { Executor } from '../db/transaction.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Funder, FunderInput } from './model.ts';
 import { Problems } from './problems.ts';
-import type { LenderFunderRow, LenderRow } from './tables.ts';
+import type { LenderFunderRow, LenderRow, LenderTables } from './tables.ts';
 import { toFunder } from './views.ts';
 
 /** A funder as stored for a partner: who it is, copied when it was named. */
@@ -27,21 +27,21 @@ function sameFunder(row: Selectable<LenderFunderRow>, funder: FunderSnapshot): b
  * names cannot be dropped.
  */
 export class FunderService {
-  readonly #db: Executor;
+  readonly #db: Executor<LenderTables>;
 
-  constructor(db: Executor) {
+  constructor(db: Executor<LenderTables>) {
     this.#db = db;
   }
 
   /** The partner's funders, in their order. */
-  async fundersOf(lenderId: string, executor: Executor = this.#db): Promise<Funder[]> {
+  async fundersOf(lenderId: string, executor: Executor<LenderTables> = this.#db): Promise<Funder[]> {
     return (await this.fundersOfMany([lenderId], executor)).get(lenderId) ?? [];
   }
 
   /** The funders of each partner (absent for a partner without any), each list in its order. */
   async fundersOfMany(
     lenderIds: readonly string[],
-    executor: Executor = this.#db,
+    executor: Executor<LenderTables> = this.#db,
   ): Promise<Map<string, Funder[]>> {
     const out = new Map<string, Funder[]>();
     if (lenderIds.length === 0) return out;
@@ -65,7 +65,7 @@ export class FunderService {
    * product names cannot be dropped.
    */
   async replace(
-    trx: Executor,
+    trx: Executor<LenderTables>,
     lender: Selectable<LenderRow>,
     wanted: readonly FunderInput[],
     now: Date,
@@ -131,7 +131,11 @@ export class FunderService {
   }
 
   /** What each wanted funder stands for: a registered licensed partner, or the name and license given. */
-  async #resolve(trx: Executor, lenderId: string, wanted: readonly FunderInput[]): Promise<FunderSnapshot[]> {
+  async #resolve(
+    trx: Executor<LenderTables>,
+    lenderId: string,
+    wanted: readonly FunderInput[],
+  ): Promise<FunderSnapshot[]> {
     const ids = wanted.flatMap((f) => (f.lenderId !== undefined ? [f.lenderId] : []));
     const registered =
       ids.length === 0

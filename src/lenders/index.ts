@@ -2,6 +2,7 @@
  * The partner (lender) registry: admission and life cycle with a facilitator's funders, products
  * with review and the price rule, and partner keys. Other modules use these services, never the tables.
  */
+
 import type { Executor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { FunderService } from './funders.ts';
@@ -9,6 +10,7 @@ import { LenderKeyService } from './key-service.ts';
 import { PreCheckKeyService } from './pre-check-keys.ts';
 import { ProductService } from './product-service.ts';
 import { LenderService } from './service.ts';
+import type { LenderTables } from './tables.ts';
 
 export { isIpAllowed } from './cidr.ts';
 export { KEY_ALGORITHMS, KEY_USES, type KeyAlgorithm, type KeyUse } from './key-material.ts';
@@ -40,7 +42,7 @@ export interface LenderServices {
  * registry) partners are registered without one, and no pre-check hash can be computed.
  */
 export function createLenderServices(
-  db: Executor,
+  db: Executor<LenderTables>,
   options: { readonly clock: Clock; readonly masterKey?: Buffer },
 ): LenderServices {
   const preCheckKeys = new PreCheckKeyService(db, options);

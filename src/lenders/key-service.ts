@@ -11,7 +11,7 @@ import type { Page } from './model.ts';
 import { pageOf } from './pagination.ts';
 import { Problems } from './problems.ts';
 import type { ListQuery } from './service.ts';
-import type { LenderKeyRow } from './tables.ts';
+import type { LenderKeyRow, LenderTables } from './tables.ts';
 
 /** How far in the past a new key may start: clocks differ a little, history must not change. */
 export const MAX_BACKDATE_MS = 5 * 60_000;
@@ -96,10 +96,10 @@ function toPublicKeyRecord(row: Selectable<LenderKeyRow>): PublicKeyRecord {
  * the envelope verifier reads.
  */
 export class LenderKeyService {
-  readonly #db: Executor;
+  readonly #db: Executor<LenderTables>;
   readonly #clock: Clock;
 
-  constructor(db: Executor, options: { readonly clock: Clock }) {
+  constructor(db: Executor<LenderTables>, options: { readonly clock: Clock }) {
     this.#db = db;
     this.#clock = options.clock;
   }
@@ -294,7 +294,11 @@ export class LenderKeyService {
     return rows.map(toPublicKeyRecord);
   }
 
-  async #lockKey(trx: Executor, lenderId: string, kid: string): Promise<Selectable<LenderKeyRow>> {
+  async #lockKey(
+    trx: Executor<LenderTables>,
+    lenderId: string,
+    kid: string,
+  ): Promise<Selectable<LenderKeyRow>> {
     const row = await trx
       .selectFrom('lender_keys')
       .selectAll()
@@ -308,7 +312,7 @@ export class LenderKeyService {
 
   /** Shortens the replaced key's validity to `at`; it can only end sooner, never later. */
   async #retire(
-    trx: Executor,
+    trx: Executor<LenderTables>,
     lenderId: string,
     use: KeyUse,
     retire: { kid: string; at: Date },

@@ -22,7 +22,7 @@ import {
   retirementTime,
 } from './pre-check-key-rules.ts';
 import type { ListQuery } from './service.ts';
-import type { LenderPreCheckKeyRow } from './tables.ts';
+import type { LenderPreCheckKeyRow, LenderTables } from './tables.ts';
 
 /** A pre-check key as operators see it: never its secret. */
 export interface PreCheckKey {
@@ -77,7 +77,7 @@ function toKey(row: Selectable<LenderPreCheckKeyRow>, now: Date): PreCheckKey {
 }
 
 export class PreCheckKeyService {
-  readonly #db: Executor;
+  readonly #db: Executor<LenderTables>;
   readonly #clock: Clock;
   readonly #masterKey: Buffer | undefined;
 
@@ -85,7 +85,7 @@ export class PreCheckKeyService {
    * `masterKey` seals and opens the secrets. Without it (a command that only reads the registry)
    * lists work, and partners are registered without a key: an operator issues one by rotating.
    */
-  constructor(db: Executor, options: { readonly clock: Clock; readonly masterKey?: Buffer }) {
+  constructor(db: Executor<LenderTables>, options: { readonly clock: Clock; readonly masterKey?: Buffer }) {
     this.#db = db;
     this.#clock = options.clock;
     this.#masterKey = options.masterKey;
@@ -131,7 +131,7 @@ export class PreCheckKeyService {
    * just created it): used at registration and by {@link rotate}.
    */
   async issue(
-    trx: Executor,
+    trx: Executor<LenderTables>,
     lenderId: string,
     options: RotateOptions,
     actor: Actor,

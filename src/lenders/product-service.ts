@@ -15,6 +15,7 @@ import {
   statusAfterEdit,
 } from './product-status.ts';
 import type { ListQuery } from './service.ts';
+import type { LenderTables } from './tables.ts';
 import { asCategories, asMethods } from './views.ts';
 
 export interface ProductListQuery extends ListQuery {
@@ -56,10 +57,10 @@ function productColumns(p: CheckedProduct) {
  * although the request fails.
  */
 export class ProductService {
-  readonly #db: Executor;
+  readonly #db: Executor<LenderTables>;
   readonly #clock: Clock;
 
-  constructor(db: Executor, options: { readonly clock: Clock }) {
+  constructor(db: Executor<LenderTables>, options: { readonly clock: Clock }) {
     this.#db = db;
     this.#clock = options.clock;
   }
@@ -246,7 +247,7 @@ export class ProductService {
     },
     actor: Actor,
     requestId: string | undefined,
-    work: (trx: Executor) => Promise<T>,
+    work: (trx: Executor<LenderTables>) => Promise<T>,
   ): Promise<T> {
     try {
       return await inTransaction(this.#db, async (trx) => {
@@ -293,7 +294,7 @@ export class ProductService {
    * right for its kind, and the APR range is within the cap (checked last, after the cheap
    * validation, so that a refusal is about price alone).
    */
-  async #checkFits(trx: Executor, lenderId: string, product: CheckedProduct): Promise<void> {
+  async #checkFits(trx: Executor<LenderTables>, lenderId: string, product: CheckedProduct): Promise<void> {
     const lender = await trx
       .selectFrom('lenders')
       .select(['kind', 'status'])
@@ -320,7 +321,7 @@ export class ProductService {
     if (refused) throw refused;
   }
 
-  async #lock(trx: Executor, lenderId: string, productId: string) {
+  async #lock(trx: Executor<LenderTables>, lenderId: string, productId: string) {
     const row = await trx
       .selectFrom('lender_products')
       .selectAll()
@@ -332,7 +333,7 @@ export class ProductService {
     return row;
   }
 
-  #select(executor: Executor) {
+  #select(executor: Executor<LenderTables>) {
     return executor
       .selectFrom('lender_products as p')
       .innerJoin('lenders as l', 'l.id', 'p.lender_id')
@@ -346,7 +347,7 @@ export class ProductService {
       ]);
   }
 
-  async #get(executor: Executor, lenderId: string, productId: string): Promise<Product> {
+  async #get(executor: Executor<LenderTables>, lenderId: string, productId: string): Promise<Product> {
     const row = await this.#select(executor)
       .where('p.id', '=', productId)
       .where('p.lender_id', '=', lenderId)

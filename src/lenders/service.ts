@@ -34,7 +34,7 @@ import {
   type LenderStatus,
   type TransitionVerdict,
 } from './status.ts';
-import type { LenderRow } from './tables.ts';
+import type { LenderRow, LenderTables } from './tables.ts';
 import { toConformanceRun, toLender, toStatusChange } from './views.ts';
 
 export interface ListQuery {
@@ -151,12 +151,12 @@ export type CreatedLender = Lender & { readonly preCheckKey?: IssuedPreCheckKey 
  * conformance runs. Every change is audited in the transaction that makes it.
  */
 export class LenderService {
-  readonly #db: Executor;
+  readonly #db: Executor<LenderTables>;
   readonly #clock: Clock;
   readonly #funders: FunderService;
   readonly #preCheckKeys: PreCheckKeyService | undefined;
 
-  constructor(db: Executor, options: LenderServiceOptions) {
+  constructor(db: Executor<LenderTables>, options: LenderServiceOptions) {
     this.#db = db;
     this.#clock = options.clock;
     this.#funders = options.funders;
@@ -214,7 +214,7 @@ export class LenderService {
     });
   }
 
-  async get(id: string, executor: Executor = this.#db): Promise<Lender> {
+  async get(id: string, executor: Executor<LenderTables> = this.#db): Promise<Lender> {
     const row = await executor.selectFrom('lenders').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new AppError('NOT_FOUND', 'No partner has this id.');
     return toLender(row, await this.#funders.fundersOf(id, executor));
@@ -429,7 +429,7 @@ export class LenderService {
     if (!row) throw new AppError('NOT_FOUND', 'No partner has this id.');
   }
 
-  async #lockLender(executor: Executor, id: string): Promise<Selectable<LenderRow>> {
+  async #lockLender(executor: Executor<LenderTables>, id: string): Promise<Selectable<LenderRow>> {
     const row = await executor
       .selectFrom('lenders')
       .selectAll()
@@ -440,7 +440,10 @@ export class LenderService {
     return row;
   }
 
-  async #readiness(executor: Executor, row: Selectable<LenderRow>): Promise<ActivationReadiness> {
+  async #readiness(
+    executor: Executor<LenderTables>,
+    row: Selectable<LenderRow>,
+  ): Promise<ActivationReadiness> {
     const standing = await conformanceStanding(executor, row, this.#clock());
     const lender = toLender(row, []);
     return {
@@ -453,7 +456,7 @@ export class LenderService {
 
 /** One row of a partner's status history: who moved it, from where, to where, why, when. */
 async function recordStatusChange(
-  trx: Executor,
+  trx: Executor<LenderTables>,
   change: {
     readonly lenderId: string;
     readonly from: LenderStatus | null;

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import type { Executor } from '../db/transaction.ts';
+import { type Executor, ownTables, type SharedTransaction } from '../db/transaction.ts';
 import { checkScheduleWithinCap, MoneyValidationError } from '../money/index.ts';
 import type {
   DisbursementCallback,
@@ -13,6 +11,7 @@ import type { CallbackContext, CallbackOutcome } from '../protocol/inbound.ts';
 import { AppError } from '../shared/errors.ts';
 import type { LoanEvents } from './events.ts';
 import type { ApplicationLifecycle } from './ports.ts';
+import type { LoanTables } from './tables.ts';
 
 /** The end of a loan learnt by the status pull (settled or written off), ingested like a callback. */
 export interface PulledLoanEnd {
@@ -51,7 +50,7 @@ export class LoanCallbacks {
   }
 
   /** The loan a lender names by its own loan id, locked for the callback that changes it. */
-  async #byLenderId(trx: Executor, partnerId: string, lenderLoanId: string) {
+  async #byLenderId(trx: Executor<LoanTables>, partnerId: string, lenderLoanId: string) {
     return trx
       .selectFrom('loans')
       .selectAll()
@@ -63,9 +62,10 @@ export class LoanCallbacks {
 
   /** 放款结果: a successful disbursement opens the loan; a failure lets the borrower try again. */
   async disbursementHandler(
-    trx: Transaction<Database>,
+    shared: SharedTransaction,
     { partnerId, body, requestId }: CallbackContext<DisbursementCallback>,
   ): Promise<CallbackOutcome> {
+    const trx = ownTables<LoanTables>(shared);
     const result = body;
     // Locks the drawdown and its application; refuses one unknown or sent to another lender.
     const drawdown = await this.#applications.drawdownFor(trx, partnerId, result.drawdownId);
@@ -136,9 +136,10 @@ export class LoanCallbacks {
 
   /** 还款计划: the whole schedule, replaced by any newer version; older versions are ignored. */
   async scheduleHandler(
-    trx: Transaction<Database>,
+    shared: SharedTransaction,
     { partnerId, body, requestId }: CallbackContext<RepaymentScheduleCallback>,
   ): Promise<CallbackOutcome> {
+    const trx = ownTables<LoanTables>(shared);
     const schedule = body;
     const loan = await this.#byLenderId(trx, partnerId, schedule.loanId);
     if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${schedule.loanId}` };
@@ -217,9 +218,10 @@ export class LoanCallbacks {
 
   /** 还款结果: recorded once per lender repayment id; kept until the loan's schedule is known. */
   async repaymentHandler(
-    trx: Transaction<Database>,
+    shared: SharedTransaction,
     { partnerId, body, requestId }: CallbackContext<RepaymentCallback>,
   ): Promise<CallbackOutcome> {
+    const trx = ownTables<LoanTables>(shared);
     const repayment = body;
     const loan = await this.#byLenderId(trx, partnerId, repayment.loanId);
     if (!loan || loan.schedule_version === 0) {
@@ -299,9 +301,10 @@ export class LoanCallbacks {
 
   /** 贷款状态: newer status versions move the loan (and its application); older ones are ignored. */
   async loanStatusHandler(
-    trx: Transaction<Database>,
+    shared: SharedTransaction,
     { partnerId, body, requestId }: CallbackContext<LoanStatusCallback>,
   ): Promise<CallbackOutcome> {
+    const trx = ownTables<LoanTables>(shared);
     const update = body;
     const loan = await this.#byLenderId(trx, partnerId, update.loanId);
     if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${update.loanId}` };
@@ -323,9 +326,10 @@ export class LoanCallbacks {
    * (one arriving later with the same status is then a harmless repeat).
    */
   async pulledEndHandler(
-    trx: Transaction<Database>,
+    shared: SharedTransaction,
     { partnerId, body, requestId }: CallbackContext<PulledLoanEnd>,
   ): Promise<CallbackOutcome> {
+    const trx = ownTables<LoanTables>(shared);
     const pulled = body;
     const loan = await this.#byLenderId(trx, partnerId, pulled.loanId);
     if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${pulled.loanId}` };

@@ -1,5 +1,4 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { SharedTransaction } from '../db/transaction.ts';
 
 /** A loan just opened by a successful disbursement callback. */
 export interface DisbursedLoan {
@@ -41,6 +40,6 @@ export interface RecordedRepayment {
  * the callback.
  */
 export interface LoanEvents {
-  onDisbursed(trx: Transaction<Database>, loan: DisbursedLoan): Promise<void>;
-  onRepaymentRecorded(trx: Transaction<Database>, repayment: RecordedRepayment): Promise<void>;
+  onDisbursed(trx: SharedTransaction, loan: DisbursedLoan): Promise<void>;
+  onRepaymentRecorded(trx: SharedTransaction, repayment: RecordedRepayment): Promise<void>;
 }

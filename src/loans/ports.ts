@@ -1,6 +1,4 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import type { Executor } from '../db/transaction.ts';
+import type { SharedExecutor, SharedTransaction } from '../db/transaction.ts';
 import type { LoanRow } from './tables.ts';
 
 /**
@@ -19,35 +17,38 @@ export interface ApplicationLifecycle {
    * the transaction. Refuses a drawdown it does not know (NOT_FOUND) and one whose application went
    * to another lender than `partnerId` (FORBIDDEN).
    */
-  drawdownFor(trx: Transaction<Database>, partnerId: string, drawdownId: string): Promise<DrawdownToDisburse>;
+  drawdownFor(trx: SharedTransaction, partnerId: string, drawdownId: string): Promise<DrawdownToDisburse>;
   /** The lender could not disburse: the drawdown fails with the lender's reason; the borrower may draw again. */
   drawdownFailed(
-    trx: Transaction<Database>,
+    trx: SharedTransaction,
     drawdownId: string,
     reason: string | null,
     requestId: string,
   ): Promise<void>;
   /** The lender disbursed the drawdown as its loan `lenderLoanId`, opened here as loan `loanId`. */
   drawdownSucceeded(
-    trx: Transaction<Database>,
+    trx: SharedTransaction,
     drawdownId: string,
     loan: { readonly loanId: string; readonly lenderLoanId: string },
     requestId: string,
   ): Promise<void>;
   /** The loan's schedule arrived: a disbursed application is now being repaid. */
-  loanScheduleReceived(trx: Transaction<Database>, applicationId: string, requestId: string): Promise<void>;
+  loanScheduleReceived(trx: SharedTransaction, applicationId: string, requestId: string): Promise<void>;
   /**
    * The loan's status moved (a loan-status callback, or the loan's end learnt by the status pull):
    * the application follows it until it is settled.
    */
   loanStatusChanged(
-    trx: Transaction<Database>,
+    trx: SharedTransaction,
     applicationId: string,
     status: LoanStatus,
     requestId: string,
   ): Promise<void>;
   /** The product and lender names the loan's application was made for, as offered at the time. */
-  offerNames(executor: Executor, applicationId: string): Promise<{ productName: string; lenderName: string }>;
+  offerNames(
+    executor: SharedExecutor,
+    applicationId: string,
+  ): Promise<{ productName: string; lenderName: string }>;
 }
 
 export type LoanStatus = LoanRow['status'];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import { type Executor, inTransaction } from '../db/transaction.ts';
+import { type Executor, inTransaction, ownTables, type SharedExecutor } from '../db/transaction.ts';
 import type { DayCount, RepaymentMethod } from '../money/index.ts';
 import { isCallRequestBody } from '../protocol/contract-validators.ts';
 import { enqueueLenderCall, type OutboxMessage } from '../protocol/outbox.ts';
@@ -12,13 +12,13 @@ import { isUuid } from '../shared/ids.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
 import { payoffFromSchedule, type SchedulePayoff } from './payoff.ts';
 import type { ApplicationLifecycle } from './ports.ts';
-import type { LoanInstallmentRow, LoanRow } from './tables.ts';
+import type { LoanInstallmentRow, LoanRow, LoanTables } from './tables.ts';
 
 export const REPAY_PATH = '/lendgate/v1/repayments';
 
 /** Whether the borrower has a loan that still needs their data (not settled or written off). */
-export async function hasActiveLoans(executor: Executor, borrowerId: string): Promise<boolean> {
-  const row = await executor
+export async function hasActiveLoans(executor: SharedExecutor, borrowerId: string): Promise<boolean> {
+  const row = await ownTables<LoanTables>(executor)
     .selectFrom('loans')
     .select('id')
     .where('borrower_id', '=', borrowerId)
@@ -77,12 +77,16 @@ export interface RepaymentRequest {
  * What the lenders report (disbursement, schedule, repayments, status) is LoanCallbacks.
  */
 export class LoanService {
-  readonly #db: Executor;
+  readonly #db: Executor<LoanTables>;
   readonly #clock: Clock;
   readonly #applications: Pick<ApplicationLifecycle, 'offerNames'>;
 
   /** `applications` gives the names the borrower applied under (the offer's product and lender). */
-  constructor(db: Executor, clock: Clock, applications: Pick<ApplicationLifecycle, 'offerNames'>) {
+  constructor(
+    db: Executor<LoanTables>,
+    clock: Clock,
+    applications: Pick<ApplicationLifecycle, 'offerNames'>,
+  ) {
     this.#db = db;
     this.#clock = clock;
     this.#applications = applications;
@@ -99,7 +103,11 @@ export class LoanService {
     return Promise.all(rows.map((row) => this.#withSchedule(this.#db, row)));
   }
 
-  async get(principal: BorrowerPrincipal, id: string, executor: Executor = this.#db): Promise<Loan> {
+  async get(
+    principal: BorrowerPrincipal,
+    id: string,
+    executor: Executor<LoanTables> = this.#db,
+  ): Promise<Loan> {
     const row = await executor
       .selectFrom('loans')
       .selectAll()
@@ -110,7 +118,7 @@ export class LoanService {
     return this.#withSchedule(executor, row);
   }
 
-  async #withSchedule(executor: Executor, row: Selectable<LoanRow>): Promise<Loan> {
+  async #withSchedule(executor: Executor<LoanTables>, row: Selectable<LoanRow>): Promise<Loan> {
     const installments = await executor
       .selectFrom('loan_installments')
       .selectAll()
@@ -151,7 +159,7 @@ export class LoanService {
   async payoffQuote(
     principal: BorrowerPrincipal,
     id: string,
-    executor: Executor = this.#db,
+    executor: Executor<LoanTables> = this.#db,
   ): Promise<SchedulePayoff> {
     const loan = await this.get(principal, id, executor);
     if (loan.status === 'settled' || loan.status === 'written_off') {

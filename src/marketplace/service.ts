@@ -1,4 +1,4 @@
-import type { Executor } from '../db/transaction.ts';
+import { type Executor, ownTables, type SharedExecutor } from '../db/transaction.ts';
 import { callResponseProblem, isCallResponseBody } from '../protocol/contract-validators.ts';
 import { sendSignedRequest } from '../protocol/envelope/index.ts';
 import type { PlatformKeyring } from '../protocol/platform-keys.ts';
@@ -7,7 +7,7 @@ import { AppError } from '../shared/errors.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
 import type { CatalogueEntry, MarketplacePorts, PreCheckIdentity } from './ports.ts';
 import { aprRange, compareDecimal, type OfferSort, rankOffers } from './ranking.ts';
-import type { PreCheckOutcome } from './tables.ts';
+import type { MarketplaceTables, PreCheckOutcome } from './tables.ts';
 
 export const PRE_CHECK_PATH = '/lendgate/v1/pre-check';
 /** Total time the offers page waits for lenders; later answers are dropped. */
@@ -78,7 +78,7 @@ function clampApr(product: CatalogueEntry, answer: PreCheckAnswer): { aprMin: st
  * result is recorded.
  */
 export class OfferService {
-  readonly #db: Executor;
+  readonly #db: Executor<MarketplaceTables>;
   readonly #clock: Clock;
   readonly #ports: MarketplacePorts;
   readonly #keyring: PlatformKeyring;
@@ -86,7 +86,7 @@ export class OfferService {
   readonly #fetch: typeof fetch;
 
   constructor(
-    db: Executor,
+    db: Executor<MarketplaceTables>,
     clock: Clock,
     ports: MarketplacePorts,
     keyring: PlatformKeyring,
@@ -282,8 +282,12 @@ export class OfferService {
   }
 
   /** Whether this borrower's latest pre-check with this product was accepted, recently enough. */
-  async hasAcceptedPreCheck(executor: Executor, borrowerId: string, productId: string): Promise<boolean> {
-    const latest = await executor
+  async hasAcceptedPreCheck(
+    executor: SharedExecutor,
+    borrowerId: string,
+    productId: string,
+  ): Promise<boolean> {
+    const latest = await ownTables<MarketplaceTables>(executor)
       .selectFrom('pre_check_results')
       .select(['outcome', 'at'])
       .where('borrower_id', '=', borrowerId)

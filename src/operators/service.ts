@@ -9,7 +9,7 @@ import { FAILURE_WINDOW_MINUTES, isLocked, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD } 
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from './password-policy.ts';
 import { isOperatorRole, type OperatorRole } from './roles.ts';
-import type { OperatorRow } from './tables.ts';
+import type { OperatorRow, OperatorTables } from './tables.ts';
 
 /** An operator as the rest of the system sees it: never the password hash. */
 export interface Operator {
@@ -82,13 +82,13 @@ export interface OperatorServiceOptions {
 
 /** Operator accounts: creation, sign-in with lock-out, bearer sessions, sign-out. */
 export class OperatorService {
-  readonly #db: Executor;
+  readonly #db: Executor<OperatorTables>;
   readonly #clock: Clock;
   readonly #sessionTtlMinutes: number;
   /** A hash to verify against when the email is unknown, so that timing does not reveal accounts. */
   #decoyHash: Promise<string> | undefined;
 
-  constructor(db: Executor, options: OperatorServiceOptions) {
+  constructor(db: Executor<OperatorTables>, options: OperatorServiceOptions) {
     this.#db = db;
     this.#clock = options.clock;
     this.#sessionTtlMinutes = options.sessionTtlMinutes;

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/connection.ts';
+import type { Database } from '../db/schema.ts';
 import { createTestDatabase } from '../db/testing.ts';
+import { ownTables } from '../db/transaction.ts';
 import { AppError } from '../shared/errors.ts';
 import { type CallbackHandler, type InboundCallback, InboundCallbacks } from './inbound.ts';
 
@@ -22,7 +24,9 @@ describe('inbound callbacks', () => {
     await sql`CREATE TABLE test_effects (loan_id text, kind text, ref text)`.execute(handle.db);
     const schedule: CallbackHandler = async (trx, { body }) => {
       const { loanId } = body as { loanId: string };
-      await sql`INSERT INTO test_effects VALUES (${loanId}, 'schedule', ${loanId})`.execute(trx);
+      await sql`INSERT INTO test_effects VALUES (${loanId}, 'schedule', ${loanId})`.execute(
+        ownTables<Database>(trx),
+      );
       return { status: 'applied', provides: [`schedule of ${loanId}`] };
     };
     const repayment: CallbackHandler = async (trx, { body, partnerId }) => {
@@ -31,13 +35,19 @@ describe('inbound callbacks', () => {
       if (loanId.startsWith('other-'))
         throw new AppError('FORBIDDEN', `Loan ${loanId} is not ${partnerId}'s.`);
       const { rows } =
-        await sql`SELECT 1 FROM test_effects WHERE loan_id = ${loanId} AND kind = 'schedule'`.execute(trx);
+        await sql`SELECT 1 FROM test_effects WHERE loan_id = ${loanId} AND kind = 'schedule'`.execute(
+          ownTables<Database>(trx),
+        );
       if (rows.length === 0) return { status: 'deferred', waitingFor: `schedule of ${loanId}` };
       // Faults that only show once the schedule is there, i.e. when a held-back callback is retried.
-      await sql`INSERT INTO test_effects VALUES (${loanId}, 'attempt', ${repaymentId})`.execute(trx);
+      await sql`INSERT INTO test_effects VALUES (${loanId}, 'attempt', ${repaymentId})`.execute(
+        ownTables<Database>(trx),
+      );
       if (repaymentId.startsWith('bad-')) throw new AppError('VALIDATION_FAILED', 'periods do not exist');
       if (repaymentId.startsWith('boom-')) throw new Error('a defect');
-      await sql`INSERT INTO test_effects VALUES (${loanId}, 'repayment', ${repaymentId})`.execute(trx);
+      await sql`INSERT INTO test_effects VALUES (${loanId}, 'repayment', ${repaymentId})`.execute(
+        ownTables<Database>(trx),
+      );
       return { status: 'applied', result: { repaymentId } };
     };
     inbound = new InboundCallbacks(handle.db, { schedule, repayment }, clock, {

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { sql, type Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import { type Executor, inTransaction } from '../db/transaction.ts';
+import { type Executor, inTransaction, type SharedTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, statusOf } from '../shared/errors.ts';
+import type { ProtocolTables } from './tables.ts';
 
 /** What a handler made of a callback. */
 export type CallbackOutcome =
@@ -47,7 +47,7 @@ export interface CallbackContext<B = unknown> {
  * it for good (e.g. `FORBIDDEN` for another lender's application, `APR_CAP_EXCEEDED`).
  */
 export type CallbackHandler<B = unknown> = (
-  trx: Transaction<Database>,
+  trx: SharedTransaction,
   context: CallbackContext<B>,
 ) => Promise<CallbackOutcome>;
 
@@ -85,13 +85,13 @@ function conflict(field: 'request id' | 'business id'): AppError {
  * provides what they wait for.
  */
 export class InboundCallbacks {
-  readonly #db: Executor;
+  readonly #db: Executor<ProtocolTables>;
   readonly #handlers: ReadonlyMap<string, CallbackHandler>;
   readonly #clock: Clock;
   readonly #limits: DeferralLimits;
 
   constructor(
-    db: Executor,
+    db: Executor<ProtocolTables>,
     handlers: Readonly<Record<string, CallbackHandler>>,
     clock: Clock,
     limits: DeferralLimits = DEFAULT_DEFERRAL_LIMITS,
@@ -148,7 +148,7 @@ export class InboundCallbacks {
    * so two simultaneous deliveries of one callback never both apply it.
    */
   async #record(
-    trx: Executor,
+    trx: Executor<ProtocolTables>,
     callback: InboundCallback,
     status: 'applied' | 'refused',
     httpStatus: number,
@@ -212,7 +212,7 @@ export class InboundCallbacks {
    * refusing those that waited too long): a lender sending callbacks for objects that never come
    * must not grow the table without bound.
    */
-  async #checkRoomToWait(trx: Transaction<Database>, partnerId: string, now: Date): Promise<void> {
+  async #checkRoomToWait(trx: Transaction<ProtocolTables>, partnerId: string, now: Date): Promise<void> {
     await this.expireWaiting(partnerId, trx);
     const { n } = await trx
       .selectFrom('inbound_messages')
@@ -233,7 +233,7 @@ export class InboundCallbacks {
    * Refuses this partner's callbacks that have waited longer than allowed: they stay listed (as
    * refused, with the reason) for operators, and free their business ids for a fresh callback.
    */
-  async expireWaiting(partnerId: string, db: Executor = this.#db): Promise<number> {
+  async expireWaiting(partnerId: string, db: Executor<ProtocolTables> = this.#db): Promise<number> {
     const cutoff = new Date(this.#clock().getTime() - this.#limits.maxAgeMs);
     const hours = Math.round(this.#limits.maxAgeMs / 3_600_000);
     const expired = await db
@@ -260,7 +260,7 @@ export class InboundCallbacks {
    * repayments waiting for it).
    */
   async #retryWaiting(
-    trx: Transaction<Database>,
+    trx: Transaction<ProtocolTables>,
     partnerId: string,
     provided: readonly string[],
   ): Promise<void> {
@@ -287,7 +287,7 @@ export class InboundCallbacks {
   }
 
   async #retryOne(
-    trx: Transaction<Database>,
+    trx: Transaction<ProtocolTables>,
     handler: CallbackHandler,
     partnerId: string,
     row: { id: number; request_id: string; business_id: string; body: unknown; received_at: Date },

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/transaction.ts';
 import type { NonceStore } from './envelope/index.ts';
+import type { ProtocolTables } from './tables.ts';
 
 /** How often a store deletes the nonces whose window has closed. */
 export const NONCE_SWEEP_EVERY_MS = 10 * 60_000;
@@ -14,13 +15,13 @@ export const NONCE_SWEEP_EVERY_MS = 10 * 60_000;
  * background (the request does not wait for it; a failed sweep is simply tried at the next one).
  */
 export class DatabaseNonceStore implements NonceStore {
-  readonly #db: Executor;
+  readonly #db: Executor<ProtocolTables>;
   readonly #now: () => Date;
   readonly #sweepEveryMs: number;
   #lastSweep: number;
   #sweeping: Promise<unknown> = Promise.resolve();
 
-  constructor(db: Executor, now: () => Date, sweepEveryMs = NONCE_SWEEP_EVERY_MS) {
+  constructor(db: Executor<ProtocolTables>, now: () => Date, sweepEveryMs = NONCE_SWEEP_EVERY_MS) {
     this.#db = db;
     this.#now = now;
     this.#sweepEveryMs = sweepEveryMs;

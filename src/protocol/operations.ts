@@ -4,6 +4,7 @@ import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { type DeadLetter, listDeadLetters, requeueDeadLetter } from './outbox.ts';
+import type { ProtocolTables } from './tables.ts';
 
 /**
  * What operators see of the protocol's trouble: refused messages and callbacks not applied. A
@@ -50,7 +51,7 @@ const OVERFLOW = '*';
  * counted, but a flood of them costs one row per minute and key, not one per message.
  */
 export async function recordRejection(
-  db: Executor,
+  db: Executor<ProtocolTables>,
   refused: RefusedMessage,
   now: Date,
   maxRowsPerMinute = MAX_REJECTION_ROWS_PER_MINUTE,
@@ -96,7 +97,7 @@ export async function recordRejection(
 
 /** Envelope refusals (bad signature, replay, unknown partner…), newest first. */
 export async function listRejections(
-  db: Executor,
+  db: Executor<ProtocolTables>,
   query: { partnerId?: string; beforeId?: number; limit: number },
 ): Promise<Rejection[]> {
   let select = db.selectFrom('protocol_rejections').selectAll().orderBy('id', 'desc').limit(query.limit);
@@ -135,7 +136,7 @@ export interface StoredCallback {
  * callback may name amounts and ids, but operators look them up where they belong.
  */
 export async function listCallbacks(
-  db: Executor,
+  db: Executor<ProtocolTables>,
   query: { status: 'deferred' | 'refused' | 'applied'; partnerId?: string; beforeId?: number; limit: number },
 ): Promise<StoredCallback[]> {
   let select = db
@@ -181,10 +182,10 @@ export interface RejectionRecorder {
  * The HTTP routes call this service; they never see the database.
  */
 export class ProtocolOperations implements RejectionRecorder {
-  readonly #db: Executor;
+  readonly #db: Executor<ProtocolTables>;
   readonly #clock: Clock;
 
-  constructor(db: Executor, clock: Clock) {
+  constructor(db: Executor<ProtocolTables>, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
   }

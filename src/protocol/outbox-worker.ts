@@ -4,6 +4,7 @@ import type { Executor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isRetryableStatus, retryDelayMs } from './backoff.ts';
 import { claimDueMessages, markDelivered, markFailed, type OutboxMessage } from './outbox.ts';
+import type { ProtocolTables } from './tables.ts';
 
 /** The longest pause between two failed outbox passes (unless the poll interval is longer). */
 export const MAX_FAILURE_DELAY_MS = 5_000;
@@ -49,7 +50,7 @@ export type OnDelivered = (
 export type OnDeadLettered = (message: OutboxMessage, reason: DeadLetterReason) => Promise<void>;
 
 export interface OutboxWorkerOptions {
-  readonly db: Executor;
+  readonly db: Executor<ProtocolTables>;
   readonly deliver: Deliver;
   readonly clock: Clock;
   readonly logger: Logger;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Executor } from '../db/transaction.ts';
+import { type Executor, ownTables, type SharedExecutor } from '../db/transaction.ts';
 import { RETRY_HORIZON_MS } from './backoff.ts';
-import type { OutboxMessageRow } from './tables.ts';
+import type { OutboxMessageRow, ProtocolTables } from './tables.ts';
 
 /** The calls the platform makes to a lender. */
 export const LENDER_CALLS = ['pre_check', 'apply', 'drawdown', 'repay', 'status_query'] as const;
@@ -36,12 +36,12 @@ export interface NewOutboxMessage {
  * rolled back. Returns the request id.
  */
 export async function enqueueLenderCall(
-  trx: Executor,
+  trx: SharedExecutor,
   message: NewOutboxMessage,
   now: Date,
 ): Promise<string> {
   const requestId = message.requestId ?? randomUUID();
-  await trx
+  await ownTables<ProtocolTables>(trx)
     .insertInto('outbox_messages')
     .values({
       id: randomUUID(),
@@ -87,7 +87,7 @@ function toMessage(row: OutboxMessageRow & { attempts: number; created_at: Date 
  * lets another process take it over if the owner dies.
  */
 export async function claimDueMessages(
-  db: Executor,
+  db: Executor<ProtocolTables>,
   owner: string,
   now: Date,
   leaseUntil: Date,
@@ -110,7 +110,7 @@ export async function claimDueMessages(
 
 /** Marks a claimed message delivered, if `owner` still holds its lease. */
 export async function markDelivered(
-  db: Executor,
+  db: Executor<ProtocolTables>,
   message: OutboxMessage,
   owner: string,
   response: { status: number; body: unknown },
@@ -138,7 +138,7 @@ export async function markDelivered(
  * failure is final or the retry horizon has passed.
  */
 export async function markFailed(
-  db: Executor,
+  db: Executor<ProtocolTables>,
   message: OutboxMessage,
   owner: string,
   failure: { error: string; status?: number; final: boolean; retryAt: Date },
@@ -174,7 +174,7 @@ export interface DeadLetter {
 
 /** Messages that will not be retried any more, newest first, for operators. */
 export async function listDeadLetters(
-  db: Executor,
+  db: Executor<ProtocolTables>,
   limit: number,
   partnerId?: string,
 ): Promise<DeadLetter[]> {
@@ -199,7 +199,11 @@ export async function listDeadLetters(
 }
 
 /** Puts a dead letter back in the queue (an operator fixed the cause), keeping its request id. */
-export async function requeueDeadLetter(db: Executor, id: string, now: Date): Promise<boolean> {
+export async function requeueDeadLetter(
+  db: Executor<ProtocolTables>,
+  id: string,
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('outbox_messages')
     .set({ status: 'pending', next_attempt_at: now, give_up_at: new Date(now.getTime() + RETRY_HORIZON_MS) })

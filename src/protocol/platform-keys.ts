@@ -10,6 +10,7 @@ import {
   type SignatureAlgorithm,
   smAvailable,
 } from './envelope/index.ts';
+import type { ProtocolTables } from './tables.ts';
 
 const SEAL_PURPOSE = 'platform-signing-key';
 
@@ -53,12 +54,12 @@ export function signingFamilyOf(
  * during the overlap.
  */
 export class PlatformKeyring {
-  readonly #db: Executor;
+  readonly #db: Executor<ProtocolTables>;
   readonly #masterKey: Buffer;
   readonly #clock: Clock;
   readonly #cached = new Map<SigningFamily, { key: PrivateSigningKey; until: number }>();
 
-  constructor(db: Executor, masterKey: Buffer, clock: Clock) {
+  constructor(db: Executor<ProtocolTables>, masterKey: Buffer, clock: Clock) {
     this.#db = db;
     this.#masterKey = masterKey;
     this.#clock = clock;

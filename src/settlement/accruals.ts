@@ -1,6 +1,5 @@
 import { type Insertable, sql, type Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
-import type { Executor } from '../db/transaction.ts';
+import { type Executor, ownTables, type SharedTransaction } from '../db/transaction.ts';
 import { accounts, type Ledger, UNATTRIBUTED_CHANNEL } from '../ledger/index.ts';
 import type { DisbursedLoan, LoanEvents, RecordedRepayment } from '../loans/events.ts';
 import { chinaDate } from '../shared/china-date.ts';
@@ -9,7 +8,7 @@ import { previousMonth } from './calendar.ts';
 import { referralFee, ruleFor, serviceFee, serviceRates } from './contract-terms.ts';
 import type { ContractService } from './contracts.ts';
 import { lenderLockKey } from './locks.ts';
-import type { FeeAccrualRow } from './tables.ts';
+import type { FeeAccrualRow, SettlementTables } from './tables.ts';
 
 type NewAccrual = Insertable<FeeAccrualRow>;
 /** What every accrual of one callback shares, before its amounts and fees. */
@@ -49,7 +48,8 @@ export class AccrualService implements LoanEvents {
     this.#clock = clock;
   }
 
-  async onDisbursed(trx: Transaction<Database>, loan: DisbursedLoan): Promise<void> {
+  async onDisbursed(shared: SharedTransaction, loan: DisbursedLoan): Promise<void> {
+    const trx = ownTables<SettlementTables>(shared);
     const lender = loan.partnerId;
     if ((await this.#start(trx, lender, 'disbursement', loan.drawdownId, loan.loanId)).recorded) return;
     const occurredAt = new Date(loan.disbursedAt);
@@ -117,7 +117,8 @@ export class AccrualService implements LoanEvents {
     });
   }
 
-  async onRepaymentRecorded(trx: Transaction<Database>, repayment: RecordedRepayment): Promise<void> {
+  async onRepaymentRecorded(shared: SharedTransaction, repayment: RecordedRepayment): Promise<void> {
+    const trx = ownTables<SettlementTables>(shared);
     const lender = repayment.partnerId;
     const start = await this.#start(trx, lender, 'repayment', repayment.lenderRepaymentId, repayment.loanId);
     if (start.recorded) return;
@@ -201,7 +202,7 @@ export class AccrualService implements LoanEvents {
 
   /** A reversal negates the original accrual and reverses its ledger entry; never recomputes. */
   async #reverse(
-    trx: Transaction<Database>,
+    trx: Transaction<SettlementTables>,
     base: EventBase & { readonly channel_code: string; readonly occurred_at: Date },
     repayment: RecordedRepayment & { readonly reversalOf: string },
   ): Promise<void> {
@@ -265,7 +266,7 @@ export class AccrualService implements LoanEvents {
    * already accrued, and finds the channel of the loan's disbursement (repayments inherit it).
    */
   async #start(
-    trx: Executor,
+    trx: Executor<SettlementTables>,
     lender: string,
     recordType: FeeAccrualRow['record_type'],
     businessId: string,
@@ -287,7 +288,7 @@ export class AccrualService implements LoanEvents {
     return { recorded: row.recorded, channel: row.channel };
   }
 
-  async #insert(trx: Executor, row: NewAccrual): Promise<void> {
+  async #insert(trx: Executor<SettlementTables>, row: NewAccrual): Promise<void> {
     await trx.insertInto('fee_accruals').values(row).execute();
   }
 }

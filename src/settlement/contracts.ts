@@ -8,7 +8,7 @@ import { AppError, invalidField } from '../shared/errors.ts';
 import { isDate } from './calendar.ts';
 import { type ContractTerms, checkContractTerms } from './contract-terms.ts';
 import type { LenderDirectory } from './ports.ts';
-import type { RevenueContractRow } from './tables.ts';
+import type { RevenueContractRow, SettlementTables } from './tables.ts';
 
 export interface ContractVersion {
   readonly id: string;
@@ -50,11 +50,11 @@ function toVersion(row: Selectable<RevenueContractRow>): ContractVersion {
  * an event that may already have been posted — and posted fees are stored, never recomputed.
  */
 export class ContractService {
-  readonly #db: Executor;
+  readonly #db: Executor<SettlementTables>;
   readonly #clock: Clock;
   readonly #lenders: LenderDirectory;
 
-  constructor(db: Executor, clock: Clock, lenders: LenderDirectory) {
+  constructor(db: Executor<SettlementTables>, clock: Clock, lenders: LenderDirectory) {
     this.#db = db;
     this.#clock = clock;
     this.#lenders = lenders;
@@ -141,7 +141,7 @@ export class ContractService {
 
   /** The version pricing events of `date` (CST), if any. */
   async effectiveOn(
-    executor: Executor,
+    executor: Executor<SettlementTables>,
     lenderCode: string,
     date: string,
   ): Promise<ContractVersion | undefined> {

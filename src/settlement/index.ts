@@ -2,14 +2,17 @@
  * Settlement: revenue-share contracts, fee accrual into the ledger, monthly statements and
  * reconciliation with lenders' daily files. Other modules use these services, never the tables.
  */
+
 import type { Executor } from '../db/transaction.ts';
 import { Ledger } from '../ledger/index.ts';
+import type { LedgerTables } from '../ledger/tables.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AccrualService } from './accruals.ts';
 import { ContractService } from './contracts.ts';
 import type { LenderDirectory } from './ports.ts';
 import { ReconciliationService } from './reconciliation.ts';
 import { StatementService } from './statements.ts';
+import type { SettlementTables } from './tables.ts';
 
 export type {
   ContractRule,
@@ -39,7 +42,8 @@ export interface SettlementServices {
 }
 
 export function createSettlementServices(
-  db: Executor,
+  // Settlement's own tables and the ledger's: the factory builds the ledger it posts to.
+  db: Executor<SettlementTables & LedgerTables>,
   options: { readonly clock: Clock; readonly lenders: LenderDirectory },
 ): SettlementServices {
   const ledger = new Ledger(db, options.clock);

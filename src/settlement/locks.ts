@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/transaction.ts';
+import type { SettlementTables } from './tables.ts';
 
 /**
  * One advisory lock per lender, held to the end of the transaction. Recording an accrual takes it
@@ -12,7 +13,7 @@ export function lenderLockKey(lenderCode: string) {
 }
 
 export async function lockLender(
-  trx: Executor,
+  trx: Executor<SettlementTables>,
   lenderCode: string,
   mode: 'shared' | 'exclusive',
 ): Promise<void> {

@@ -9,7 +9,12 @@ import { isDate } from './calendar.ts';
 import { type Difference, type LendgateRecord, reconcile, recordKey } from './matching.ts';
 import type { LenderDirectory } from './ports.ts';
 import { parseReconciliationFile, ReconciliationFileError } from './reconciliation-file.ts';
-import type { FeeAccrualRow, ReconciliationDifferenceRow, ReconciliationRunRow } from './tables.ts';
+import type {
+  FeeAccrualRow,
+  ReconciliationDifferenceRow,
+  ReconciliationRunRow,
+  SettlementTables,
+} from './tables.ts';
 import { type Cell, writeXlsx } from './xlsx.ts';
 
 export interface ReconciliationRun {
@@ -113,11 +118,11 @@ function toRecord(row: Selectable<FeeAccrualRow>): LendgateRecord {
  * Importing the same file again returns the earlier run; a corrected file makes a new run.
  */
 export class ReconciliationService {
-  readonly #db: Executor;
+  readonly #db: Executor<SettlementTables>;
   readonly #clock: Clock;
   readonly #lenders: LenderDirectory;
 
-  constructor(db: Executor, clock: Clock, lenders: LenderDirectory) {
+  constructor(db: Executor<SettlementTables>, clock: Clock, lenders: LenderDirectory) {
     this.#db = db;
     this.#clock = clock;
     this.#lenders = lenders;
@@ -240,7 +245,7 @@ export class ReconciliationService {
     });
   }
 
-  async #unresolved(executor: Executor, runId: string): Promise<number> {
+  async #unresolved(executor: Executor<SettlementTables>, runId: string): Promise<number> {
     const row = await executor
       .selectFrom('reconciliation_differences')
       .select((eb) => eb.fn.countAll<number>().as('count'))

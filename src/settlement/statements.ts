@@ -15,7 +15,7 @@ import {
   type StatementTotals,
 } from './statement-builder.ts';
 import { checkStatementTransition } from './statement-status.ts';
-import type { StatementLineRow, StatementRow, StatementStatus } from './tables.ts';
+import type { SettlementTables, StatementLineRow, StatementRow, StatementStatus } from './tables.ts';
 
 export const ALL_CHANNELS = '*';
 const LINE_CHUNK = 1000;
@@ -171,7 +171,7 @@ function lineRows(statementId: string, lines: readonly StatementLine[]): Inserta
 }
 
 async function findStatement(
-  trx: Executor,
+  trx: Executor<SettlementTables>,
   key: StatementKey,
 ): Promise<Selectable<StatementRow> | undefined> {
   return trx
@@ -184,7 +184,7 @@ async function findStatement(
 }
 
 /** Months are generated in order: none once a later month of the scope has its statement. */
-async function refuseAfterLaterMonth(trx: Executor, key: StatementKey): Promise<void> {
+async function refuseAfterLaterMonth(trx: Executor<SettlementTables>, key: StatementKey): Promise<void> {
   const later = await trx
     .selectFrom('statements')
     .select('month')
@@ -199,7 +199,10 @@ async function refuseAfterLaterMonth(trx: Executor, key: StatementKey): Promise<
 }
 
 /** The scope's latest statement so far (an earlier month: a later one was refused). */
-async function previousStatement(trx: Executor, key: StatementKey): Promise<PreviousStatement | undefined> {
+async function previousStatement(
+  trx: Executor<SettlementTables>,
+  key: StatementKey,
+): Promise<PreviousStatement | undefined> {
   return trx
     .selectFrom('statements')
     .select(['id', 'month', 'watermark'])
@@ -211,7 +214,7 @@ async function previousStatement(trx: Executor, key: StatementKey): Promise<Prev
 }
 
 /** The lender's highest accrual id, read under its exclusive lock (see locks.ts). */
-async function highestAccrualId(trx: Executor, lender: string): Promise<number | null> {
+async function highestAccrualId(trx: Executor<SettlementTables>, lender: string): Promise<number | null> {
   const top = await trx
     .selectFrom('fee_accruals')
     .select(sql<number | null>`max(id)`.as('max'))
@@ -222,7 +225,7 @@ async function highestAccrualId(trx: Executor, lender: string): Promise<number |
 
 /** Accrual sums per loan and business month, for the accruals this statement takes. */
 async function accrualGroups(
-  trx: Executor,
+  trx: Executor<SettlementTables>,
   key: StatementKey,
   watermark: number,
   previous: PreviousStatement | undefined,
@@ -272,7 +275,7 @@ async function accrualGroups(
 
 /** The statement and its lines, the lines in chunks of LINE_CHUNK rows per INSERT. */
 async function insertStatement(
-  trx: Executor,
+  trx: Executor<SettlementTables>,
   row: Insertable<StatementRow>,
   lines: readonly StatementLine[],
 ): Promise<void> {
@@ -287,7 +290,7 @@ async function insertStatement(
 
 /** The draft's first history entry and its audit entry. */
 async function recordGenerated(
-  trx: Executor,
+  trx: Executor<SettlementTables>,
   generated: {
     readonly id: string;
     readonly key: StatementKey;
@@ -324,7 +327,7 @@ async function recordGenerated(
   });
 }
 
-async function readStatement(trx: Executor, id: string): Promise<Selectable<StatementRow>> {
+async function readStatement(trx: Executor<SettlementTables>, id: string): Promise<Selectable<StatementRow>> {
   return trx.selectFrom('statements').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
@@ -341,12 +344,12 @@ async function readStatement(trx: Executor, id: string): Promise<Selectable<Stat
  * generated once; asking again returns it.
  */
 export class StatementService {
-  readonly #db: Executor;
+  readonly #db: Executor<SettlementTables>;
   readonly #clock: Clock;
   readonly #ledger: Ledger;
   readonly #lenders: LenderDirectory;
 
-  constructor(db: Executor, clock: Clock, ledger: Ledger, lenders: LenderDirectory) {
+  constructor(db: Executor<SettlementTables>, clock: Clock, ledger: Ledger, lenders: LenderDirectory) {
     this.#db = db;
     this.#clock = clock;
     this.#ledger = ledger;

@@ -18,6 +18,7 @@ import { quoteLoan } from '../money/index.ts';
 import { callbackHandler } from '../protocol/contract-validators.ts';
 import { type InboundAnswer, InboundCallbacks } from '../protocol/inbound.ts';
 import { createSettlementServices, type SettlementServices } from './index.ts';
+import type { SettlementTables } from './tables.ts';
 
 export interface SettlementHarness {
   readonly handle: DatabaseHandle;
@@ -148,7 +149,7 @@ export async function accrueDisbursement(
     readonly principalFen: number;
     readonly at: string;
   },
-  executor: Executor = h.handle.db,
+  executor: Executor<SettlementTables> = h.handle.db,
 ): Promise<void> {
   ids += 1;
   await inTransaction(executor, (trx) =>
@@ -181,7 +182,7 @@ export async function accrueRepayment(
     readonly earlyPayoff?: boolean;
     readonly reversalOf?: string;
   },
-  executor: Executor = h.handle.db,
+  executor: Executor<SettlementTables> = h.handle.db,
 ): Promise<void> {
   ids += 1;
   await inTransaction(executor, (trx) =>

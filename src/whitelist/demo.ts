@@ -1,9 +1,11 @@
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
 import { ChannelService } from '../channels/channel-service.ts';
+import type { ChannelTables } from '../channels/tables.ts';
 import type { Executor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { WhitelistImporter } from './importer.ts';
 import { WhitelistService } from './service.ts';
+import type { WhitelistTables } from './tables.ts';
 
 /** Demo users demo-001…demo-020 are listed on every demo channel; demo-099 is not. */
 export function demoWhitelistCsv(): string {
@@ -17,7 +19,8 @@ export function demoWhitelistCsv(): string {
 
 /** Imports and activates the demo list on each of the given channels. */
 export async function seedDemoWhitelists(
-  trx: Executor,
+  // The whitelist's tables and the channels' (the demo lists go to demo channels it looks up).
+  trx: Executor<WhitelistTables & ChannelTables>,
   clock: Clock,
   channelCodes: readonly string[],
 ): Promise<string[]> {

@@ -20,7 +20,7 @@ import {
   saveProgress,
   toVersion,
 } from './store.ts';
-import type { WhitelistKeyType } from './tables.ts';
+import type { WhitelistKeyType, WhitelistTables } from './tables.ts';
 
 /** What the reader refuses, as the API answers it: too large, or not CSV (naming the line). */
 function asAppError(error: unknown): unknown {
@@ -93,13 +93,13 @@ class Counter {
  * MAX_LINE_LENGTH) fails the import, naming the line. Memory stays flat whatever the size.
  */
 export class WhitelistImporter {
-  readonly #db: Executor;
+  readonly #db: Executor<WhitelistTables>;
   readonly #clock: Clock;
   readonly #channels: ChannelDirectory;
   readonly #activate: Activate;
 
   constructor(
-    db: Executor,
+    db: Executor<WhitelistTables>,
     options: { readonly clock: Clock; readonly channels: ChannelDirectory; readonly activate: Activate },
   ) {
     this.#db = db;

@@ -2,12 +2,14 @@
  * Whitelist gating (白名单): versioned lists imported from CSV, switched atomically, with rollout
  * per segment and kill switches. Other modules call `whitelist.entryFor(principal)`.
  */
+
 import type { ChannelServices } from '../channels/index.ts';
 import type { Executor } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { WhitelistImporter } from './importer.ts';
 import type { ChannelDirectory } from './ports.ts';
 import { WhitelistService } from './service.ts';
+import type { WhitelistTables } from './tables.ts';
 
 export { MAX_LINE_LENGTH, parseHeader, parseRow, SEGMENT_PATTERN, WHITELIST_KEY_TYPES } from './csv.ts';
 export { DEFAULT_BATCH_SIZE, type ImportOptions } from './importer.ts';
@@ -30,7 +32,7 @@ export function channelDirectory(channels: Pick<ChannelServices, 'registry' | 'u
 }
 
 export function createWhitelistServices(
-  db: Executor,
+  db: Executor<WhitelistTables>,
   options: { readonly clock: Clock; readonly channels: ChannelDirectory },
 ): WhitelistServices {
   const service = new WhitelistService(db, options);

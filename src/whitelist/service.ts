@@ -9,6 +9,7 @@ import type { KillSwitch, Rollout, WhitelistMatch, WhitelistOverview, WhitelistV
 import type { ChannelDirectory } from './ports.ts';
 import { decideEntry, type EntryDecision, phoneSha256, rolloutBucket } from './rollout.ts';
 import { dropPartition, ensureSettings, toVersion } from './store.ts';
+import type { WhitelistTables } from './tables.ts';
 
 function invalid(field: string, message: string): AppError {
   const problem: FieldProblem = { field, message };
@@ -38,13 +39,16 @@ const NO_PHONE: PhoneKey = { sha256: null, salt: null };
  * switches, and the one question the borrower side asks — may this user see the entry?
  */
 export class WhitelistService {
-  readonly #db: Executor;
+  readonly #db: Executor<WhitelistTables>;
   readonly #clock: Clock;
   readonly #channels: ChannelDirectory;
   /** Each channel's phone salt as last read (one short string per channel). */
   readonly #salts = new Map<string, string>();
 
-  constructor(db: Executor, options: { readonly clock: Clock; readonly channels: ChannelDirectory }) {
+  constructor(
+    db: Executor<WhitelistTables>,
+    options: { readonly clock: Clock; readonly channels: ChannelDirectory },
+  ) {
     this.#db = db;
     this.#clock = options.clock;
     this.#channels = options.channels;
@@ -407,7 +411,11 @@ export class WhitelistService {
       throw new AppError('NOT_FOUND', `No channel has code ${channelCode}.`);
   }
 
-  async #activeVersionId(db: Executor, channelCode: string, lock = false): Promise<number | null> {
+  async #activeVersionId(
+    db: Executor<WhitelistTables>,
+    channelCode: string,
+    lock = false,
+  ): Promise<number | null> {
     let query = db
       .selectFrom('whitelist_settings')
       .select('active_version_id')

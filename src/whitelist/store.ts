@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { ImportProgress, WhitelistKeyType, WhitelistVersion } from './model.ts';
-import type { WhitelistVersionRow } from './tables.ts';
+import type { WhitelistTables, WhitelistVersionRow } from './tables.ts';
 
 /**
  * The whitelist's SQL. Entries of a version live in the partition `whitelist_entries_<id>`,
@@ -41,7 +41,11 @@ export function toVersion(
 }
 
 /** Creates the channel's settings row (with a random phone salt) if it has none yet. */
-export async function ensureSettings(db: Executor, channelCode: string, now: Date): Promise<void> {
+export async function ensureSettings(
+  db: Executor<WhitelistTables>,
+  channelCode: string,
+  now: Date,
+): Promise<void> {
   await db
     .insertInto('whitelist_settings')
     .values({
@@ -59,7 +63,7 @@ export async function ensureSettings(db: Executor, channelCode: string, now: Dat
 
 /** A new version in state `importing`, numbered after the channel's last, with its partition. */
 export async function createVersion(
-  db: Executor,
+  db: Executor<WhitelistTables>,
   input: {
     readonly channelCode: string;
     readonly keyType: WhitelistKeyType;
@@ -112,7 +116,7 @@ export async function createVersion(
  * already present keeps its first row. Returns how many rows were new.
  */
 export async function insertEntries(
-  db: Executor,
+  db: Executor<WhitelistTables>,
   versionId: number,
   batch: {
     readonly keys: readonly string[];
@@ -140,7 +144,7 @@ function progressColumns(progress: ImportProgress) {
 
 /** Records progress; false when the version is no longer importing (e.g. dropped meanwhile). */
 export async function saveProgress(
-  db: Executor,
+  db: Executor<WhitelistTables>,
   versionId: number,
   progress: ImportProgress,
 ): Promise<boolean> {
@@ -155,7 +159,7 @@ export async function saveProgress(
 
 /** Marks the import done (`ready`) with its final counts and the entries per segment. */
 export async function finishVersion(
-  db: Executor,
+  db: Executor<WhitelistTables>,
   versionId: number,
   progress: ImportProgress,
   now: Date,
@@ -174,7 +178,7 @@ export async function finishVersion(
 
 /** Marks a broken import `failed` and frees its partition. */
 export async function failVersion(
-  db: Executor,
+  db: Executor<WhitelistTables>,
   versionId: number,
   failure: string,
   progress: ImportProgress,
@@ -191,6 +195,6 @@ export async function failVersion(
   });
 }
 
-export async function dropPartition(db: Executor, versionId: number): Promise<void> {
+export async function dropPartition(db: Executor<WhitelistTables>, versionId: number): Promise<void> {
   await sql`DROP TABLE IF EXISTS ${partition(versionId)}`.execute(db);
 }

@@ -1,10 +1,9 @@
-import type { Transaction } from 'kysely';
 import { ApplicationLifecycleService } from '../applications/lifecycle.ts';
 import type { ApplicationPorts } from '../applications/ports.ts';
 import { ApplicationService } from '../applications/service.ts';
 import type { BorrowerServices } from '../borrowers/index.ts';
 import type { Database } from '../db/schema.ts';
-import type { Executor } from '../db/transaction.ts';
+import { type Executor, ownTables } from '../db/transaction.ts';
 import { registryEndpoints } from '../lenders/endpoints.ts';
 import type { LenderServices } from '../lenders/index.ts';
 import { LoanCallbacks } from '../loans/callbacks.ts';
@@ -45,7 +44,7 @@ export interface JourneyServices {
 }
 
 export interface JourneyDependencies {
-  readonly db: Executor;
+  readonly db: Executor<Database>;
   readonly clock: Clock;
   readonly lenders: LenderServices;
   readonly borrowers: BorrowerServices;
@@ -141,8 +140,9 @@ export function createJourney(deps: JourneyDependencies): JourneyServices {
     },
     entryVisible: async (principal) => (await entryFor(principal)).visible,
     preCheckAccepted: (trx, borrowerId, productId) => offers.hasAcceptedPreCheck(trx, borrowerId, productId),
-    async activeConsent(trx: Transaction<Database>, borrowerId, lenderId) {
-      const consent = await borrowers.consents.active(borrowerId, lenderId, trx);
+    async activeConsent(trx, borrowerId, lenderId) {
+      // The wiring sees every table: it opens the caller's transaction for the borrowers module.
+      const consent = await borrowers.consents.active(borrowerId, lenderId, ownTables<Database>(trx));
       if (!consent) return undefined;
       return { consentId: consent.id, ...consent.evidence };
     },
