@@ -154,18 +154,19 @@ describe.skipIf(!process.env.DATABASE_URL)('inTransaction when the connection br
     await database?.drop();
   });
 
-  /** Terminates the backend of `trx` and waits until it is gone, as a restart would. */
+  /**
+   * Terminates the backend of `trx`, as a restart would, and returns once its client has read the
+   * server's last words — when the pool's error listener has heard of it (at most 5 s).
+   */
   async function terminateBackendOf(trx: Kysely<Database>): Promise<void> {
+    const heard = errors.length;
     const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx);
-    const pid = rows[0]!.pid;
-    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-    for (let i = 0; i < 200; i += 1) {
-      const left = await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
-      if (left.rowCount === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+    const deadline = Date.now() + 5_000;
+    while (errors.length === heard) {
+      if (Date.now() > deadline) throw new Error('the terminated client never reported its error');
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    // …and the client has read the server's last words.
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   it('survives a backend terminated between two statements, and reruns the transaction', async () => {
