@@ -65,3 +65,8 @@ export function SafeInteger(options: IntegerOptions = {}) {
 export function DateTimeString(options: { description?: string } = {}) {
   return Type.String({ format: 'date-time', maxLength: 40, ...options });
 }
+
+/** A list answered whole, not paged: `{ items: [...] }`, the shape every such list has. */
+export function ItemsOf<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item) });
+}

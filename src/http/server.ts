@@ -147,7 +147,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true } }, async function openApiDocument() {
+    return app.swagger();
+  });
 
   registerOperatorAuth(app, options.operators);
   registerBorrowerAuth(app, options.borrowerSessions);

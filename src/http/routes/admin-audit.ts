@@ -1,8 +1,8 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AuditLog } from '../../audit/audit-log.ts';
-import { BearerSecurity, errorResponses, SafeInteger } from '../schemas.ts';
+import { operatorRoutes } from '../route.ts';
+import { SafeInteger } from '../schemas.ts';
 
 const AuditQuery = Type.Object(
   {
@@ -31,29 +31,22 @@ const AuditEntry = Type.Object({
 export const adminAuditRoutes =
   (audit: Pick<AuditLog, 'list'>): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    app.get(
-      '/api/v1/admin/audit',
-      {
-        config: { roles: ['admin', 'compliance'] },
-        schema: {
-          tags: ['audit'],
-          summary: 'Search the audit log, newest first (keyset pagination with beforeId)',
-          security: BearerSecurity,
-          querystring: AuditQuery,
-          response: {
-            200: Type.Object({
-              items: Type.Array(AuditEntry),
-              nextBeforeId: Type.Union([Type.Integer(), Type.Null()]),
-            }),
-            ...errorResponses(401, 403),
-          },
-        },
+    const routes = operatorRoutes(instance, ['audit']);
+    routes.get('/api/v1/admin/audit', {
+      roles: ['admin', 'compliance'],
+      summary: 'Search the audit log, newest first (keyset pagination with beforeId)',
+      querystring: AuditQuery,
+      response: {
+        200: Type.Object({
+          items: Type.Array(AuditEntry),
+          nextBeforeId: Type.Union([Type.Integer(), Type.Null()]),
+        }),
       },
-      async (request) => {
+      errors: [401, 403],
+      handler: async function searchAuditLog(request) {
         const items = await audit.list(request.query);
         const last = items.at(-1);
         return { items, nextBeforeId: items.length === request.query.limit && last ? last.id : null };
       },
-    );
+    });
   };

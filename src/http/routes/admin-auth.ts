@@ -5,7 +5,8 @@ import { FAILURE_WINDOW_MINUTES, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD } from '../.
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../operators/password-policy.ts';
 import { OPERATOR_ROLES } from '../../operators/roles.ts';
 import type { OperatorService } from '../../operators/service.ts';
-import { BearerSecurity, errorResponses, StringEnum } from '../schemas.ts';
+import { operatorActor, operatorRoutes } from '../route.ts';
+import { errorResponses, StringEnum } from '../schemas.ts';
 
 export const OperatorSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -42,6 +43,8 @@ export const adminAuthRoutes =
   (operators: OperatorService): FastifyPluginAsync =>
   async (instance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+    const routes = operatorRoutes(instance, ['operators']);
+    // The sign-in is the one public admin route (`config.public`, no roles): declared with Fastify itself.
     app.post(
       '/api/v1/admin/sessions',
       {
@@ -59,69 +62,49 @@ export const adminAuthRoutes =
           response: { 201: SessionResponse, ...errorResponses(401, 423, 429) },
         },
       },
-      async (request, reply) => {
+      async function signIn(request, reply) {
         const session = await operators.signIn(request.body.email, request.body.password, request.id);
         return reply.code(201).send(session);
       },
     );
 
-    app.delete(
-      '/api/v1/admin/sessions/current',
-      {
-        config: { roles: OPERATOR_ROLES },
-        schema: {
-          tags: ['operators'],
-          summary: 'Sign out: revokes the bearer token',
-          security: BearerSecurity,
-          response: { 204: Type.Null(), ...errorResponses(401) },
-        },
-      },
-      async (request, reply) => {
-        await operators.signOut(
-          request.bearerToken!,
-          { type: 'operator', id: request.operator!.id },
-          request.id,
-        );
+    routes.delete('/api/v1/admin/sessions/current', {
+      roles: OPERATOR_ROLES,
+      summary: 'Sign out: revokes the bearer token',
+      response: { 204: Type.Null() },
+      errors: [401],
+      handler: async function signOut(request, reply) {
+        await operators.signOut(request.bearerToken!, operatorActor(request), request.id);
         return reply.code(204).send(null);
       },
-    );
+    });
 
-    app.put(
-      '/api/v1/admin/me/password',
-      {
-        config: { roles: OPERATOR_ROLES },
-        schema: {
-          tags: ['operators'],
-          summary: 'Change my password; signs out my other sessions',
-          description:
-            `The new password: ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, not built on the ` +
-            'account’s email, and hard to guess (zxcvbn score ≥ 3; a refusal carries details.feedback). ' +
-            'A wrong current password counts towards the lock-out like a failed sign-in.',
-          security: BearerSecurity,
-          body: PasswordChangeBody,
-          response: { 204: Type.Null(), ...errorResponses(401) },
-        },
-      },
-      async (request, reply) => {
+    routes.put('/api/v1/admin/me/password', {
+      roles: OPERATOR_ROLES,
+      summary: 'Change my password; signs out my other sessions',
+      description:
+        `The new password: ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, not built on the ` +
+        'account’s email, and hard to guess (zxcvbn score ≥ 3; a refusal carries details.feedback). ' +
+        'A wrong current password counts towards the lock-out like a failed sign-in.',
+      body: PasswordChangeBody,
+      response: { 204: Type.Null() },
+      errors: [401],
+      handler: async function changeMyPassword(request, reply) {
         await operators.changePassword(request.operator!.id, request.body, {
           keepToken: request.bearerToken!,
           requestId: request.id,
         });
         return reply.code(204).send(null);
       },
-    );
+    });
 
-    app.get(
-      '/api/v1/admin/me',
-      {
-        config: { roles: OPERATOR_ROLES },
-        schema: {
-          tags: ['operators'],
-          summary: 'The signed-in operator',
-          security: BearerSecurity,
-          response: { 200: OperatorSchema, ...errorResponses(401) },
-        },
+    routes.get('/api/v1/admin/me', {
+      roles: OPERATOR_ROLES,
+      summary: 'The signed-in operator',
+      response: { 200: OperatorSchema },
+      errors: [401],
+      handler: async function getMe(request) {
+        return request.operator!;
       },
-      async (request) => request.operator!,
-    );
+    });
   };

@@ -1,4 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import {
@@ -9,8 +8,8 @@ import {
   REPAYMENT_METHODS,
 } from '../../money/index.ts';
 import type { ConformanceRunner } from '../../wiring/conformance-runner.ts';
-import { BearerSecurity, errorResponses, StringEnum } from '../schemas.ts';
-import { operatorActor } from './admin-lenders.ts';
+import { operatorActor, operatorRoutes } from '../route.ts';
+import { StringEnum } from '../schemas.ts';
 import { ConformanceRunSchema, READ_ROLES, WRITE_ROLES } from './lender-schemas.ts';
 
 const BASE = '/api/v1/admin/lenders/:lenderId/conformance-runs';
@@ -51,25 +50,18 @@ const NewRunBody = Type.Object(
 export const adminConformanceRunRoutes =
   (runner: ConformanceRunner): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    const tags = ['lenders'];
+    const routes = operatorRoutes(instance, ['lenders']);
 
-    app.post(
-      BASE,
-      {
-        config: { roles: WRITE_ROLES },
-        schema: {
-          tags,
-          summary:
-            'Run the conformance kit against the partner (sandbox or suspended) in the background: ' +
-            '202 with the run; its callbacks are expected at the run’s callbackUrl',
-          security: BearerSecurity,
-          params: LenderParams,
-          body: NewRunBody,
-          response: { 202: ConformanceRunSchema, ...errorResponses(401, 403, 404, 409, 503) },
-        },
-      },
-      async (request, reply) => {
+    routes.post(BASE, {
+      roles: WRITE_ROLES,
+      summary:
+        'Run the conformance kit against the partner (sandbox or suspended) in the background: ' +
+        '202 with the run; its callbacks are expected at the run’s callbackUrl',
+      params: LenderParams,
+      body: NewRunBody,
+      response: { 202: ConformanceRunSchema },
+      errors: [401, 403, 404, 409, 503],
+      handler: async function startConformanceRun(request, reply) {
         const run = await runner.start(
           request.params.lenderId,
           request.body,
@@ -78,20 +70,16 @@ export const adminConformanceRunRoutes =
         );
         return reply.code(202).send(run);
       },
-    );
+    });
 
-    app.get(
-      `${BASE}/:runId`,
-      {
-        config: { roles: READ_ROLES },
-        schema: {
-          tags,
-          summary: 'A conformance run: status, progress (checks done / total) and each check’s result',
-          security: BearerSecurity,
-          params: RunParams,
-          response: { 200: ConformanceRunSchema, ...errorResponses(401, 403, 404) },
-        },
+    routes.get(`${BASE}/:runId`, {
+      roles: READ_ROLES,
+      summary: 'A conformance run: status, progress (checks done / total) and each check’s result',
+      params: RunParams,
+      response: { 200: ConformanceRunSchema },
+      errors: [401, 403, 404],
+      handler: async function getConformanceRun(request) {
+        return runner.get(request.params.lenderId, Number(request.params.runId));
       },
-      async (request) => runner.get(request.params.lenderId, Number(request.params.runId)),
-    );
+    });
   };

@@ -1,8 +1,6 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { LenderServices } from '../../lenders/index.ts';
-import { BearerSecurity, errorResponses } from '../schemas.ts';
-import { operatorActor } from './admin-lenders.ts';
+import { operatorActor, operatorRoutes } from '../route.ts';
 import { LenderParams, PageQuery, pageOf, READ_ROLES, WRITE_ROLES } from './lender-schemas.ts';
 import {
   IssuedPreCheckKeySchema,
@@ -16,41 +14,29 @@ const BASE = '/api/v1/admin/lenders/:lenderId/pre-check-keys';
 export const adminLenderPreCheckKeyRoutes =
   (lenders: LenderServices): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    const tags = ['lender pre-check keys'];
+    const routes = operatorRoutes(instance, ['lender pre-check keys']);
 
-    app.get(
-      BASE,
-      {
-        config: { roles: READ_ROLES },
-        schema: {
-          tags,
-          summary:
-            'List a partner’s pre-check keys, newest first: id, created, state, retirement (no secret)',
-          security: BearerSecurity,
-          params: LenderParams,
-          querystring: PageQuery,
-          response: { 200: pageOf(PreCheckKeySchema), ...errorResponses(401, 403, 404) },
-        },
+    routes.get(BASE, {
+      roles: READ_ROLES,
+      summary: 'List a partner’s pre-check keys, newest first: id, created, state, retirement (no secret)',
+      params: LenderParams,
+      querystring: PageQuery,
+      response: { 200: pageOf(PreCheckKeySchema) },
+      errors: [401, 403, 404],
+      handler: async function listPreCheckKeys(request) {
+        return lenders.preCheckKeys.list(request.params.lenderId, request.query);
       },
-      async (request) => lenders.preCheckKeys.list(request.params.lenderId, request.query),
-    );
+    });
 
-    app.post(
-      BASE,
-      {
-        config: { roles: WRITE_ROLES },
-        schema: {
-          tags,
-          summary:
-            'Rotate: a new current key (its secret in this answer only); the replaced keys stay valid until previousKeyRetiresAt',
-          security: BearerSecurity,
-          params: LenderParams,
-          body: RotatePreCheckKeyBody,
-          response: { 201: IssuedPreCheckKeySchema, ...errorResponses(401, 403, 404, 409) },
-        },
-      },
-      async (request, reply) => {
+    routes.post(BASE, {
+      roles: WRITE_ROLES,
+      summary:
+        'Rotate: a new current key (its secret in this answer only); the replaced keys stay valid until previousKeyRetiresAt',
+      params: LenderParams,
+      body: RotatePreCheckKeyBody,
+      response: { 201: IssuedPreCheckKeySchema },
+      errors: [401, 403, 404, 409],
+      handler: async function rotatePreCheckKey(request, reply) {
         const { previousKeyRetiresAt } = request.body;
         const issued = await lenders.preCheckKeys.rotate(
           request.params.lenderId,
@@ -60,5 +46,5 @@ export const adminLenderPreCheckKeyRoutes =
         );
         return reply.code(201).send(issued);
       },
-    );
+    });
   };

@@ -1,8 +1,6 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { LenderServices } from '../../lenders/index.ts';
-import { BearerSecurity, errorResponses } from '../schemas.ts';
-import { operatorActor } from './admin-lenders.ts';
+import { operatorActor, operatorRoutes } from '../route.ts';
 import {
   LenderParams,
   NewProductBody,
@@ -22,39 +20,28 @@ const BASE = '/api/v1/admin/lenders/:lenderId/products';
 export const adminLenderProductRoutes =
   (lenders: LenderServices): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    const tags = ['lender products'];
+    const routes = operatorRoutes(instance, ['lender products']);
 
-    app.get(
-      BASE,
-      {
-        config: { roles: READ_ROLES },
-        schema: {
-          tags,
-          summary: 'List a partner’s products, newest first',
-          security: BearerSecurity,
-          params: LenderParams,
-          querystring: ProductListQuery,
-          response: { 200: pageOf(ProductSchema), ...errorResponses(401, 403, 404) },
-        },
+    routes.get(BASE, {
+      roles: READ_ROLES,
+      summary: 'List a partner’s products, newest first',
+      params: LenderParams,
+      querystring: ProductListQuery,
+      response: { 200: pageOf(ProductSchema) },
+      errors: [401, 403, 404],
+      handler: async function listProducts(request) {
+        return lenders.products.list(request.params.lenderId, request.query);
       },
-      async (request) => lenders.products.list(request.params.lenderId, request.query),
-    );
+    });
 
-    app.post(
-      BASE,
-      {
-        config: { roles: WRITE_ROLES },
-        schema: {
-          tags,
-          summary: 'Create a product (draft); an APR range outside 3.6%–24% is refused and audited',
-          security: BearerSecurity,
-          params: LenderParams,
-          body: NewProductBody,
-          response: { 201: ProductSchema, ...errorResponses(401, 403, 404, 409, 422) },
-        },
-      },
-      async (request, reply) => {
+    routes.post(BASE, {
+      roles: WRITE_ROLES,
+      summary: 'Create a product (draft); an APR range outside 3.6%–24% is refused and audited',
+      params: LenderParams,
+      body: NewProductBody,
+      response: { 201: ProductSchema },
+      errors: [401, 403, 404, 409, 422],
+      handler: async function createProduct(request, reply) {
         const created = await lenders.products.create(
           request.params.lenderId,
           request.body,
@@ -63,67 +50,52 @@ export const adminLenderProductRoutes =
         );
         return reply.code(201).send(created);
       },
-    );
+    });
 
-    app.get(
-      `${BASE}/:productId`,
-      {
-        config: { roles: READ_ROLES },
-        schema: {
-          tags,
-          summary: 'Get a product',
-          security: BearerSecurity,
-          params: ProductParams,
-          response: { 200: ProductSchema, ...errorResponses(401, 403, 404) },
-        },
+    routes.get(`${BASE}/:productId`, {
+      roles: READ_ROLES,
+      summary: 'Get a product',
+      params: ProductParams,
+      response: { 200: ProductSchema },
+      errors: [401, 403, 404],
+      handler: async function getProduct(request) {
+        return lenders.products.get(request.params.lenderId, request.params.productId);
       },
-      async (request) => lenders.products.get(request.params.lenderId, request.params.productId),
-    );
+    });
 
-    app.patch(
-      `${BASE}/:productId`,
-      {
-        config: { roles: WRITE_ROLES },
-        schema: {
-          tags,
-          summary: 'Change a product’s terms; a product in review or approved goes back to draft',
-          security: BearerSecurity,
-          params: ProductParams,
-          body: ProductChangesBody,
-          response: { 200: ProductSchema, ...errorResponses(401, 403, 404, 409, 422) },
-        },
-      },
-      async (request) =>
-        lenders.products.update(
+    routes.patch(`${BASE}/:productId`, {
+      roles: WRITE_ROLES,
+      summary: 'Change a product’s terms; a product in review or approved goes back to draft',
+      params: ProductParams,
+      body: ProductChangesBody,
+      response: { 200: ProductSchema },
+      errors: [401, 403, 404, 409, 422],
+      handler: async function changeProduct(request) {
+        return lenders.products.update(
           request.params.lenderId,
           request.params.productId,
           request.body,
           operatorActor(request),
           request.id,
-        ),
-    );
-
-    app.post(
-      `${BASE}/:productId/status`,
-      {
-        config: { roles: WRITE_ROLES },
-        schema: {
-          tags,
-          summary:
-            'Review a product: draft → in_review → approved → withdrawn (in_review → draft sends it back)',
-          security: BearerSecurity,
-          params: ProductParams,
-          body: ProductTransitionBody,
-          response: { 200: ProductSchema, ...errorResponses(401, 403, 404, 409, 422) },
-        },
+        );
       },
-      async (request) =>
-        lenders.products.transition(
+    });
+
+    routes.post(`${BASE}/:productId/status`, {
+      roles: WRITE_ROLES,
+      summary: 'Review a product: draft → in_review → approved → withdrawn (in_review → draft sends it back)',
+      params: ProductParams,
+      body: ProductTransitionBody,
+      response: { 200: ProductSchema },
+      errors: [401, 403, 404, 409, 422],
+      handler: async function reviewProduct(request) {
+        return lenders.products.transition(
           request.params.lenderId,
           request.params.productId,
           request.body,
           operatorActor(request),
           request.id,
-        ),
-    );
+        );
+      },
+    });
   };

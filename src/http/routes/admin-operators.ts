@@ -1,10 +1,10 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../operators/password-policy.ts';
 import { OPERATOR_ROLES } from '../../operators/roles.ts';
 import type { OperatorService } from '../../operators/service.ts';
-import { BearerSecurity, errorResponses, StringEnum } from '../schemas.ts';
+import { operatorActor, operatorRoutes } from '../route.ts';
+import { ItemsOf, StringEnum } from '../schemas.ts';
 import { OperatorSchema } from './admin-auth.ts';
 
 const NewOperatorBody = Type.Object(
@@ -25,40 +25,26 @@ const NewOperatorBody = Type.Object(
 export const adminOperatorRoutes =
   (operators: OperatorService): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    app.get(
-      '/api/v1/admin/operators',
-      {
-        config: { roles: ['admin'] },
-        schema: {
-          tags: ['operators'],
-          summary: 'List operator accounts',
-          security: BearerSecurity,
-          response: { 200: Type.Object({ items: Type.Array(OperatorSchema) }), ...errorResponses(401, 403) },
-        },
+    const routes = operatorRoutes(instance, ['operators']);
+    routes.get('/api/v1/admin/operators', {
+      roles: ['admin'],
+      summary: 'List operator accounts',
+      response: { 200: ItemsOf(OperatorSchema) },
+      errors: [401, 403],
+      handler: async function listOperators() {
+        return { items: await operators.list() };
       },
-      async () => ({ items: await operators.list() }),
-    );
+    });
 
-    app.post(
-      '/api/v1/admin/operators',
-      {
-        config: { roles: ['admin'] },
-        schema: {
-          tags: ['operators'],
-          summary: 'Create an operator account',
-          security: BearerSecurity,
-          body: NewOperatorBody,
-          response: { 201: OperatorSchema, ...errorResponses(401, 403, 409) },
-        },
-      },
-      async (request, reply) => {
-        const created = await operators.create(
-          request.body,
-          { type: 'operator', id: request.operator!.id },
-          request.id,
-        );
+    routes.post('/api/v1/admin/operators', {
+      roles: ['admin'],
+      summary: 'Create an operator account',
+      body: NewOperatorBody,
+      response: { 201: OperatorSchema },
+      errors: [401, 403, 409],
+      handler: async function createOperator(request, reply) {
+        const created = await operators.create(request.body, operatorActor(request), request.id);
         return reply.code(201).send(created);
       },
-    );
+    });
   };

@@ -1,4 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import {
@@ -8,8 +7,8 @@ import {
   statementXlsx,
   XLSX_CONTENT_TYPE,
 } from '../../settlement/index.ts';
-import { BearerSecurity, errorResponses } from '../schemas.ts';
-import { operatorActor } from './admin-lenders.ts';
+import { operatorActor, operatorRoutes } from '../route.ts';
+import { ItemsOf } from '../schemas.ts';
 import {
   BalanceSchema,
   BalancesQuery,
@@ -39,60 +38,39 @@ const BASE = '/api/v1/admin/settlement';
 export const adminSettlementRoutes =
   (settlement: SettlementServices): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    const tags = ['settlement'];
+    const routes = operatorRoutes(instance, ['settlement']);
 
-    app.get(
-      `${BASE}/contracts`,
-      {
-        config: { roles: SETTLEMENT_READ },
-        schema: {
-          tags,
-          summary: 'Lenders with a revenue-share contract, each with its latest version',
-          security: BearerSecurity,
-          response: {
-            200: Type.Object({ items: Type.Array(ContractVersionSchema) }),
-            ...errorResponses(401, 403),
-          },
-        },
+    routes.get(`${BASE}/contracts`, {
+      roles: SETTLEMENT_READ,
+      summary: 'Lenders with a revenue-share contract, each with its latest version',
+      response: { 200: ItemsOf(ContractVersionSchema) },
+      errors: [401, 403],
+      handler: async function listContracts() {
+        return { items: await settlement.contracts.latest() };
       },
-      async () => ({ items: await settlement.contracts.latest() }),
-    );
+    });
 
-    app.get(
-      `${BASE}/contracts/:lenderCode`,
-      {
-        config: { roles: SETTLEMENT_READ },
-        schema: {
-          tags,
-          summary: 'Every version of a lender’s contract, newest first',
-          security: BearerSecurity,
-          params: LenderCodeParams,
-          response: {
-            200: Type.Object({ items: Type.Array(ContractVersionSchema) }),
-            ...errorResponses(401, 403),
-          },
-        },
+    routes.get(`${BASE}/contracts/:lenderCode`, {
+      roles: SETTLEMENT_READ,
+      summary: 'Every version of a lender’s contract, newest first',
+      params: LenderCodeParams,
+      response: { 200: ItemsOf(ContractVersionSchema) },
+      errors: [401, 403],
+      handler: async function listContractVersions(request) {
+        return { items: await settlement.contracts.versions(request.params.lenderCode) };
       },
-      async (request) => ({ items: await settlement.contracts.versions(request.params.lenderCode) }),
-    );
+    });
 
-    app.post(
-      `${BASE}/contracts/:lenderCode/versions`,
-      {
-        config: { roles: SETTLEMENT_WRITE },
-        schema: {
-          tags,
-          summary:
-            'Add a contract version, effective from a date (today or later); events are priced by the version in ' +
-            'effect on their own date, and posted fees never change',
-          security: BearerSecurity,
-          params: LenderCodeParams,
-          body: NewContractVersionBody,
-          response: { 201: ContractVersionSchema, ...errorResponses(401, 403, 404, 409) },
-        },
-      },
-      async (request, reply) => {
+    routes.post(`${BASE}/contracts/:lenderCode/versions`, {
+      roles: SETTLEMENT_WRITE,
+      summary:
+        'Add a contract version, effective from a date (today or later); events are priced by the version in ' +
+        'effect on their own date, and posted fees never change',
+      params: LenderCodeParams,
+      body: NewContractVersionBody,
+      response: { 201: ContractVersionSchema },
+      errors: [401, 403, 404, 409],
+      handler: async function addContractVersion(request, reply) {
         const created = await settlement.contracts.addVersion(
           request.params.lenderCode,
           request.body,
@@ -101,108 +79,78 @@ export const adminSettlementRoutes =
         );
         return reply.code(201).send(created);
       },
-    );
+    });
 
-    app.get(
-      `${BASE}/ledger/balances`,
-      {
-        config: { roles: SETTLEMENT_READ },
-        schema: {
-          tags,
-          summary:
-            'Account balances (debits positive): lender receivables, revenue by kind and channel, cash',
-          security: BearerSecurity,
-          querystring: BalancesQuery,
-          response: { 200: Type.Object({ items: Type.Array(BalanceSchema) }), ...errorResponses(401, 403) },
-        },
+    routes.get(`${BASE}/ledger/balances`, {
+      roles: SETTLEMENT_READ,
+      summary: 'Account balances (debits positive): lender receivables, revenue by kind and channel, cash',
+      querystring: BalancesQuery,
+      response: { 200: ItemsOf(BalanceSchema) },
+      errors: [401, 403],
+      handler: async function ledgerBalances(request) {
+        return { items: await settlement.ledger.balances(request.query.prefix) };
       },
-      async (request) => ({ items: await settlement.ledger.balances(request.query.prefix) }),
-    );
+    });
 
-    app.get(
-      `${BASE}/ledger/entries`,
-      {
-        config: { roles: SETTLEMENT_READ },
-        schema: {
-          tags,
-          summary: 'Ledger entries with their postings, newest first (keyset pagination with beforeSeq)',
-          security: BearerSecurity,
-          querystring: LedgerEntriesQuery,
-          response: {
-            200: Type.Object({
-              items: Type.Array(LedgerEntrySchema),
-              nextBeforeSeq: Type.Union([Type.Integer(), Type.Null()]),
-            }),
-            ...errorResponses(401, 403),
-          },
-        },
+    routes.get(`${BASE}/ledger/entries`, {
+      roles: SETTLEMENT_READ,
+      summary: 'Ledger entries with their postings, newest first (keyset pagination with beforeSeq)',
+      querystring: LedgerEntriesQuery,
+      response: {
+        200: Type.Object({
+          items: Type.Array(LedgerEntrySchema),
+          nextBeforeSeq: Type.Union([Type.Integer(), Type.Null()]),
+        }),
       },
-      async (request) => {
+      errors: [401, 403],
+      handler: async function ledgerEntries(request) {
         const items = await settlement.ledger.entries(request.query);
         const last = items.at(-1);
         return { items, nextBeforeSeq: items.length === request.query.limit && last ? last.seq : null };
       },
-    );
+    });
 
-    app.post(
-      `${BASE}/ledger/verify`,
-      {
-        config: { roles: SETTLEMENT_READ },
-        schema: {
-          tags,
-          summary: 'Recompute the hash chain and every entry’s balance; report the first problem',
-          security: BearerSecurity,
-          response: { 200: VerificationSchema, ...errorResponses(401, 403) },
-        },
+    routes.post(`${BASE}/ledger/verify`, {
+      roles: SETTLEMENT_READ,
+      summary: 'Recompute the hash chain and every entry’s balance; report the first problem',
+      response: { 200: VerificationSchema },
+      errors: [401, 403],
+      handler: async function verifyLedger() {
+        return settlement.ledger.verify();
       },
-      async () => settlement.ledger.verify(),
-    );
+    });
 
-    app.post(
-      `${BASE}/statements`,
-      {
-        config: { roles: SETTLEMENT_WRITE },
-        schema: {
-          tags,
-          summary:
-            'Generate the statement of a closed month for a lender (or one channel of it); ' +
-            'asking again returns the same statement',
-          security: BearerSecurity,
-          body: GenerateStatementBody,
-          response: { 200: StatementSchema, ...errorResponses(401, 403, 409) },
-        },
+    routes.post(`${BASE}/statements`, {
+      roles: SETTLEMENT_WRITE,
+      summary:
+        'Generate the statement of a closed month for a lender (or one channel of it); ' +
+        'asking again returns the same statement',
+      body: GenerateStatementBody,
+      response: { 200: StatementSchema },
+      errors: [401, 403, 409],
+      handler: async function generateStatement(request) {
+        return settlement.statements.generate(request.body, operatorActor(request), request.id);
       },
-      async (request) => settlement.statements.generate(request.body, operatorActor(request), request.id),
-    );
+    });
 
-    app.get(
-      `${BASE}/statements`,
-      {
-        config: { roles: SETTLEMENT_READ },
-        schema: {
-          tags,
-          summary: 'Statements, newest month first',
-          security: BearerSecurity,
-          querystring: StatementListQuery,
-          response: { 200: Type.Object({ items: Type.Array(StatementSchema) }), ...errorResponses(401, 403) },
-        },
+    routes.get(`${BASE}/statements`, {
+      roles: SETTLEMENT_READ,
+      summary: 'Statements, newest month first',
+      querystring: StatementListQuery,
+      response: { 200: ItemsOf(StatementSchema) },
+      errors: [401, 403],
+      handler: async function listStatements(request) {
+        return { items: await settlement.statements.list(request.query) };
       },
-      async (request) => ({ items: await settlement.statements.list(request.query) }),
-    );
+    });
 
-    app.get(
-      `${BASE}/statements/:statementId`,
-      {
-        config: { roles: SETTLEMENT_READ },
-        schema: {
-          tags,
-          summary: 'A statement with its totals per channel and its status history',
-          security: BearerSecurity,
-          params: StatementParams,
-          response: { 200: StatementDetailSchema, ...errorResponses(401, 403, 404) },
-        },
-      },
-      async (request) => {
+    routes.get(`${BASE}/statements/:statementId`, {
+      roles: SETTLEMENT_READ,
+      summary: 'A statement with its totals per channel and its status history',
+      params: StatementParams,
+      response: { 200: StatementDetailSchema },
+      errors: [401, 403, 404],
+      handler: async function getStatement(request) {
         const id = request.params.statementId;
         return {
           statement: await settlement.statements.get(id),
@@ -210,72 +158,54 @@ export const adminSettlementRoutes =
           history: await settlement.statements.history(id),
         };
       },
-    );
+    });
 
-    app.get(
-      `${BASE}/statements/:statementId/lines`,
-      {
-        config: { roles: SETTLEMENT_READ },
-        schema: {
-          tags,
-          summary: 'Lines of a statement, one per loan and month (keyset pagination with afterLineNo)',
-          security: BearerSecurity,
-          params: StatementParams,
-          querystring: StatementLinesQuery,
-          response: {
-            200: Type.Object({
-              items: Type.Array(StatementLineSchema),
-              nextAfterLineNo: Type.Union([Type.Integer(), Type.Null()]),
-            }),
-            ...errorResponses(401, 403, 404),
-          },
-        },
+    routes.get(`${BASE}/statements/:statementId/lines`, {
+      roles: SETTLEMENT_READ,
+      summary: 'Lines of a statement, one per loan and month (keyset pagination with afterLineNo)',
+      params: StatementParams,
+      querystring: StatementLinesQuery,
+      response: {
+        200: Type.Object({
+          items: Type.Array(StatementLineSchema),
+          nextAfterLineNo: Type.Union([Type.Integer(), Type.Null()]),
+        }),
       },
-      async (request) => {
+      errors: [401, 403, 404],
+      handler: async function statementLines(request) {
         const items = await settlement.statements.lines(request.params.statementId, request.query);
         const last = items.at(-1);
         return { items, nextAfterLineNo: items.length === request.query.limit && last ? last.lineNo : null };
       },
-    );
+    });
 
-    app.post(
-      `${BASE}/statements/:statementId/status`,
-      {
-        config: { roles: SETTLEMENT_WRITE },
-        schema: {
-          tags,
-          summary:
-            'Move a lender statement: draft → issued → confirmed / disputed (with a note) → settled ' +
-            '(settling books the lender’s payment in the ledger)',
-          security: BearerSecurity,
-          params: StatementParams,
-          body: StatementTransitionBody,
-          response: { 200: StatementSchema, ...errorResponses(401, 403, 404, 409) },
-        },
-      },
-      async (request) =>
-        settlement.statements.transition(
+    routes.post(`${BASE}/statements/:statementId/status`, {
+      roles: SETTLEMENT_WRITE,
+      summary:
+        'Move a lender statement: draft → issued → confirmed / disputed (with a note) → settled ' +
+        '(settling books the lender’s payment in the ledger)',
+      params: StatementParams,
+      body: StatementTransitionBody,
+      response: { 200: StatementSchema },
+      errors: [401, 403, 404, 409],
+      handler: async function transitionStatement(request) {
+        return settlement.statements.transition(
           request.params.statementId,
           request.body,
           operatorActor(request),
           request.id,
-        ),
-    );
-
-    app.get(
-      `${BASE}/statements/:statementId/download`,
-      {
-        config: { roles: SETTLEMENT_READ },
-        schema: {
-          tags,
-          summary: 'Download a statement as CSV or XLSX',
-          security: BearerSecurity,
-          params: StatementParams,
-          querystring: DownloadQuery,
-          response: { 200: FileResponse, ...errorResponses(401, 403, 404) },
-        },
+        );
       },
-      async (request, reply) => {
+    });
+
+    routes.get(`${BASE}/statements/:statementId/download`, {
+      roles: SETTLEMENT_READ,
+      summary: 'Download a statement as CSV or XLSX',
+      params: StatementParams,
+      querystring: DownloadQuery,
+      response: { 200: FileResponse },
+      errors: [401, 403, 404],
+      handler: async function downloadStatement(request, reply) {
         const id = request.params.statementId;
         const statement = await settlement.statements.get(id);
         const lines = await settlement.statements.lines(id);
@@ -288,5 +218,5 @@ export const adminSettlementRoutes =
         }
         return reply.type('text/csv; charset=utf-8').send(statementCsv(statement, lines));
       },
-    );
+    });
   };

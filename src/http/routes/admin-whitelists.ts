@@ -2,10 +2,10 @@ import { createGunzip } from 'node:zlib';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Actor } from '../../audit/audit-log.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { WhitelistServices } from '../../whitelist/index.ts';
-import { BearerSecurity, errorResponses } from '../schemas.ts';
+import { operatorActor, operatorRoutes } from '../route.ts';
+import { BearerSecurity, errorResponses, ItemsOf } from '../schemas.ts';
 import {
   ChannelParams,
   ImportQuery,
@@ -27,10 +27,6 @@ const BASE = '/api/v1/admin/whitelists';
 export const MAX_IMPORT_BYTES = 4 * 1024 ** 3;
 /** How long an import's upload may take (REQUEST_TIMEOUT_MS is for ordinary requests). */
 export const IMPORT_TIMEOUT_MS = 3_600_000;
-
-function actorOf(request: FastifyRequest): Actor {
-  return { type: 'operator', id: request.operator!.id };
-}
 
 function csvStream(request: FastifyRequest): AsyncIterable<Uint8Array> {
   const body = request.body as (AsyncIterable<Uint8Array> & NodeJS.ReadableStream) | undefined;
@@ -64,7 +60,7 @@ export const adminWhitelistRoutes =
   async (instance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['whitelists'];
-    const config = { roles: WHITELIST_ROLES };
+    const routes = operatorRoutes(instance, tags);
     const { service, importer } = whitelist;
 
     // The import reads its body as a stream: a text/csv parser that hands the raw stream over,
@@ -75,7 +71,7 @@ export const adminWhitelistRoutes =
         `${BASE}/:channel/imports`,
         {
           // A list of millions of lines streams in for minutes: its own deadline, not the server's.
-          config: { ...config, requestTimeoutMs: IMPORT_TIMEOUT_MS },
+          config: { roles: WHITELIST_ROLES, requestTimeoutMs: IMPORT_TIMEOUT_MS },
           bodyLimit: MAX_IMPORT_BYTES,
           schema: {
             tags,
@@ -91,9 +87,9 @@ export const adminWhitelistRoutes =
             response: { 201: ImportResultSchema, ...errorResponses(401, 403, 404, 409, 413, 415) },
           },
         },
-        async (request, reply) => {
+        async function importList(request, reply) {
           const result = await importer.import(request.params.channel, csvStream(request), {
-            actor: actorOf(request),
+            actor: operatorActor(request),
             requestId: request.id,
             source: 'api',
             activate: request.query.activate,
@@ -104,178 +100,149 @@ export const adminWhitelistRoutes =
       );
     });
 
-    app.get(
-      `${BASE}/:channel`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'A channel’s whitelist: live version, kill switches, rollouts, phone salt',
-          security: BearerSecurity,
-          params: ChannelParams,
-          response: { 200: OverviewSchema, ...errorResponses(401, 403, 404) },
-        },
+    routes.get(`${BASE}/:channel`, {
+      roles: WHITELIST_ROLES,
+      summary: 'A channel’s whitelist: live version, kill switches, rollouts, phone salt',
+      params: ChannelParams,
+      response: { 200: OverviewSchema },
+      errors: [401, 403, 404],
+      handler: async function getWhitelistOverview(request) {
+        return service.overview(request.params.channel);
       },
-      async (request) => service.overview(request.params.channel),
-    );
+    });
 
-    app.get(
-      `${BASE}/:channel/imports/:version`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'An import’s status and progress (rows read, accepted, rejected with line numbers)',
-          security: BearerSecurity,
-          params: VersionParams,
-          response: { 200: VersionSchema, ...errorResponses(401, 403, 404) },
-        },
+    routes.get(`${BASE}/:channel/imports/:version`, {
+      roles: WHITELIST_ROLES,
+      summary: 'An import’s status and progress (rows read, accepted, rejected with line numbers)',
+      params: VersionParams,
+      response: { 200: VersionSchema },
+      errors: [401, 403, 404],
+      handler: async function getImport(request) {
+        return service.version(request.params.channel, request.params.version);
       },
-      async (request) => service.version(request.params.channel, request.params.version),
-    );
+    });
 
-    app.get(
-      `${BASE}/:channel/versions`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'A channel’s list versions, newest first',
-          security: BearerSecurity,
-          params: ChannelParams,
-          response: {
-            200: Type.Object({ items: Type.Array(VersionSchema) }),
-            ...errorResponses(401, 403, 404),
-          },
-        },
+    routes.get(`${BASE}/:channel/versions`, {
+      roles: WHITELIST_ROLES,
+      summary: 'A channel’s list versions, newest first',
+      params: ChannelParams,
+      response: { 200: ItemsOf(VersionSchema) },
+      errors: [401, 403, 404],
+      handler: async function listVersions(request) {
+        return { items: await service.versions(request.params.channel) };
       },
-      async (request) => ({ items: await service.versions(request.params.channel) }),
-    );
+    });
 
-    app.post(
-      `${BASE}/:channel/versions/:version/activate`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'Make a ready version the live list (atomic switch)',
-          security: BearerSecurity,
-          params: VersionParams,
-          response: { 200: VersionSchema, ...errorResponses(401, 403, 404, 409) },
-        },
+    routes.post(`${BASE}/:channel/versions/:version/activate`, {
+      roles: WHITELIST_ROLES,
+      summary: 'Make a ready version the live list (atomic switch)',
+      params: VersionParams,
+      response: { 200: VersionSchema },
+      errors: [401, 403, 404, 409],
+      handler: async function activateVersion(request) {
+        return service.activate(
+          request.params.channel,
+          request.params.version,
+          operatorActor(request),
+          request.id,
+        );
       },
-      async (request) =>
-        service.activate(request.params.channel, request.params.version, actorOf(request), request.id),
-    );
+    });
 
-    app.delete(
-      `${BASE}/:channel/versions/:version`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'Drop a version that is not live (its entries are deleted at once)',
-          security: BearerSecurity,
-          params: VersionParams,
-          response: { 200: VersionSchema, ...errorResponses(401, 403, 404, 409) },
-        },
+    routes.delete(`${BASE}/:channel/versions/:version`, {
+      roles: WHITELIST_ROLES,
+      summary: 'Drop a version that is not live (its entries are deleted at once)',
+      params: VersionParams,
+      response: { 200: VersionSchema },
+      errors: [401, 403, 404, 409],
+      handler: async function dropVersion(request) {
+        return service.drop(
+          request.params.channel,
+          request.params.version,
+          operatorActor(request),
+          request.id,
+        );
       },
-      async (request) =>
-        service.drop(request.params.channel, request.params.version, actorOf(request), request.id),
-    );
+    });
 
-    app.put(
-      `${BASE}/:channel/rollouts/:segment`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'Show the entry to a percentage (0–100) of a segment’s listed users',
-          security: BearerSecurity,
-          params: SegmentParams,
-          body: RolloutBody,
-          response: { 200: RolloutSchema, ...errorResponses(401, 403, 404) },
-        },
-      },
-      async (request) =>
-        service.setRollout(
+    routes.put(`${BASE}/:channel/rollouts/:segment`, {
+      roles: WHITELIST_ROLES,
+      summary: 'Show the entry to a percentage (0–100) of a segment’s listed users',
+      params: SegmentParams,
+      body: RolloutBody,
+      response: { 200: RolloutSchema },
+      errors: [401, 403, 404],
+      handler: async function setRollout(request) {
+        return service.setRollout(
           request.params.channel,
           request.params.segment,
           request.body.percent,
-          actorOf(request),
+          operatorActor(request),
           request.id,
-        ),
-    );
-
-    app.put(
-      `${BASE}/:channel/kill-switch`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'Hide (engaged: true) or show again the entry for every user of the channel',
-          security: BearerSecurity,
-          params: ChannelParams,
-          body: KillSwitchBody,
-          response: { 200: KillSwitchSchema, ...errorResponses(401, 403, 404) },
-        },
+        );
       },
-      async (request) =>
-        service.setKillSwitch(
+    });
+
+    routes.put(`${BASE}/:channel/kill-switch`, {
+      roles: WHITELIST_ROLES,
+      summary: 'Hide (engaged: true) or show again the entry for every user of the channel',
+      params: ChannelParams,
+      body: KillSwitchBody,
+      response: { 200: KillSwitchSchema },
+      errors: [401, 403, 404],
+      handler: async function setChannelKillSwitch(request) {
+        return service.setKillSwitch(
           request.params.channel,
           request.body.engaged,
           request.body.reason,
-          actorOf(request),
+          operatorActor(request),
           request.id,
-        ),
-    );
-
-    app.get(
-      `${BASE}/kill-switch`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'The global kill switch',
-          security: BearerSecurity,
-          response: { 200: KillSwitchSchema, ...errorResponses(401, 403) },
-        },
+        );
       },
-      async () => service.globalKillSwitch(),
-    );
+    });
 
-    app.put(
-      `${BASE}/kill-switch`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'Hide (engaged: true) or show again the entry on every channel',
-          security: BearerSecurity,
-          body: KillSwitchBody,
-          response: { 200: KillSwitchSchema, ...errorResponses(401, 403) },
-        },
+    routes.get(`${BASE}/kill-switch`, {
+      roles: WHITELIST_ROLES,
+      summary: 'The global kill switch',
+      response: { 200: KillSwitchSchema },
+      errors: [401, 403],
+      handler: async function getGlobalKillSwitch() {
+        return service.globalKillSwitch();
       },
-      async (request) =>
-        service.setKillSwitch(null, request.body.engaged, request.body.reason, actorOf(request), request.id),
-    );
+    });
 
-    app.put(
-      `${BASE}/:channel/phone-salt`,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'Set the salt of phone-keyed lists (agree it with the channel; re-import after a change)',
-          security: BearerSecurity,
-          params: ChannelParams,
-          body: PhoneSaltBody,
-          response: { 204: Type.Null(), ...errorResponses(401, 403, 404) },
-        },
+    routes.put(`${BASE}/kill-switch`, {
+      roles: WHITELIST_ROLES,
+      summary: 'Hide (engaged: true) or show again the entry on every channel',
+      body: KillSwitchBody,
+      response: { 200: KillSwitchSchema },
+      errors: [401, 403],
+      handler: async function setGlobalKillSwitch(request) {
+        return service.setKillSwitch(
+          null,
+          request.body.engaged,
+          request.body.reason,
+          operatorActor(request),
+          request.id,
+        );
       },
-      async (request, reply) => {
-        await service.setPhoneSalt(request.params.channel, request.body.salt, actorOf(request), request.id);
+    });
+
+    routes.put(`${BASE}/:channel/phone-salt`, {
+      roles: WHITELIST_ROLES,
+      summary: 'Set the salt of phone-keyed lists (agree it with the channel; re-import after a change)',
+      params: ChannelParams,
+      body: PhoneSaltBody,
+      response: { 204: Type.Null() },
+      errors: [401, 403, 404],
+      handler: async function setPhoneSalt(request, reply) {
+        await service.setPhoneSalt(
+          request.params.channel,
+          request.body.salt,
+          operatorActor(request),
+          request.id,
+        );
         return reply.code(204).send(null);
       },
-    );
+    });
   };

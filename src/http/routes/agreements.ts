@@ -1,8 +1,8 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { AGREEMENT_KINDS, type AgreementService } from '../../borrowers/index.ts';
-import { errorResponses, StringEnum } from '../schemas.ts';
+import { publicRoutes } from '../route.ts';
+import { ItemsOf, StringEnum } from '../schemas.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 
@@ -22,31 +22,25 @@ export const AgreementSchema = Type.Object({
 export const agreementRoutes =
   (agreements: AgreementService): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    app.get(
-      '/api/v1/agreements',
-      {
-        schema: {
-          tags: ['agreements'],
-          summary:
-            'The agreement texts in force: the platform agreement, and with lenderId that lender’s authorization and loan agreement',
-          querystring: Type.Object({ lenderId: Type.Optional(Uuid) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ items: Type.Array(AgreementSchema) }), ...errorResponses() },
-        },
+    const routes = publicRoutes(instance, ['agreements']);
+    routes.get('/api/v1/agreements', {
+      summary:
+        'The agreement texts in force: the platform agreement, and with lenderId that lender’s authorization and loan agreement',
+      querystring: Type.Object({ lenderId: Type.Optional(Uuid) }, { additionalProperties: false }),
+      response: { 200: ItemsOf(AgreementSchema) },
+      errors: [],
+      handler: async function listAgreementsInForce(request) {
+        return { items: await agreements.inForce(request.query.lenderId) };
       },
-      async (request) => ({ items: await agreements.inForce(request.query.lenderId) }),
-    );
+    });
 
-    app.get(
-      '/api/v1/agreements/:id',
-      {
-        schema: {
-          tags: ['agreements'],
-          summary: 'One agreement version (also past ones: what a consent accepted)',
-          params: Type.Object({ id: Uuid }),
-          response: { 200: AgreementSchema, ...errorResponses(404) },
-        },
+    routes.get('/api/v1/agreements/:id', {
+      summary: 'One agreement version (also past ones: what a consent accepted)',
+      params: Type.Object({ id: Uuid }),
+      response: { 200: AgreementSchema },
+      errors: [404],
+      handler: async function getAgreement(request) {
+        return agreements.get(request.params.id);
       },
-      async (request) => agreements.get(request.params.id),
-    );
+    });
   };

@@ -1,13 +1,12 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { ApplicationService } from '../../applications/service.ts';
 import { APPLICATION_STATES } from '../../applications/state-machine.ts';
 import type { LoanService } from '../../loans/service.ts';
 import { REPAYMENT_METHODS } from '../../money/index.ts';
-import { errorResponses, StringEnum } from '../schemas.ts';
+import { borrowerRoutes } from '../route.ts';
+import { ItemsOf, StringEnum } from '../schemas.ts';
 
-const BearerBorrower = [{ borrowerAuth: [] }];
 const Uuid = Type.String({ format: 'uuid' });
 const IdParams = Type.Object({ id: Uuid });
 const Fen = Type.Integer({ minimum: 1, maximum: 1_000_000_000 });
@@ -141,214 +140,160 @@ const RepayBody = Type.Union([
 export const borrowerApplicationRoutes =
   (applications: ApplicationService, loans: LoanService): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    const tags = ['borrower'];
+    const routes = borrowerRoutes(instance, ['borrower']);
 
-    app.post(
-      '/api/v1/borrower/applications',
-      {
-        schema: {
-          tags,
-          summary:
-            '进件: apply to one product (needs a passed pre-check and the separate consent to its lender)',
-          security: BearerBorrower,
-          body: Type.Object(
-            {
-              productId: Uuid,
-              amountFen: Fen,
-              termMonths: Type.Integer({ minimum: 1, maximum: 360 }),
-              method: StringEnum(REPAYMENT_METHODS),
-            },
-            { additionalProperties: false },
-          ),
-          response: { 201: ApplicationSchema, ...errorResponses(401, 403, 404, 409) },
+    routes.post('/api/v1/borrower/applications', {
+      summary: '进件: apply to one product (needs a passed pre-check and the separate consent to its lender)',
+      body: Type.Object(
+        {
+          productId: Uuid,
+          amountFen: Fen,
+          termMonths: Type.Integer({ minimum: 1, maximum: 360 }),
+          method: StringEnum(REPAYMENT_METHODS),
         },
+        { additionalProperties: false },
+      ),
+      response: { 201: ApplicationSchema },
+      errors: [401, 403, 404, 409],
+      handler: async function applyForProduct(request, reply) {
+        return reply.code(201).send(await applications.apply(request.borrower!, request.body));
       },
-      async (request, reply) =>
-        reply.code(201).send(await applications.apply(request.borrower!, request.body)),
-    );
+    });
 
-    app.get(
-      '/api/v1/borrower/applications',
-      {
-        schema: {
-          tags,
-          summary: 'My applications, newest first',
-          security: BearerBorrower,
-          response: { 200: Type.Object({ items: Type.Array(ApplicationSchema) }), ...errorResponses(401) },
-        },
+    routes.get('/api/v1/borrower/applications', {
+      summary: 'My applications, newest first',
+      response: { 200: ItemsOf(ApplicationSchema) },
+      errors: [401],
+      handler: async function listMyApplications(request) {
+        return { items: await applications.list(request.borrower!) };
       },
-      async (request) => ({ items: await applications.list(request.borrower!) }),
-    );
+    });
 
-    app.get(
-      '/api/v1/borrower/applications/:id',
-      {
-        schema: {
-          tags,
-          summary: 'One of my applications, with its history',
-          security: BearerBorrower,
-          params: IdParams,
-          response: {
-            200: Type.Object({
-              application: ApplicationSchema,
-              history: Type.Array(
-                Type.Object({
-                  event: Type.String(),
-                  from: Type.String(),
-                  to: Type.String(),
-                  cause: Type.String(),
-                  at: Type.String(),
-                }),
-              ),
+    routes.get('/api/v1/borrower/applications/:id', {
+      summary: 'One of my applications, with its history',
+      params: IdParams,
+      response: {
+        200: Type.Object({
+          application: ApplicationSchema,
+          history: Type.Array(
+            Type.Object({
+              event: Type.String(),
+              from: Type.String(),
+              to: Type.String(),
+              cause: Type.String(),
+              at: Type.String(),
             }),
-            ...errorResponses(401, 404),
-          },
-        },
+          ),
+        }),
       },
-      async (request) => ({
-        application: await applications.get(request.borrower!, request.params.id),
-        history: await applications.history(request.borrower!, request.params.id),
-      }),
-    );
+      errors: [401, 404],
+      handler: async function getMyApplication(request) {
+        return {
+          application: await applications.get(request.borrower!, request.params.id),
+          history: await applications.history(request.borrower!, request.params.id),
+        };
+      },
+    });
 
-    app.post(
-      '/api/v1/borrower/applications/:id/cancel',
-      {
-        schema: {
-          tags,
-          summary: 'Withdraw an application before drawing',
-          security: BearerBorrower,
-          params: IdParams,
-          response: { 200: ApplicationSchema, ...errorResponses(401, 404, 409) },
-        },
+    routes.post('/api/v1/borrower/applications/:id/cancel', {
+      summary: 'Withdraw an application before drawing',
+      params: IdParams,
+      response: { 200: ApplicationSchema },
+      errors: [401, 404, 409],
+      handler: async function cancelApplication(request) {
+        return applications.cancel(request.borrower!, request.params.id);
       },
-      async (request) => applications.cancel(request.borrower!, request.params.id),
-    );
+    });
 
-    app.post(
-      '/api/v1/borrower/applications/:id/disclosure',
-      {
-        schema: {
-          tags,
-          summary: '综合融资成本明示表: the cost disclosure for drawing these terms (shown before drawing)',
-          security: BearerBorrower,
-          params: IdParams,
-          body: DrawdownTerms,
-          response: { 200: DisclosureSchema, ...errorResponses(401, 404, 409, 422) },
-        },
-      },
-      async (request) => {
+    routes.post('/api/v1/borrower/applications/:id/disclosure', {
+      summary: '综合融资成本明示表: the cost disclosure for drawing these terms (shown before drawing)',
+      params: IdParams,
+      body: DrawdownTerms,
+      response: { 200: DisclosureSchema },
+      errors: [401, 404, 409, 422],
+      handler: async function drawdownDisclosure(request) {
         const sheet = await applications.disclosure(request.borrower!, request.params.id, request.body);
         return { ...sheet, installments: [...sheet.installments] };
       },
-    );
+    });
 
-    app.post(
-      '/api/v1/borrower/applications/:id/drawdowns',
-      {
-        schema: {
-          tags,
-          summary: '借款: draw money under the approval (after seeing the disclosure sheet)',
-          security: BearerBorrower,
-          params: IdParams,
-          body: Type.Object(
-            { ...DrawdownTerms.properties, disclosureAccepted: Type.Literal(true) },
-            { additionalProperties: false },
-          ),
-          response: { 202: Type.Object({ drawdownId: Uuid }), ...errorResponses(401, 404, 409, 422) },
-        },
-      },
-      async (request, reply) => {
+    routes.post('/api/v1/borrower/applications/:id/drawdowns', {
+      summary: '借款: draw money under the approval (after seeing the disclosure sheet)',
+      params: IdParams,
+      body: Type.Object(
+        { ...DrawdownTerms.properties, disclosureAccepted: Type.Literal(true) },
+        { additionalProperties: false },
+      ),
+      response: { 202: Type.Object({ drawdownId: Uuid }) },
+      errors: [401, 404, 409, 422],
+      handler: async function requestDrawdown(request, reply) {
         const { disclosureAccepted: _seen, ...terms } = request.body;
         return reply
           .code(202)
           .send(await applications.requestDrawdown(request.borrower!, request.params.id, terms));
       },
-    );
+    });
 
-    app.get(
-      '/api/v1/borrower/loans',
-      {
-        schema: {
-          tags,
-          summary: 'My loans with their schedules',
-          security: BearerBorrower,
-          response: { 200: Type.Object({ items: Type.Array(LoanSchema) }), ...errorResponses(401) },
-        },
+    routes.get('/api/v1/borrower/loans', {
+      summary: 'My loans with their schedules',
+      response: { 200: ItemsOf(LoanSchema) },
+      errors: [401],
+      handler: async function listMyLoans(request) {
+        return { items: await loans.list(request.borrower!) };
       },
-      async (request) => ({ items: await loans.list(request.borrower!) }),
-    );
+    });
 
-    app.get(
-      '/api/v1/borrower/loans/:id',
-      {
-        schema: {
-          tags,
-          summary: 'One of my loans with its schedule (还款计划) and repayments',
-          security: BearerBorrower,
-          params: IdParams,
-          response: {
-            200: Type.Object({
-              loan: LoanSchema,
-              repayments: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-              repaymentRequests: Type.Array(RepaymentRequestSchema, {
-                description: 'My latest repayment requests (newest first): requested, completed or failed',
-              }),
-            }),
-            ...errorResponses(401, 404),
-          },
-        },
+    routes.get('/api/v1/borrower/loans/:id', {
+      summary: 'One of my loans with its schedule (还款计划) and repayments',
+      params: IdParams,
+      response: {
+        200: Type.Object({
+          loan: LoanSchema,
+          repayments: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+          repaymentRequests: Type.Array(RepaymentRequestSchema, {
+            description: 'My latest repayment requests (newest first): requested, completed or failed',
+          }),
+        }),
       },
-      async (request) => ({
-        loan: await loans.get(request.borrower!, request.params.id),
-        repayments: await loans.repayments(request.borrower!, request.params.id),
-        repaymentRequests: await loans.repaymentRequests(request.borrower!, request.params.id),
-      }),
-    );
+      errors: [401, 404],
+      handler: async function getMyLoan(request) {
+        return {
+          loan: await loans.get(request.borrower!, request.params.id),
+          repayments: await loans.repayments(request.borrower!, request.params.id),
+          repaymentRequests: await loans.repaymentRequests(request.borrower!, request.params.id),
+        };
+      },
+    });
 
-    app.get(
-      '/api/v1/borrower/loans/:id/payoff-quote',
-      {
-        schema: {
-          tags,
-          summary: '提前结清: what paying off today costs — free, interest only up to today',
-          security: BearerBorrower,
-          params: IdParams,
-          response: {
-            200: Type.Object({
-              principalFen: Type.Integer(),
-              interestFen: Type.Integer(),
-              feeFen: Type.Integer({
-                description: 'Fees and penalties of installments already due; paying off itself is free',
-              }),
-              totalFen: Type.Integer(),
-              accrualStartDate: Type.String(),
-              accrualDays: Type.Integer(),
-            }),
-            ...errorResponses(401, 404, 409),
-          },
-        },
+    routes.get('/api/v1/borrower/loans/:id/payoff-quote', {
+      summary: '提前结清: what paying off today costs — free, interest only up to today',
+      params: IdParams,
+      response: {
+        200: Type.Object({
+          principalFen: Type.Integer(),
+          interestFen: Type.Integer(),
+          feeFen: Type.Integer({
+            description: 'Fees and penalties of installments already due; paying off itself is free',
+          }),
+          totalFen: Type.Integer(),
+          accrualStartDate: Type.String(),
+          accrualDays: Type.Integer(),
+        }),
       },
-      async (request) => loans.payoffQuote(request.borrower!, request.params.id),
-    );
+      errors: [401, 404, 409],
+      handler: async function payoffQuote(request) {
+        return loans.payoffQuote(request.borrower!, request.params.id);
+      },
+    });
 
-    app.post(
-      '/api/v1/borrower/loans/:id/repayments',
-      {
-        schema: {
-          tags,
-          summary: '还款: repay installments, or pay the whole loan off early (free)',
-          security: BearerBorrower,
-          params: IdParams,
-          body: RepayBody,
-          response: {
-            202: Type.Object({ repaymentId: Uuid, amountFen: Type.Integer() }),
-            ...errorResponses(401, 404, 409),
-          },
-        },
+    routes.post('/api/v1/borrower/loans/:id/repayments', {
+      summary: '还款: repay installments, or pay the whole loan off early (free)',
+      params: IdParams,
+      body: RepayBody,
+      response: { 202: Type.Object({ repaymentId: Uuid, amountFen: Type.Integer() }) },
+      errors: [401, 404, 409],
+      handler: async function repay(request, reply) {
+        return reply.code(202).send(await loans.repay(request.borrower!, request.params.id, request.body));
       },
-      async (request, reply) =>
-        reply.code(202).send(await loans.repay(request.borrower!, request.params.id, request.body)),
-    );
+    });
   };

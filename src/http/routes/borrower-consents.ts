@@ -1,11 +1,10 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { BorrowerServices, Consent } from '../../borrowers/index.ts';
 import { lenderNames } from '../../borrowers/lender-names.ts';
-import { errorResponses, Int4, StringEnum } from '../schemas.ts';
+import { borrowerRoutes } from '../route.ts';
+import { Int4, ItemsOf, StringEnum } from '../schemas.ts';
 
-const BorrowerSecurity = [{ borrowerAuth: [] }];
 const Uuid = Type.String({ format: 'uuid' });
 const Categories = Type.Array(Type.String(), { description: 'name, id_number, phone, bank_card, contacts' });
 
@@ -101,41 +100,27 @@ export async function named<T extends { readonly lenderId: string }>(
 export const borrowerConsentRoutes =
   (services: BorrowerServices): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    app.get(
-      '/api/v1/borrower/consents',
-      {
-        schema: {
-          tags: ['borrower'],
-          summary: 'My consents, newest first (active and ended)',
-          security: BorrowerSecurity,
-          response: { 200: Type.Object({ items: Type.Array(ConsentSchema) }), ...errorResponses(401) },
-        },
+    const routes = borrowerRoutes(instance, ['borrower']);
+    routes.get('/api/v1/borrower/consents', {
+      summary: 'My consents, newest first (active and ended)',
+      response: { 200: ItemsOf(ConsentSchema) },
+      errors: [401],
+      handler: async function listMyConsents(request) {
+        return {
+          items: await named(services, await services.consents.listOwn(request.borrower!.borrowerId)),
+        };
       },
-      async (request) => ({
-        items: await named(services, await services.consents.listOwn(request.borrower!.borrowerId)),
-      }),
-    );
+    });
 
-    app.post(
-      '/api/v1/borrower/consents',
-      {
-        schema: {
-          tags: ['borrower'],
-          summary: 'Consent separately to one lender receiving my data, against the texts shown',
-          description:
-            '201 when recorded; 200 when the same consent is already active. A newer text version ' +
-            'in force is refused (VALIDATION_FAILED naming the agreement): show it and ask again.',
-          security: BorrowerSecurity,
-          body: NewConsentBody,
-          response: {
-            200: ConsentSchema,
-            201: ConsentSchema,
-            ...errorResponses(401, 404, 409),
-          },
-        },
-      },
-      async (request, reply) => {
+    routes.post('/api/v1/borrower/consents', {
+      summary: 'Consent separately to one lender receiving my data, against the texts shown',
+      description:
+        '201 when recorded; 200 when the same consent is already active. A newer text version ' +
+        'in force is refused (VALIDATION_FAILED naming the agreement): show it and ask again.',
+      body: NewConsentBody,
+      response: { 200: ConsentSchema, 201: ConsentSchema },
+      errors: [401, 404, 409],
+      handler: async function giveConsent(request, reply) {
         const userAgent = request.headers['user-agent']?.slice(0, 300);
         const { consent, created } = await services.consents.give(
           request.borrower!,
@@ -149,20 +134,14 @@ export const borrowerConsentRoutes =
         const [view] = await named(services, [consent]);
         return reply.code(created ? 201 : 200).send(view);
       },
-    );
+    });
 
-    app.delete(
-      '/api/v1/borrower/consents/:id',
-      {
-        schema: {
-          tags: ['borrower'],
-          summary: 'Withdraw a consent: no more data goes to that lender',
-          security: BorrowerSecurity,
-          params: Type.Object({ id: Uuid }),
-          response: { 200: ConsentSchema, ...errorResponses(401, 404) },
-        },
-      },
-      async (request) => {
+    routes.delete('/api/v1/borrower/consents/:id', {
+      summary: 'Withdraw a consent: no more data goes to that lender',
+      params: Type.Object({ id: Uuid }),
+      response: { 200: ConsentSchema },
+      errors: [401, 404],
+      handler: async function withdrawConsent(request) {
         const consent: Consent = await services.consents.withdraw(
           request.borrower!,
           request.params.id,
@@ -171,26 +150,19 @@ export const borrowerConsentRoutes =
         const [view] = await named(services, [consent]);
         return view;
       },
-    );
+    });
 
-    app.get(
-      '/api/v1/borrower/data-releases',
-      {
-        schema: {
-          tags: ['borrower'],
-          summary: 'What of my data was shared with whom, and when (newest first)',
-          security: BorrowerSecurity,
-          querystring: PageQuery,
-          response: {
-            200: Type.Object({
-              items: Type.Array(BorrowerReleaseSchema),
-              nextCursor: Type.Union([Type.String(), Type.Null()]),
-            }),
-            ...errorResponses(401),
-          },
-        },
+    routes.get('/api/v1/borrower/data-releases', {
+      summary: 'What of my data was shared with whom, and when (newest first)',
+      querystring: PageQuery,
+      response: {
+        200: Type.Object({
+          items: Type.Array(BorrowerReleaseSchema),
+          nextCursor: Type.Union([Type.String(), Type.Null()]),
+        }),
       },
-      async (request) => {
+      errors: [401],
+      handler: async function listMyDataReleases(request) {
         const page = await services.releases.list({
           borrowerId: request.borrower!.borrowerId,
           limit: request.query.limit,
@@ -198,5 +170,5 @@ export const borrowerConsentRoutes =
         });
         return { items: await named(services, page.items), nextCursor: page.nextCursor };
       },
-    );
+    });
   };

@@ -1,9 +1,9 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { OFFER_SORTS } from '../../marketplace/ranking.ts';
 import type { OfferService } from '../../marketplace/service.ts';
-import { errorResponses, StringEnum } from '../schemas.ts';
+import { borrowerRoutes } from '../route.ts';
+import { StringEnum } from '../schemas.ts';
 
 const Offer = Type.Object({
   productId: Type.String({ format: 'uuid' }),
@@ -25,36 +25,29 @@ const Offer = Type.Object({
 export const borrowerOfferRoutes =
   (offers: OfferService): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    app.get(
-      '/api/v1/borrower/offers',
-      {
-        schema: {
-          tags: ['borrower'],
-          summary: 'Offers for me: lenders pre-check in parallel within the latency budget; APR range first',
-          description:
-            'Default order: pre-approved first, then the lowest maximum APR, then the highest indicative limit. ' +
-            'sort=apr: lowest minimum APR first.',
-          security: [{ borrowerAuth: [] }],
-          querystring: Type.Object(
-            {
-              sort: Type.Optional(StringEnum(OFFER_SORTS, { description: 'default or apr' })),
-              amountFen: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
-            },
-            { additionalProperties: false },
-          ),
-          response: {
-            200: Type.Object({
-              aprRange: Type.Union([Type.Object({ min: Type.String(), max: Type.String() }), Type.Null()]),
-              sort: StringEnum(OFFER_SORTS),
-              profileNeeded: Type.Boolean(),
-              offers: Type.Array(Offer),
-            }),
-            ...errorResponses(401, 403),
-          },
+    const routes = borrowerRoutes(instance, ['borrower']);
+    routes.get('/api/v1/borrower/offers', {
+      summary: 'Offers for me: lenders pre-check in parallel within the latency budget; APR range first',
+      description:
+        'Default order: pre-approved first, then the lowest maximum APR, then the highest indicative limit. ' +
+        'sort=apr: lowest minimum APR first.',
+      querystring: Type.Object(
+        {
+          sort: Type.Optional(StringEnum(OFFER_SORTS, { description: 'default or apr' })),
+          amountFen: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
         },
+        { additionalProperties: false },
+      ),
+      response: {
+        200: Type.Object({
+          aprRange: Type.Union([Type.Object({ min: Type.String(), max: Type.String() }), Type.Null()]),
+          sort: StringEnum(OFFER_SORTS),
+          profileNeeded: Type.Boolean(),
+          offers: Type.Array(Offer),
+        }),
       },
-      async (request) => {
+      errors: [401, 403],
+      handler: async function listMyOffers(request) {
         const page = await offers.offers(
           request.borrower!,
           request.query.sort ?? 'default',
@@ -70,5 +63,5 @@ export const borrowerOfferRoutes =
           })),
         };
       },
-    );
+    });
   };

@@ -1,10 +1,9 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { type BorrowerVault, CONTACT_RELATIONS } from '../../borrowers/index.ts';
-import { errorResponses, StringEnum } from '../schemas.ts';
+import { borrowerRoutes } from '../route.ts';
+import { StringEnum } from '../schemas.ts';
 
-const BorrowerSecurity = [{ borrowerAuth: [] }];
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
 // Formats are checked by the vault's rules (checksums, birth date, Luhn), which name the field and
@@ -51,51 +50,35 @@ export const MaskedProfileSchema = Type.Object({
 export const borrowerProfileRoutes =
   (vault: BorrowerVault): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    app.get(
-      '/api/v1/borrower/profile',
-      {
-        schema: {
-          tags: ['borrower'],
-          summary: 'My profile, masked',
-          security: BorrowerSecurity,
-          response: { 200: MaskedProfileSchema, ...errorResponses(401) },
-        },
+    const routes = borrowerRoutes(instance, ['borrower']);
+    routes.get('/api/v1/borrower/profile', {
+      summary: 'My profile, masked',
+      response: { 200: MaskedProfileSchema },
+      errors: [401],
+      handler: async function getMyProfile(request) {
+        return vault.view(request.borrower!.borrowerId);
       },
-      async (request) => vault.view(request.borrower!.borrowerId),
-    );
+    });
 
-    app.put(
-      '/api/v1/borrower/profile',
-      {
-        schema: {
-          tags: ['borrower'],
-          summary: 'Change my profile (partial); every field is checked before anything is stored',
-          security: BorrowerSecurity,
-          body: ProfileChangesBody,
-          response: { 200: MaskedProfileSchema, ...errorResponses(401) },
-        },
+    routes.put('/api/v1/borrower/profile', {
+      summary: 'Change my profile (partial); every field is checked before anything is stored',
+      body: ProfileChangesBody,
+      response: { 200: MaskedProfileSchema },
+      errors: [401],
+      handler: async function changeMyProfile(request) {
+        return vault.update(request.borrower!, request.body, { fieldPrefix: 'body.', requestId: request.id });
       },
-      async (request) =>
-        vault.update(request.borrower!, request.body, { fieldPrefix: 'body.', requestId: request.id }),
-    );
+    });
 
-    app.delete(
-      '/api/v1/borrower/profile',
-      {
-        schema: {
-          tags: ['borrower'],
-          summary: 'Delete my personal data (destroys my data key); refused while a loan needs it',
-          security: BorrowerSecurity,
-          response: {
-            200: Type.Object({ deleted: Type.Literal(true), consentsEnded: Type.Integer() }),
-            ...errorResponses(401, 409),
-          },
-        },
+    routes.delete('/api/v1/borrower/profile', {
+      summary: 'Delete my personal data (destroys my data key); refused while a loan needs it',
+      response: { 200: Type.Object({ deleted: Type.Literal(true), consentsEnded: Type.Integer() }) },
+      errors: [401, 409],
+      handler: async function deleteMyProfile(request) {
+        return {
+          deleted: true as const,
+          ...(await vault.delete(request.borrower!, request.id)),
+        };
       },
-      async (request) => ({
-        deleted: true as const,
-        ...(await vault.delete(request.borrower!, request.id)),
-      }),
-    );
+    });
   };

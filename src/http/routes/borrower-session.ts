@@ -1,8 +1,7 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { BorrowerSessions } from '../../borrowers/sessions.ts';
-import { errorResponses } from '../schemas.ts';
+import { borrowerRoutes } from '../route.ts';
 
 /** The bearer token of the request; the borrower guard has already checked its form and session. */
 function bearerToken(authorization: string | undefined): string | undefined {
@@ -13,22 +12,16 @@ function bearerToken(authorization: string | undefined): string | undefined {
 export const borrowerSessionRoutes =
   (sessions: Pick<BorrowerSessions, 'revoke'>): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    app.delete(
-      '/api/v1/borrower/session',
-      {
-        schema: {
-          tags: ['borrower'],
-          summary: 'Sign out: revokes the borrower session token',
-          description: 'After it the token answers 401 UNAUTHORIZED on every borrower route.',
-          security: [{ borrowerAuth: [] }],
-          response: { 204: Type.Null(), ...errorResponses(401) },
-        },
-      },
-      async (request, reply) => {
+    const routes = borrowerRoutes(instance, ['borrower']);
+    routes.delete('/api/v1/borrower/session', {
+      summary: 'Sign out: revokes the borrower session token',
+      description: 'After it the token answers 401 UNAUTHORIZED on every borrower route.',
+      response: { 204: Type.Null() },
+      errors: [401],
+      handler: async function signOutBorrower(request, reply) {
         const token = bearerToken(request.headers.authorization);
         if (token) await sessions.revoke(token);
         return reply.code(204).send(null);
       },
-    );
+    });
   };

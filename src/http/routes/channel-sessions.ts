@@ -1,7 +1,6 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ChannelServices } from '../../channels/index.ts';
-import { errorResponses } from '../schemas.ts';
+import { publicRoutes } from '../route.ts';
 import { ChannelParams, MintBody, MintResponse, SignInBody, SignInResponse } from './channel-schemas.ts';
 
 /**
@@ -11,25 +10,20 @@ import { ChannelParams, MintBody, MintResponse, SignInBody, SignInResponse } fro
 export const channelSessionRoutes =
   (channels: Pick<ChannelServices, 'signIn'>): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    app.post(
-      '/api/v1/channels/:code/sessions',
-      {
-        schema: {
-          tags: ['borrower'],
-          summary: 'Sign a channel user in with the channel’s signed token; opens a borrower session',
-          description:
-            'The JWT is signed by one of the channel’s keys (header kid; ES256, RS256 or EdDSA) with ' +
-            'iss = the channel code, aud = lendgate, sub = the channel user id, iat, exp (at most 10 ' +
-            'minutes after iat; 30 s clock skew allowed) and a jti never used before. Refusals are ' +
-            'CHANNEL_TOKEN_INVALID with details.reason (expired, bad_signature, wrong_audience, ' +
-            'wrong_issuer, unknown_key, replayed, …).',
-          params: ChannelParams,
-          body: SignInBody,
-          response: { 201: SignInResponse, ...errorResponses(401, 403, 404) },
-        },
-      },
-      async (request, reply) => {
+    const routes = publicRoutes(instance, ['borrower']);
+    routes.post('/api/v1/channels/:code/sessions', {
+      summary: 'Sign a channel user in with the channel’s signed token; opens a borrower session',
+      description:
+        'The JWT is signed by one of the channel’s keys (header kid; ES256, RS256 or EdDSA) with ' +
+        'iss = the channel code, aud = lendgate, sub = the channel user id, iat, exp (at most 10 ' +
+        'minutes after iat; 30 s clock skew allowed) and a jti never used before. Refusals are ' +
+        'CHANNEL_TOKEN_INVALID with details.reason (expired, bad_signature, wrong_audience, ' +
+        'wrong_issuer, unknown_key, replayed, …).',
+      params: ChannelParams,
+      body: SignInBody,
+      response: { 201: SignInResponse },
+      errors: [401, 403, 404],
+      handler: async function signInChannelUser(request, reply) {
         const { token, expiresAt, borrower } = await channels.signIn.signIn(
           request.params.code,
           request.body.token,
@@ -37,7 +31,7 @@ export const channelSessionRoutes =
         );
         return reply.code(201).send({ token, expiresAt, borrower });
       },
-    );
+    });
   };
 
 /**
@@ -47,19 +41,17 @@ export const channelSessionRoutes =
 export const devChannelTokenRoutes =
   (channels: Pick<ChannelServices, 'devTokens'>): FastifyPluginAsync =>
   async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-    app.post(
-      '/api/v1/dev/channels/:code/tokens',
-      {
-        schema: {
-          tags: ['dev'],
-          summary: 'DEV ONLY: mint a sign-in token for a demo channel user (demo mode, never in production)',
-          params: ChannelParams,
-          body: MintBody,
-          response: { 201: MintResponse, ...errorResponses(404, 409) },
-        },
+    const routes = publicRoutes(instance, ['dev']);
+    routes.post('/api/v1/dev/channels/:code/tokens', {
+      summary: 'DEV ONLY: mint a sign-in token for a demo channel user (demo mode, never in production)',
+      params: ChannelParams,
+      body: MintBody,
+      response: { 201: MintResponse },
+      errors: [404, 409],
+      handler: async function mintDevChannelToken(request, reply) {
+        return reply
+          .code(201)
+          .send(await channels.devTokens.mint(request.params.code, request.body.channelUserId));
       },
-      async (request, reply) =>
-        reply.code(201).send(await channels.devTokens.mint(request.params.code, request.body.channelUserId)),
-    );
+    });
   };

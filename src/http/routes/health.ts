@@ -40,7 +40,7 @@ export const healthRoutes =
         },
         logLevel: 'warn',
       },
-      async (request, reply) => {
+      async function healthCheck(request, reply) {
         try {
           await within(probe.check(), timeoutMs);
           return { status: 'ok' as const };

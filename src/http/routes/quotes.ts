@@ -1,4 +1,3 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import {
@@ -11,7 +10,8 @@ import {
   quotePayoff,
   REPAYMENT_METHODS,
 } from '../../money/index.ts';
-import { errorResponses, StringEnum } from '../schemas.ts';
+import { publicRoutes } from '../route.ts';
+import { StringEnum } from '../schemas.ts';
 
 /**
  * 试算: public loan quotes for the borrower H5 and for partners. No sign-in: the inputs are loan
@@ -98,34 +98,25 @@ function toResponse(quote: LoanQuote) {
 }
 
 export const quoteRoutes: FastifyPluginAsync = async (instance) => {
-  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  app.post(
-    '/api/v1/quotes',
-    {
-      schema: {
-        tags: ['quotes'],
-        summary: '试算: schedule, totals and all-in APR of a loan',
-        body: QuoteBody,
-        response: { 200: QuoteResponse, ...errorResponses() },
-      },
+  const routes = publicRoutes(instance, ['quotes']);
+  routes.post('/api/v1/quotes', {
+    summary: '试算: schedule, totals and all-in APR of a loan',
+    body: QuoteBody,
+    response: { 200: QuoteResponse },
+    errors: [],
+    handler: async function quote(request) {
+      return toResponse(quoteLoan(request.body));
     },
-    async (request) => toResponse(quoteLoan(request.body)),
-  );
+  });
 
-  app.post(
-    '/api/v1/quotes/payoff',
-    {
-      schema: {
-        tags: ['quotes'],
-        summary:
-          '提前结清试算: the free early payoff amount on a date (installments due by then assumed paid)',
-        body: PayoffBody,
-        response: { 200: PayoffResponse, ...errorResponses() },
-      },
-    },
-    async (request) => {
+  routes.post('/api/v1/quotes/payoff', {
+    summary: '提前结清试算: the free early payoff amount on a date (installments due by then assumed paid)',
+    body: PayoffBody,
+    response: { 200: PayoffResponse },
+    errors: [],
+    handler: async function quotePayoffAmount(request) {
       const { payoffDate, ...terms } = request.body;
       return quotePayoff(terms, payoffDate);
     },
-  );
+  });
 };

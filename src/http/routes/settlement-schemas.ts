@@ -145,9 +145,8 @@ export const VerificationSchema = Type.Object({
   ),
 });
 
-const Totals = Type.Object({
-  lineCount: Type.Integer(),
-  eventCount: Type.Integer(),
+/** The amounts a statement adds up, in the same order in its totals and in each of its lines. */
+const StatementAmounts = {
   disbursedPrincipalFen: SignedFen,
   principalCollectedFen: SignedFen,
   interestCollectedFen: SignedFen,
@@ -156,6 +155,12 @@ const Totals = Type.Object({
   serviceInterestFen: SignedFen,
   serviceFeeFen: SignedFen,
   totalFen: SignedFen,
+};
+
+const Totals = Type.Object({
+  lineCount: Type.Integer(),
+  eventCount: Type.Integer(),
+  ...StatementAmounts,
 });
 
 export const StatementSchema = Type.Object({
@@ -181,14 +186,7 @@ export const StatementLineSchema = Type.Object({
   channelCode: Type.String(),
   businessMonth: Type.String({ description: 'earlier than the statement’s month for a late line' }),
   events: Type.Integer(),
-  disbursedPrincipalFen: SignedFen,
-  principalCollectedFen: SignedFen,
-  interestCollectedFen: SignedFen,
-  feesCollectedFen: SignedFen,
-  referralFen: SignedFen,
-  serviceInterestFen: SignedFen,
-  serviceFeeFen: SignedFen,
-  totalFen: SignedFen,
+  ...StatementAmounts,
 });
 
 export const StatementDetailSchema = Type.Object({

@@ -37,16 +37,20 @@ export const webRoutes =
       throw new AppError('UNAVAILABLE', 'The borrower H5 is not built: run `npm run build:web`.');
     };
 
-    app.get<{ Params: { '*': string } }>(`${H5_PREFIX}/assets/*`, hide, async (request, reply) => {
-      if (!built) return notBuilt();
-      const file = request.params['*'];
-      // Built assets are plain names (index-Kw_Du2xP.js): anything else — `..`, a backslash, a NUL,
-      // an encoded separator, a dot file — names no asset, and never reaches the file system.
-      if (!ASSET_PATH.test(file)) throw new AppError('NOT_FOUND', 'No such asset.');
-      return reply.sendFile(`assets/${file}`, { maxAge: '365d', immutable: true });
-    });
+    app.get<{ Params: { '*': string } }>(
+      `${H5_PREFIX}/assets/*`,
+      hide,
+      async function serveAsset(request, reply) {
+        if (!built) return notBuilt();
+        const file = request.params['*'];
+        // Built assets are plain names (index-Kw_Du2xP.js): anything else — `..`, a backslash, a NUL,
+        // an encoded separator, a dot file — names no asset, and never reaches the file system.
+        if (!ASSET_PATH.test(file)) throw new AppError('NOT_FOUND', 'No such asset.');
+        return reply.sendFile(`assets/${file}`, { maxAge: '365d', immutable: true });
+      },
+    );
 
-    const index = async (_request: unknown, reply: FastifyReply) => {
+    const index = async function serveIndex(_request: unknown, reply: FastifyReply) {
       if (!built) return notBuilt();
       reply.header('cache-control', 'no-cache');
       return reply.sendFile('index.html', { cacheControl: false });
