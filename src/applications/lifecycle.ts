@@ -1,3 +1,4 @@
+import type { Updateable } from 'kysely';
 import { type Executor, ownTables, type SharedExecutor, type SharedTransaction } from '../db/transaction.ts';
 import type { ApplicationLifecycle, DrawdownToDisburse, LoanStatus } from '../loans/ports.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -5,7 +6,7 @@ import { AppError } from '../shared/errors.ts';
 import { isUuid } from '../shared/ids.ts';
 import { applicationNames, applyEvent, lockApplication } from './repository.ts';
 import type { ApplicationEvent } from './state-machine.ts';
-import type { ApplicationTables } from './tables.ts';
+import type { ApplicationTables, DrawdownRow } from './tables.ts';
 
 /** The application event each loan status means (a written-off loan leaves its application be). */
 const STATUS_EVENTS: Readonly<Record<LoanStatus, ApplicationEvent | undefined>> = {
@@ -58,22 +59,11 @@ export class ApplicationLifecycleService implements ApplicationLifecycle {
     reason: string | null,
     requestId: string,
   ): Promise<void> {
-    const trx = ownTables<ApplicationTables>(shared);
-    const { drawdown, application } = await this.#locked(trx, drawdownId);
-    await trx
-      .updateTable('drawdowns')
-      .set({ status: 'failed', failure_reason: reason })
-      .where('id', '=', drawdown.id)
-      .execute();
-    await applyEvent(
-      trx,
-      application,
-      'disbursement_failed',
-      { type: 'lender', id: requestId },
-      this.#clock(),
-      {},
-      { drawdownId: drawdown.id },
-    );
+    await this.#drawdownSettled(shared, drawdownId, requestId, {
+      columns: { status: 'failed', failure_reason: reason },
+      event: 'disbursement_failed',
+      details: {},
+    });
   }
 
   async drawdownSucceeded(
@@ -82,21 +72,38 @@ export class ApplicationLifecycleService implements ApplicationLifecycle {
     loan: { readonly loanId: string; readonly lenderLoanId: string },
     requestId: string,
   ): Promise<void> {
+    await this.#drawdownSettled(shared, drawdownId, requestId, {
+      columns: { status: 'succeeded', lender_loan_id: loan.lenderLoanId },
+      event: 'disbursement_succeeded',
+      details: { loanId: loan.loanId },
+    });
+  }
+
+  /**
+   * The lender's disbursement outcome: the drawdown gets its final columns and the application
+   * its event, caused by the lender's callback, both on rows locked here.
+   */
+  async #drawdownSettled(
+    shared: SharedTransaction,
+    drawdownId: string,
+    requestId: string,
+    outcome: {
+      readonly columns: Updateable<DrawdownRow>;
+      readonly event: ApplicationEvent;
+      readonly details: Record<string, unknown>;
+    },
+  ): Promise<void> {
     const trx = ownTables<ApplicationTables>(shared);
     const { drawdown, application } = await this.#locked(trx, drawdownId);
-    await trx
-      .updateTable('drawdowns')
-      .set({ status: 'succeeded', lender_loan_id: loan.lenderLoanId })
-      .where('id', '=', drawdown.id)
-      .execute();
+    await trx.updateTable('drawdowns').set(outcome.columns).where('id', '=', drawdown.id).execute();
     await applyEvent(
       trx,
       application,
-      'disbursement_succeeded',
+      outcome.event,
       { type: 'lender', id: requestId },
       this.#clock(),
       {},
-      { drawdownId: drawdown.id, loanId: loan.loanId },
+      { drawdownId: drawdown.id, ...outcome.details },
     );
   }
 

@@ -1,7 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/app.ts';
-import { lenderEncryptionKey, registeredLender, SAMPLE, signedInBorrower } from './testing.ts';
+import {
+  lenderEncryptionKey,
+  registeredLender,
+  SAMPLE,
+  shownAgreements,
+  signedInBorrower,
+} from './testing.ts';
 
 type Headers = Record<string, string>;
 
@@ -15,6 +21,25 @@ describe('borrower API: profile, consents, releases, agreements', () => {
   const put = (headers: Headers, payload: unknown) =>
     t.server.inject({ method: 'PUT', url: '/api/v1/borrower/profile', headers, payload: payload as object });
   const get = (headers: Headers, url: string) => t.server.inject({ method: 'GET', url, headers });
+  const postConsent = (headers: Headers, payload: object) =>
+    t.server.inject({ method: 'POST', url: '/api/v1/borrower/consents', headers, payload });
+  /** Consents to every text the lender has in force, in the version in force now. */
+  const consentToAll = async (headers: Headers, lenderId: string, platform: string) =>
+    postConsent(headers, { lenderId, agreements: await shownAgreements(t, lenderId), device: { platform } });
+  /** Releases the borrower's `categories` to the lender, as an application's submission does. */
+  const releaseTo = async (
+    borrowerId: string,
+    categories: readonly string[],
+    lender: { readonly id: string; readonly code: string },
+    requestId: string,
+  ) => {
+    const keys = await lenderEncryptionKey();
+    return t.app.services.borrowers.vault.buildLenderPii(borrowerId, categories, keys.publicKey, {
+      lenderId: lender.id,
+      partnerId: lender.code,
+      requestId,
+    });
+  };
 
   async function profileRowCount(borrowerId: string): Promise<number> {
     const rows = await t.database.db
@@ -141,26 +166,20 @@ describe('borrower API: profile, consents, releases, agreements', () => {
     const shown = items.map((i) => ({ id: i.id, version: i.version }));
 
     // Every text in force must be accepted, in the version shown.
-    const missing = await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/borrower/consents',
-      headers: me.headers,
-      payload: { lenderId: lender.id, agreements: shown.slice(0, 2), device: { platform: 'ios' } },
+    const missing = await postConsent(me.headers, {
+      lenderId: lender.id,
+      agreements: shown.slice(0, 2),
+      device: { platform: 'ios' },
     });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.details.fields).toContainEqual({
       field: 'body.agreements',
       message: 'must include the lender_loan_agreement in force (v1)',
     });
-    const stale = await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/borrower/consents',
-      headers: me.headers,
-      payload: {
-        lenderId: lender.id,
-        agreements: [...shown.slice(0, 2), { ...shown[2]!, version: 2 }],
-        device: { platform: 'ios' },
-      },
+    const stale = await postConsent(me.headers, {
+      lenderId: lender.id,
+      agreements: [...shown.slice(0, 2), { ...shown[2]!, version: 2 }],
+      device: { platform: 'ios' },
     });
     expect(stale.json().error.details.fields[0].field).toBe('body.agreements.2.version');
 
@@ -192,11 +211,10 @@ describe('borrower API: profile, consents, releases, agreements', () => {
       textSha256: authorization.textSha256,
     });
     // The same consent again is not a second one.
-    const again = await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/borrower/consents',
-      headers: me.headers,
-      payload: { lenderId: lender.id, agreements: shown, device: { platform: 'ios' } },
+    const again = await postConsent(me.headers, {
+      lenderId: lender.id,
+      agreements: shown,
+      device: { platform: 'ios' },
     });
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(consent.id);
@@ -234,19 +252,7 @@ describe('borrower API: profile, consents, releases, agreements', () => {
   it('a new text version supersedes the consent when given again', async () => {
     const lender = await registeredLender(t);
     const me = await signedInBorrower(t);
-    const give = async () => {
-      const texts = await t.app.services.borrowers.agreements.inForce(lender.id);
-      return t.server.inject({
-        method: 'POST',
-        url: '/api/v1/borrower/consents',
-        headers: me.headers,
-        payload: {
-          lenderId: lender.id,
-          agreements: texts.map((x) => ({ id: x.id, version: x.version })),
-          device: { platform: 'web' },
-        },
-      });
-    };
+    const give = () => consentToAll(me.headers, lender.id, 'web');
     const first = (await give()).json();
     await t.app.services.borrowers.agreements.publishPiAuthorization(
       lender.id,
@@ -268,28 +274,8 @@ describe('borrower API: profile, consents, releases, agreements', () => {
     const me = await signedInBorrower(t);
     const other = await signedInBorrower(t);
     await put(me.headers, { ...SAMPLE });
-    const texts = await t.app.services.borrowers.agreements.inForce(lender.id);
-    await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/borrower/consents',
-      headers: me.headers,
-      payload: {
-        lenderId: lender.id,
-        agreements: texts.map((x) => ({ id: x.id, version: x.version })),
-        device: { platform: 'android' },
-      },
-    });
-    const keys = await lenderEncryptionKey();
-    await t.app.services.borrowers.vault.buildLenderPii(
-      me.borrowerId,
-      ['name', 'id_number'],
-      keys.publicKey,
-      {
-        lenderId: lender.id,
-        partnerId: lender.code,
-        requestId: 'apply-http-1',
-      },
-    );
+    await consentToAll(me.headers, lender.id, 'android');
+    await releaseTo(me.borrowerId, ['name', 'id_number'], lender, 'apply-http-1');
     const mine = await get(me.headers, '/api/v1/borrower/data-releases');
     expect(mine.json()).toMatchObject({
       items: [{ lenderId: lender.id, lenderName: lender.legalName, categories: ['name', 'id_number'] }],
@@ -314,23 +300,8 @@ describe('borrower API: profile, consents, releases, agreements', () => {
     const lender = await registeredLender(t);
     const me = await signedInBorrower(t);
     await put(me.headers, { ...SAMPLE });
-    const texts = await t.app.services.borrowers.agreements.inForce(lender.id);
-    await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/borrower/consents',
-      headers: me.headers,
-      payload: {
-        lenderId: lender.id,
-        agreements: texts.map((x) => ({ id: x.id, version: x.version })),
-        device: { platform: 'ios' },
-      },
-    });
-    const keys = await lenderEncryptionKey();
-    await t.app.services.borrowers.vault.buildLenderPii(me.borrowerId, ['phone'], keys.publicKey, {
-      lenderId: lender.id,
-      partnerId: lender.code,
-      requestId: 'apply-ops-1',
-    });
+    await consentToAll(me.headers, lender.id, 'ios');
+    await releaseTo(me.borrowerId, ['phone'], lender, 'apply-ops-1');
 
     const compliance = { authorization: `Bearer ${await t.signIn(['compliance'])}` };
     const operator = { authorization: `Bearer ${await t.signIn(['operator'])}` };
@@ -405,36 +376,16 @@ describe('borrower API: profile, consents, releases, agreements', () => {
     const b = await registeredLender(t);
     const me = await signedInBorrower(t);
     await put(me.headers, { ...SAMPLE });
-    const texts = await t.app.services.borrowers.agreements.inForce(a.id);
-    await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/borrower/consents',
-      headers: me.headers,
-      payload: {
-        lenderId: a.id,
-        agreements: texts.map((x) => ({ id: x.id, version: x.version })),
-        device: { platform: 'ios' },
-      },
-    });
+    await consentToAll(me.headers, a.id, 'ios');
     // The texts of lender A do not make a consent to lender B.
-    const cross = await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/borrower/consents',
-      headers: me.headers,
-      payload: {
-        lenderId: b.id,
-        agreements: texts.map((x) => ({ id: x.id, version: x.version })),
-        device: { platform: 'ios' },
-      },
+    const cross = await postConsent(me.headers, {
+      lenderId: b.id,
+      agreements: await shownAgreements(t, a.id),
+      device: { platform: 'ios' },
     });
     expect(cross.statusCode).toBe(400);
-    const keys = await lenderEncryptionKey();
-    await expect(
-      t.app.services.borrowers.vault.buildLenderPii(me.borrowerId, ['phone'], keys.publicKey, {
-        lenderId: b.id,
-        partnerId: b.code,
-        requestId: 'x',
-      }),
-    ).rejects.toMatchObject({ code: 'CONSENT_REQUIRED' });
+    await expect(releaseTo(me.borrowerId, ['phone'], b, 'x')).rejects.toMatchObject({
+      code: 'CONSENT_REQUIRED',
+    });
   });
 });

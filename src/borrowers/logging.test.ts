@@ -1,29 +1,9 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, SENSITIVE_FIELDS } from '../shared/logger.ts';
+import { SENSITIVE_FIELDS } from '../shared/logger.ts';
+import { captureLogs } from '../shared/logger-testing.ts';
 import { CATEGORY_FIELD } from './categories.ts';
 import { EMPTY_PROFILE } from './profile-rules.ts';
-import { SAMPLE } from './testing.ts';
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, logger: createLogger('info', stream) };
-}
-
-const PLAIN = [
-  SAMPLE.name,
-  SAMPLE.idNumber,
-  SAMPLE.phone,
-  SAMPLE.bankCard,
-  SAMPLE.contacts[0].name,
-  SAMPLE.contacts[0].phone,
-];
+import { SAMPLE, SAMPLE_PLAIN_VALUES } from './testing.ts';
 
 describe('borrower data in logs', () => {
   it('every field name of a profile and of a lender payload is a sensitive field', () => {
@@ -34,7 +14,7 @@ describe('borrower data in logs', () => {
   });
 
   it('a profile logged through the app logger, at any depth up to four, shows no plain value', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogs();
     const profile = { ...SAMPLE };
     logger.info(profile, 'top level');
     logger.info({ profile }, 'one level down');
@@ -47,7 +27,7 @@ describe('borrower data in logs', () => {
     );
     const output = lines.join('');
     expect(lines).toHaveLength(6);
-    for (const value of PLAIN) expect(output).not.toContain(value);
+    for (const value of SAMPLE_PLAIN_VALUES) expect(output).not.toContain(value);
     expect(output).toContain('[REDACTED]');
     expect(output).toContain('body.idNumber');
   });

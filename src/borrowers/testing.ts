@@ -66,6 +66,16 @@ export const SAMPLE = {
   contacts: [{ name: '李四', phone: '13900001111', relation: 'spouse' as const }],
 } as const;
 
+/** Every plain value of {@link SAMPLE}: none may appear in a stored row or a log line. */
+export const SAMPLE_PLAIN_VALUES: readonly string[] = [
+  SAMPLE.name,
+  SAMPLE.idNumber,
+  SAMPLE.phone,
+  SAMPLE.bankCard,
+  SAMPLE.contacts[0].name,
+  SAMPLE.contacts[0].phone,
+];
+
 let counter = 0;
 
 /** Registers a lender in the registry and publishes its authorization (and platform texts once). */

@@ -9,18 +9,10 @@ import {
   lenderEncryptionKey,
   registeredLender,
   SAMPLE,
+  SAMPLE_PLAIN_VALUES,
   shownAgreements,
   signedInBorrower,
 } from './testing.ts';
-
-const PLAIN_VALUES = [
-  SAMPLE.name,
-  SAMPLE.idNumber,
-  SAMPLE.phone,
-  SAMPLE.bankCard,
-  SAMPLE.contacts[0].name,
-  SAMPLE.contacts[0].phone,
-];
 
 /** Every row of the vault's tables, as text, to search for plain values. */
 async function dumpVault(t: TestApp): Promise<string> {
@@ -54,13 +46,27 @@ describe('the borrower vault', () => {
     return { borrowerId: b.borrowerId, channelCode: b.channelCode };
   };
 
+  /** A new lender, and a borrower with `profile` stored who consented to all its texts in force. */
+  const consentingBorrower = async (profile: Partial<typeof SAMPLE>, platform: 'ios' | 'android' | 'web') => {
+    const { vault, consents } = t.app.services.borrowers;
+    const lender = await registeredLender(t);
+    const me = await principal();
+    await vault.update(me, { ...profile });
+    const { consent } = await consents.give(me, {
+      lenderId: lender.id,
+      agreements: await shownAgreements(t, lender.id),
+      device: { platform },
+    });
+    return { lender, me, consent };
+  };
+
   it('stores no plain value anywhere: raw rows hold only ciphertexts and blind indexes', async () => {
     const { vault } = t.app.services.borrowers;
     const me = await principal();
     const view = await vault.update(me, { ...SAMPLE });
     expect(view.idNumber).toBe(`110***********${SAMPLE.idNumber.slice(-4)}`);
     const dump = await dumpVault(t);
-    for (const value of PLAIN_VALUES) expect(dump).not.toContain(value);
+    for (const value of SAMPLE_PLAIN_VALUES) expect(dump).not.toContain(value);
     // Not the masked tails in a searchable form either: the id number's digits do not appear in a row.
     expect(dump).not.toContain(SAMPLE.idNumber.slice(0, 10));
   });
@@ -176,15 +182,8 @@ describe('the borrower vault', () => {
   });
 
   it('refuses a release the profile cannot fill, and writes no log entry', async () => {
-    const { vault, consents, releases } = t.app.services.borrowers;
-    const lender = await registeredLender(t);
-    const me = await principal();
-    await vault.update(me, { name: SAMPLE.name });
-    await consents.give(me, {
-      lenderId: lender.id,
-      agreements: await shownAgreements(t, lender.id),
-      device: { platform: 'web' },
-    });
+    const { vault, releases } = t.app.services.borrowers;
+    const { lender, me } = await consentingBorrower({ name: SAMPLE.name }, 'web');
     const keys = await lenderEncryptionKey();
     await expect(
       vault.buildLenderPii(me.borrowerId, ['name', 'bank_card'], keys.publicKey, {
@@ -198,14 +197,7 @@ describe('the borrower vault', () => {
 
   it('stops releases once the consent is withdrawn', async () => {
     const { vault, consents } = t.app.services.borrowers;
-    const lender = await registeredLender(t);
-    const me = await principal();
-    await vault.update(me, { ...SAMPLE });
-    const { consent } = await consents.give(me, {
-      lenderId: lender.id,
-      agreements: await shownAgreements(t, lender.id),
-      device: { platform: 'android' },
-    });
+    const { lender, me, consent } = await consentingBorrower(SAMPLE, 'android');
     const keys = await lenderEncryptionKey();
     const target = { lenderId: lender.id, partnerId: lender.code, requestId: 'w-1', consentId: consent.id };
     await vault.buildLenderPii(me.borrowerId, ['phone'], keys.publicKey, target);
@@ -217,15 +209,8 @@ describe('the borrower vault', () => {
   });
 
   it('keeps one chain per borrower without forks under concurrent releases', async () => {
-    const { vault, consents, releases } = t.app.services.borrowers;
-    const lender = await registeredLender(t);
-    const me = await principal();
-    await vault.update(me, { ...SAMPLE });
-    await consents.give(me, {
-      lenderId: lender.id,
-      agreements: await shownAgreements(t, lender.id),
-      device: { platform: 'ios' },
-    });
+    const { vault, releases } = t.app.services.borrowers;
+    const { lender, me } = await consentingBorrower(SAMPLE, 'ios');
     const keys = await lenderEncryptionKey();
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
@@ -246,15 +231,8 @@ describe('the borrower vault', () => {
   });
 
   it('detects a release row changed or removed behind the trigger', async () => {
-    const { vault, consents, releases } = t.app.services.borrowers;
-    const lender = await registeredLender(t);
-    const me = await principal();
-    await vault.update(me, { ...SAMPLE });
-    await consents.give(me, {
-      lenderId: lender.id,
-      agreements: await shownAgreements(t, lender.id),
-      device: { platform: 'ios' },
-    });
+    const { vault, releases } = t.app.services.borrowers;
+    const { lender, me } = await consentingBorrower(SAMPLE, 'ios');
     const keys = await lenderEncryptionKey();
     for (const requestId of ['t-1', 't-2', 't-3']) {
       await vault.buildLenderPii(me.borrowerId, ['name', 'phone'], keys.publicKey, {
@@ -313,14 +291,7 @@ describe('the borrower vault', () => {
 
   it('crypto-shredding: after deletion the old ciphertexts cannot be opened by anything left', async () => {
     const { vault, consents } = t.app.services.borrowers;
-    const lender = await registeredLender(t);
-    const me = await principal();
-    await vault.update(me, { ...SAMPLE });
-    await consents.give(me, {
-      lenderId: lender.id,
-      agreements: await shownAgreements(t, lender.id),
-      device: { platform: 'ios' },
-    });
+    const { lender, me } = await consentingBorrower(SAMPLE, 'ios');
     // A "backup" of the ciphertexts taken before the deletion.
     const backup = await t.database.db
       .selectFrom('borrower_profiles')

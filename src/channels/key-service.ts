@@ -4,19 +4,11 @@ import { type Actor, recordAudit } from '../audit/audit-log.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
+import { keyValidityAt, MAX_BACKDATE_MS, retirementProblem } from '../shared/key-validity.ts';
 import { checkChannelKey } from './key-material.ts';
-import {
-  type ChannelKey,
-  type ChannelKeyAlgorithm,
-  type ChannelKeyState,
-  KID_PATTERN,
-  type NewChannelKey,
-} from './model.ts';
+import { type ChannelKey, type ChannelKeyAlgorithm, KID_PATTERN, type NewChannelKey } from './model.ts';
 import type { ChannelKeyRow, ChannelTables } from './tables.ts';
 import { checkReason, fieldError } from './validation.ts';
-
-/** How far in the past a new key may start: clocks differ a little, history must not change. */
-const MAX_BACKDATE_MS = 5 * 60_000;
 
 /** A key that may verify a token now. */
 export interface VerificationKey {
@@ -25,24 +17,13 @@ export interface VerificationKey {
   readonly publicJwk: Readonly<Record<string, string>>;
 }
 
-function stateAt(row: Selectable<ChannelKeyRow>, now: Date): ChannelKeyState {
-  if (row.revoked_at !== null && row.revoked_at <= now) return 'revoked';
-  if (row.not_before > now) return 'pending';
-  if (row.not_after !== null && row.not_after <= now) return 'expired';
-  return 'valid';
-}
-
 function toKey(row: Selectable<ChannelKeyRow>, now: Date, demoPrivateKey: boolean): ChannelKey {
   return {
     kid: row.kid,
     alg: row.alg,
     publicJwk: row.public_jwk,
     thumbprint: row.thumbprint,
-    notBefore: row.not_before.toISOString(),
-    notAfter: row.not_after?.toISOString() ?? null,
-    revokedAt: row.revoked_at?.toISOString() ?? null,
-    revokedReason: row.revoked_reason,
-    state: stateAt(row, now),
+    ...keyValidityAt(row, now),
     demoPrivateKey,
     createdAt: row.created_at.toISOString(),
   };
@@ -233,17 +214,8 @@ export class ChannelKeyService {
       .forUpdate()
       .executeTakeFirst();
     if (!old) throw fieldError('retire.kid', 'is not a key of this channel');
-    const state = stateAt(old, now);
-    if (state === 'revoked' || state === 'expired') throw fieldError('retire.kid', `is already ${state}`);
-    if (retire.at < now) throw fieldError('retire.at', 'must not be in the past');
-    if (retire.at <= old.not_before)
-      throw fieldError('retire.at', 'must be after the replaced key’s notBefore');
-    if (old.not_after !== null && retire.at > old.not_after) {
-      throw fieldError(
-        'retire.at',
-        `must not be after the key’s own notAfter (${old.not_after.toISOString()})`,
-      );
-    }
+    const problem = retirementProblem(old, retire.at, now);
+    if (problem) throw fieldError(problem.field, problem.message);
     await trx.updateTable('channel_keys').set({ not_after: retire.at }).where('id', '=', old.id).execute();
   }
 }

@@ -2,13 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { signTestToken, type TestKeyPair, testKeyPair } from './testing.ts';
 
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** One admin API call as `token`'s operator. */
+const call = (t: TestApp, token: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+  t.server.inject({ method, url, headers: auth(token), ...(payload ? { payload } : {}) });
+
 describe('joint sign-in (联合登录)', () => {
   let t: TestApp;
   let admin: string;
   let now = new Date('2026-11-29T10:00:00Z');
   const shopKey = testKeyPair('ES256', 'shop-1');
   const mapsKey = testKeyPair('EdDSA', 'maps-1');
-  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
   const counts = async () => ({
     borrowers: (
@@ -41,11 +46,10 @@ describe('joint sign-in (联合登录)', () => {
       ['shop', '购物'],
       ['maps', '地图'],
     ]) {
-      const created = await t.server.inject({
-        method: 'POST',
-        url: '/api/v1/admin/channels',
-        headers: auth(admin),
-        payload: { code, name, placements: [{ code: 'benefits', name: '权益页' }] },
+      const created = await call(t, admin, 'POST', '/api/v1/admin/channels', {
+        code,
+        name,
+        placements: [{ code: 'benefits', name: '权益页' }],
       });
       expect(created.statusCode).toBe(201);
     }
@@ -148,11 +152,8 @@ describe('joint sign-in (联合登录)', () => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('NOT_FOUND');
 
-    const disabled = await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/admin/channels/maps/disable',
-      headers: auth(admin),
-      payload: { reason: 'contract paused' },
+    const disabled = await call(t, admin, 'POST', '/api/v1/admin/channels/maps/disable', {
+      reason: 'contract paused',
     });
     expect(disabled.json()).toMatchObject({ status: 'disabled', disabledReason: 'contract paused' });
     const refused = await signIn('maps', await signTestToken(mapsKey, 'maps', { sub: 'carol', now }));
@@ -160,11 +161,7 @@ describe('joint sign-in (联合登录)', () => {
     expect(refused.json().error.code).toBe('FORBIDDEN');
     expect(await counts()).toEqual(before);
 
-    await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/admin/channels/maps/enable',
-      headers: auth(admin),
-    });
+    await call(t, admin, 'POST', '/api/v1/admin/channels/maps/enable');
     expect(
       (await signIn('maps', await signTestToken(mapsKey, 'maps', { sub: 'carol', now }))).statusCode,
     ).toBe(201);
@@ -203,11 +200,7 @@ describe('joint sign-in (联合登录)', () => {
     expect(old.json().error.details.reason).toBe('unknown_key');
     expect((await signIn('shop', await signTestToken(next, 'shop', { now }))).statusCode).toBe(201);
 
-    const keys = await t.server.inject({
-      method: 'GET',
-      url: '/api/v1/admin/channels/shop/keys',
-      headers: auth(admin),
-    });
+    const keys = await call(t, admin, 'GET', '/api/v1/admin/channels/shop/keys');
     expect(
       keys
         .json()
@@ -217,11 +210,8 @@ describe('joint sign-in (联合登录)', () => {
       ['shop-1', 'expired'],
       ['shop-2', 'valid'],
     ]);
-    const revoked = await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/admin/channels/shop/keys/shop-2/revoke',
-      headers: auth(admin),
-      payload: { reason: 'leaked' },
+    const revoked = await call(t, admin, 'POST', '/api/v1/admin/channels/shop/keys/shop-2/revoke', {
+      reason: 'leaked',
     });
     expect(revoked.json().state).toBe('revoked');
     expect(
@@ -232,7 +222,6 @@ describe('joint sign-in (联合登录)', () => {
 
 describe('channel administration', () => {
   let t: TestApp;
-  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   beforeAll(async () => {
     t = await createTestApp();
   });
@@ -240,79 +229,44 @@ describe('channel administration', () => {
 
   it('lets admins and operators manage channels, and nobody else', async () => {
     const finance = await t.signIn(['finance']);
-    const denied = await t.server.inject({
-      method: 'GET',
-      url: '/api/v1/admin/channels',
-      headers: auth(finance),
-    });
+    const denied = await call(t, finance, 'GET', '/api/v1/admin/channels');
     expect(denied.statusCode).toBe(403);
     const admin = await t.signIn(['admin']);
-    const created = await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/admin/channels',
-      headers: auth(admin),
-      payload: { code: 'resale', name: '二手' },
-    });
+    const created = await call(t, admin, 'POST', '/api/v1/admin/channels', { code: 'resale', name: '二手' });
     expect(created.json()).toMatchObject({ code: 'resale', status: 'active', placements: [] });
-    const twice = await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/admin/channels',
-      headers: auth(admin),
-      payload: { code: 'resale', name: 'again' },
-    });
+    const twice = await call(t, admin, 'POST', '/api/v1/admin/channels', { code: 'resale', name: 'again' });
     expect(twice.statusCode).toBe(409);
-    const badCode = await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/admin/channels',
-      headers: auth(admin),
-      payload: { code: 'Bad-Code', name: 'x' },
-    });
+    const badCode = await call(t, admin, 'POST', '/api/v1/admin/channels', { code: 'Bad-Code', name: 'x' });
     expect(badCode.statusCode).toBe(400);
 
-    const updated = await t.server.inject({
-      method: 'PATCH',
-      url: '/api/v1/admin/channels/resale',
-      headers: auth(admin),
-      payload: {
-        placements: [
-          { code: 'sold', name: '卖出成功页' },
-          { code: 'sold', name: 'twice' },
-        ],
-      },
+    const updated = await call(t, admin, 'PATCH', '/api/v1/admin/channels/resale', {
+      placements: [
+        { code: 'sold', name: '卖出成功页' },
+        { code: 'sold', name: 'twice' },
+      ],
     });
     expect(updated.statusCode).toBe(400);
-    const fixed = await t.server.inject({
-      method: 'PATCH',
-      url: '/api/v1/admin/channels/resale',
-      headers: auth(admin),
-      payload: { placements: [{ code: 'sold', name: '卖出成功页' }] },
+    const fixed = await call(t, admin, 'PATCH', '/api/v1/admin/channels/resale', {
+      placements: [{ code: 'sold', name: '卖出成功页' }],
     });
     expect(fixed.json().placements).toEqual([{ code: 'sold', name: '卖出成功页' }]);
 
     const key = testKeyPair('ES256', 'k1');
     const privateJwk = key.privateKey.export({ format: 'jwk' });
-    const leaked = await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/admin/channels/resale/keys',
-      headers: auth(admin),
-      payload: { alg: 'ES256', jwk: privateJwk },
+    const leaked = await call(t, admin, 'POST', '/api/v1/admin/channels/resale/keys', {
+      alg: 'ES256',
+      jwk: privateJwk,
     });
     expect(leaked.statusCode).toBe(400);
     expect(leaked.json().error.message).toMatch(/private key/);
-    const added = await t.server.inject({
-      method: 'POST',
-      url: '/api/v1/admin/channels/resale/keys',
-      headers: auth(admin),
-      payload: { alg: 'ES256', jwk: key.publicJwk },
+    const added = await call(t, admin, 'POST', '/api/v1/admin/channels/resale/keys', {
+      alg: 'ES256',
+      jwk: key.publicJwk,
     });
     expect(added.statusCode).toBe(201);
     expect(added.json().kid).toBe(added.json().thumbprint);
 
-    const detail = await t.server.inject({
-      method: 'GET',
-      url: '/api/v1/admin/channels/resale',
-      headers: auth(admin),
-    });
+    const detail = await call(t, admin, 'GET', '/api/v1/admin/channels/resale');
     expect(detail.json().keys).toHaveLength(1);
     const audit = await t.database.db
       .selectFrom('audit_log')

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpawnedSandbox, spawnSandbox } from '../../sandbox/lender/testing.ts';
+import type { SpawnedSandbox } from '../../sandbox/lender/testing.ts';
 import { generateKeyPair } from '../protocol/envelope/index.ts';
 import {
   CONFORMANCE_CHECKS,
@@ -13,6 +12,7 @@ import {
   runConformance,
 } from './index.ts';
 import { lenderKeySet, signingKeyFromPem } from './options.ts';
+import { spawnTestSandbox, stopSandbox, TEST_CALLBACK_TIMING } from './testing.ts';
 
 /**
  * The kit against the real sandbox process: it passes, and each check fails against a sandbox made
@@ -27,34 +27,22 @@ let options: ConformanceOptions;
 let keyFile: string;
 let lenderKeysFile: string;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'conformance-test-'));
   const platform = await generateKeyPair('Ed25519', { notBefore: Date.now() - 60_000 });
   keyFile = join(dir, 'platform.pem');
   writeFileSync(keyFile, platform.privateKeyPem);
-  const callbackPort = await freePort();
-  sandbox = await spawnSandbox({
-    SANDBOX_CONFIG: JSON.stringify({
-      callbacks: { retryBaseMs: 20, retryCapMs: 50, maxAttempts: 3, timeoutMs: 2_000 },
-      // A decision 400 ms after the apply: the status query straight after the acknowledgement sees it pending.
-      lenders: [{ partnerId: PARTNER, delays: { decisionMs: 400, disbursementMs: 10, repaymentMs: 10 } }],
-    }),
-    SANDBOX_DATA_DIR: join(dir, 'sandbox'),
-    SANDBOX_RSA_BITS: '2048',
-    SANDBOX_PLATFORM_URL: `http://127.0.0.1:${callbackPort}`,
-    SANDBOX_PLATFORM_KEYS: JSON.stringify([platform.publicKey]),
+  const spawned = await spawnTestSandbox({
+    dir,
+    dataDir: 'sandbox',
+    // A decision 400 ms after the apply: the status query straight after the acknowledgement sees it pending.
+    lender: { partnerId: PARTNER, delays: { decisionMs: 400, disbursementMs: 10, repaymentMs: 10 } },
+    platformKey: platform.publicKey,
+    env: { SANDBOX_RSA_BITS: '2048' },
   });
-  // The file the sandbox writes for registration is what a partner hands over: use it as is.
-  lenderKeysFile = join(dir, 'sandbox', PARTNER, 'public-keys.json');
+  sandbox = spawned.sandbox;
+  lenderKeysFile = spawned.lenderKeysFile;
+  const { callbackPort } = spawned;
   const { readFile } = await import('node:fs/promises');
   options = {
     lenderUrl: sandbox.url,
@@ -67,10 +55,7 @@ beforeAll(async () => {
   };
 });
 
-afterAll(async () => {
-  await sandbox?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopSandbox(sandbox, dir));
 
 function byStatus(report: ConformanceReport, status: string): string[] {
   return report.checks.filter((c) => c.status === status).map((c) => c.id);
@@ -214,20 +199,19 @@ describe('conformance kit against a lender that never retries a callback', () =>
 
   beforeAll(async () => {
     const platform = await generateKeyPair('Ed25519', { notBefore: Date.now() - 60_000 });
-    const callbackPort = await freePort();
-    quitter = await spawnSandbox({
-      SANDBOX_CONFIG: JSON.stringify({
-        // One attempt per callback: a 503 is given up at once, against the protocol.
-        callbacks: { retryBaseMs: 20, retryCapMs: 50, maxAttempts: 1, timeoutMs: 2_000 },
-        lenders: [{ partnerId: PARTNER, delays: { decisionMs: 20, disbursementMs: 10, repaymentMs: 10 } }],
-      }),
-      SANDBOX_DATA_DIR: join(dir, 'quitter'),
-      SANDBOX_RSA_BITS: '2048',
-      SANDBOX_PLATFORM_URL: `http://127.0.0.1:${callbackPort}`,
-      SANDBOX_PLATFORM_KEYS: JSON.stringify([platform.publicKey]),
+    const spawned = await spawnTestSandbox({
+      dir,
+      dataDir: 'quitter',
+      lender: { partnerId: PARTNER, delays: { decisionMs: 20, disbursementMs: 10, repaymentMs: 10 } },
+      platformKey: platform.publicKey,
+      // One attempt per callback: a 503 is given up at once, against the protocol.
+      callbacks: { ...TEST_CALLBACK_TIMING, maxAttempts: 1 },
+      env: { SANDBOX_RSA_BITS: '2048' },
     });
+    quitter = spawned.sandbox;
+    const { callbackPort } = spawned;
     const { readFile } = await import('node:fs/promises');
-    const keys = JSON.parse(await readFile(join(dir, 'quitter', PARTNER, 'public-keys.json'), 'utf8'));
+    const keys = JSON.parse(await readFile(spawned.lenderKeysFile, 'utf8'));
     quitterOptions = {
       ...options,
       lenderUrl: quitter.url,

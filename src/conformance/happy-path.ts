@@ -8,7 +8,6 @@ import { checkAprWithinCap, checkScheduleWithinCap, MoneyValidationError } from 
 import {
   type AgeBand,
   APPLY,
-  type CallbackKind,
   DRAWDOWN,
   encryptPii,
   PRE_CHECK,
@@ -18,8 +17,7 @@ import {
   selectEncryptionKey,
 } from '../protocol/envelope/index.ts';
 import { answered, expectSuccess, fail } from './checks.ts';
-import { call, newId, type RunContext, todayCst } from './context.ts';
-import type { ReceivedCallback } from './receiver.ts';
+import { awaitCallback, call, newId, type RunContext, todayCst } from './context.ts';
 
 /** The apply as first sent, kept for the repeat checks. */
 export interface SentApply {
@@ -61,16 +59,6 @@ function ageBandOf(idNumber: string, today: string): AgeBand {
     Number(birth.slice(0, 4)) -
     (today.slice(5).replace('-', '') < birth.slice(4) ? 1 : 0);
   return age < 25 ? '18-24' : age < 35 ? '25-34' : age < 45 ? '35-44' : age < 55 ? '45-54' : '55+';
-}
-
-async function awaitCallback(
-  ctx: RunContext,
-  kind: CallbackKind,
-  match: (body: Readonly<Record<string, unknown>>) => boolean,
-): Promise<ReceivedCallback> {
-  const result = await ctx.receiver.waitFor(kind, match, ctx.callbackTimeoutMs);
-  if (!result.ok) fail(result.reason);
-  return result.callback;
 }
 
 export function preCheckBody(ctx: RunContext): string {

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpawnedSandbox, spawnSandbox } from '../../sandbox/lender/testing.ts';
+import type { SpawnedSandbox } from '../../sandbox/lender/testing.ts';
 import { generateKeyPair, type PublicKeyRecord } from '../protocol/envelope/index.ts';
 import { CONFORMANCE_CHECKS, runConformance } from './index.ts';
 import { lenderKeySet, loadConformanceOptions, parseConformanceArgs, signingKeyFromPem } from './options.ts';
+import { spawnTestSandbox, stopSandbox } from './testing.ts';
 
 /**
  * A partner on the 国密 suite: the sandbox plays it (signingAlg SM2-SM3, encryptionAlg SM2), and the
@@ -22,43 +22,25 @@ let callbackPort: number;
 let platformPem: string;
 let keysFile: string;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'conformance-sm-'));
   const platform = await generateKeyPair('SM2-SM3', { notBefore: Date.now() - 60_000 });
   platformPem = platform.privateKeyPem;
-  callbackPort = await freePort();
-  sandbox = await spawnSandbox({
-    SANDBOX_CONFIG: JSON.stringify({
-      callbacks: { retryBaseMs: 20, retryCapMs: 50, maxAttempts: 3, timeoutMs: 2_000 },
-      lenders: [
-        {
-          partnerId: PARTNER,
-          signingAlg: 'SM2-SM3',
-          delays: { decisionMs: 20, disbursementMs: 10, repaymentMs: 10 },
-        },
-      ],
-    }),
-    SANDBOX_DATA_DIR: join(dir, 'sandbox'),
-    SANDBOX_PLATFORM_URL: `http://127.0.0.1:${callbackPort}`,
+  const spawned = await spawnTestSandbox({
+    dir,
+    dataDir: 'sandbox',
+    lender: {
+      partnerId: PARTNER,
+      signingAlg: 'SM2-SM3',
+      delays: { decisionMs: 20, disbursementMs: 10, repaymentMs: 10 },
+    },
     // Only the platform's SM2-SM3 key is known to this lender: anything else is refused.
-    SANDBOX_PLATFORM_KEYS: JSON.stringify([platform.publicKey]),
+    platformKey: platform.publicKey,
   });
-  keysFile = join(dir, 'sandbox', PARTNER, 'public-keys.json');
+  ({ sandbox, callbackPort, lenderKeysFile: keysFile } = spawned);
 }, 60_000);
 
-afterAll(async () => {
-  await sandbox?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopSandbox(sandbox, dir));
 
 describe('conformance against a partner on the SM suite', () => {
   it('the sandbox publishes SM2-SM3 and SM2 keys for it', () => {

@@ -258,17 +258,7 @@ export class ConformanceRunService {
         .returningAll()
         .executeTakeFirst();
       if (!row) return undefined;
-      await recordAudit(trx, {
-        actor: SYSTEM_ACTOR,
-        action: 'lender.conformance_run',
-        target: { type: 'lender', id: row.lender_id },
-        details: {
-          runId: row.id,
-          passed: row.passed,
-          ...(row.failure_reason === null ? {} : { failureReason: row.failure_reason }),
-          requestedBy: row.requested_by,
-        },
-      });
+      await auditRunEnded(trx, row);
       return toConformanceRun(row);
     });
   }
@@ -297,17 +287,7 @@ export class ConformanceRunService {
       if (keep.length > 0) update = update.where('id', 'not in', [...keep]);
       const ended = await update.returning(['id', 'lender_id', 'requested_by']).execute();
       for (const run of ended) {
-        await recordAudit(trx, {
-          actor: SYSTEM_ACTOR,
-          action: 'lender.conformance_run',
-          target: { type: 'lender', id: run.lender_id },
-          details: {
-            runId: run.id,
-            passed: false,
-            failureReason: 'interrupted',
-            requestedBy: run.requested_by,
-          },
-        });
+        await auditRunEnded(trx, { ...run, passed: false, failure_reason: 'interrupted' });
       }
       return ended.length;
     });
@@ -324,4 +304,22 @@ export class ConformanceRunService {
     if (!row) throw new AppError('NOT_FOUND', 'The partner has no conformance run with this id.');
     return toConformanceRun(row);
   }
+}
+
+/** The audit entry of a run's end: whether it passed, why not, and who had asked for it. */
+function auditRunEnded(
+  trx: Executor<LenderTables>,
+  run: Pick<Selectable<ConformanceRunRow>, 'id' | 'lender_id' | 'passed' | 'failure_reason' | 'requested_by'>,
+): Promise<void> {
+  return recordAudit(trx, {
+    actor: SYSTEM_ACTOR,
+    action: 'lender.conformance_run',
+    target: { type: 'lender', id: run.lender_id },
+    details: {
+      runId: run.id,
+      passed: run.passed,
+      ...(run.failure_reason === null ? {} : { failureReason: run.failure_reason }),
+      requestedBy: run.requested_by,
+    },
+  });
 }

@@ -6,17 +6,16 @@ import type { KeyLookup, PublicKeyRecord } from '../protocol/envelope/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { decodeTimeCursor, encodeTimeCursor } from '../shared/cursor.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
+import { type KeyState, keyValidityAt, MAX_BACKDATE_MS, retirementProblem } from '../shared/key-validity.ts';
 import { checkPublicKey, type KeyAlgorithm, type KeyUse, KID_PATTERN } from './key-material.ts';
 import type { Page } from './model.ts';
 import { pageOf } from './pagination.ts';
+import { lockPartnerTakingChanges, requirePartner } from './partner-guards.ts';
 import { Problems } from './problems.ts';
 import type { ListQuery } from './service.ts';
 import type { LenderKeyRow, LenderTables } from './tables.ts';
 
-/** How far in the past a new key may start: clocks differ a little, history must not change. */
-export const MAX_BACKDATE_MS = 5 * 60_000;
-
-export type KeyState = 'pending' | 'valid' | 'expired' | 'revoked';
+export { type KeyState, MAX_BACKDATE_MS } from '../shared/key-validity.ts';
 
 export interface LenderKey {
   readonly id: string;
@@ -52,13 +51,6 @@ export interface NewLenderKey {
   readonly retire?: { readonly kid: string; readonly at: Date };
 }
 
-function stateAt(row: Selectable<LenderKeyRow>, now: Date): KeyState {
-  if (row.revoked_at !== null && row.revoked_at <= now) return 'revoked';
-  if (row.not_before > now) return 'pending';
-  if (row.not_after !== null && row.not_after <= now) return 'expired';
-  return 'valid';
-}
-
 function toKey(row: Selectable<LenderKeyRow>, now: Date): LenderKey {
   return {
     id: row.id,
@@ -68,11 +60,7 @@ function toKey(row: Selectable<LenderKeyRow>, now: Date): LenderKey {
     use: row.use,
     publicKeyPem: row.public_key_pem,
     fingerprint: row.fingerprint,
-    notBefore: row.not_before.toISOString(),
-    notAfter: row.not_after?.toISOString() ?? null,
-    revokedAt: row.revoked_at?.toISOString() ?? null,
-    revokedReason: row.revoked_reason,
-    state: stateAt(row, now),
+    ...keyValidityAt(row, now),
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -124,15 +112,7 @@ export class LenderKeyService {
     const kid = input.kid ?? material!.fingerprint;
 
     return inTransaction(this.#db, async (trx) => {
-      const lender = await trx
-        .selectFrom('lenders')
-        .select('status')
-        .where('id', '=', lenderId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!lender) throw new AppError('NOT_FOUND', 'No partner has this id.');
-      if (lender.status === 'terminated')
-        throw new AppError('CONFLICT', 'A terminated partner takes no new keys.');
+      await lockPartnerTakingChanges(trx, lenderId, 'A terminated partner takes no new keys.');
       const clash = await trx
         .selectFrom('lender_keys')
         .select(['kid', 'fingerprint'])
@@ -218,12 +198,7 @@ export class LenderKeyService {
 
   /** Every key of the partner, newest first, with its state now. */
   async list(lenderId: string, query: ListQuery): Promise<Page<LenderKey>> {
-    const lender = await this.#db
-      .selectFrom('lenders')
-      .select('id')
-      .where('id', '=', lenderId)
-      .executeTakeFirst();
-    if (!lender) throw new AppError('NOT_FOUND', 'No partner has this id.');
+    await requirePartner(this.#db, lenderId);
     let select = this.#db
       .selectFrom('lender_keys')
       .selectAll()
@@ -328,17 +303,8 @@ export class LenderKeyService {
     if (!old) throw invalidField('retire.kid', 'is not a key of this partner');
     if (old.use !== use)
       throw invalidField('retire.kid', `is a ${old.use} key; a ${use} key cannot replace it`);
-    const state = stateAt(old, now);
-    if (state === 'revoked' || state === 'expired') throw invalidField('retire.kid', `is already ${state}`);
-    if (retire.at < now) throw invalidField('retire.at', 'must not be in the past');
-    if (retire.at <= old.not_before)
-      throw invalidField('retire.at', 'must be after the replaced key’s notBefore');
-    if (old.not_after !== null && retire.at > old.not_after) {
-      throw invalidField(
-        'retire.at',
-        `must not be after the key’s own notAfter (${old.not_after.toISOString()})`,
-      );
-    }
+    const problem = retirementProblem(old, retire.at, now);
+    if (problem) throw invalidField(problem.field, problem.message);
     await trx.updateTable('lender_keys').set({ not_after: retire.at }).where('id', '=', old.id).execute();
   }
 }

@@ -34,6 +34,46 @@ describe('partner keys', () => {
   const url = (lenderId: string, rest = '') => `/api/v1/admin/lenders/${lenderId}/keys${rest}`;
   const add = (lenderId: string, body: Record<string, unknown>, token = operator) =>
     t.server.inject({ method: 'POST', url: url(lenderId), headers: auth(token), payload: body });
+  /** Each body is refused (400) naming its field with a matching message, and nothing is stored. */
+  async function expectEachRefused(cases: readonly [Record<string, unknown>, string, RegExp][]) {
+    const before = await tableCounts(t);
+    for (const [body, field, message] of cases) {
+      const response = await add(lender.id, body);
+      expect(response.statusCode, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(response.json().error.details.fields[0]).toMatchObject({
+        field,
+        message: expect.stringMatching(message),
+      });
+    }
+    expect(await tableCounts(t)).toEqual(before);
+  }
+  /** A credit-decision callback signed with `key`, verified against the registry's KeyLookup. */
+  function verifyCallback(partnerCode: string, key: Parameters<typeof signRequest>[0]['key'], body: object) {
+    const signed = signRequest({
+      method: 'POST',
+      path: '/open/v1/callbacks/credit-decision',
+      body,
+      partnerId: partnerCode,
+      key,
+      nowMs: now,
+    });
+    return verifyRequest({
+      method: 'POST',
+      path: '/open/v1/callbacks/credit-decision',
+      headers: signed.headers,
+      body: signed.body,
+      keys: t.app.services.lenders.keys.keyLookup(),
+      nonces: new InMemoryNonceStore({ now: () => now }),
+      nowMs: now,
+    });
+  }
+  const revoke = (lenderId: string, kid: string, reason: string, token = operator) =>
+    t.server.inject({
+      method: 'POST',
+      url: url(lenderId, `/${kid}/revoke`),
+      headers: auth(token),
+      payload: { reason },
+    });
 
   it('adds a signing key whose kid defaults to its thumbprint, in the envelope verifier’s shape', async () => {
     const pem = ed25519PublicPem();
@@ -68,23 +108,11 @@ describe('partner keys', () => {
       (await add(partner.id, { kid: 'sig-2026', algorithm: 'Ed25519', use: 'signing', publicKeyPem }))
         .statusCode,
     ).toBe(201);
-    const signed = signRequest({
-      method: 'POST',
-      path: '/open/v1/callbacks/credit-decision',
-      body: { applicationId: 'a-1', approved: true },
-      partnerId: partner.code,
-      key: { kid: 'sig-2026', alg: 'Ed25519', privateKey: pair.privateKey },
-      nowMs: now,
-    });
-    const verdict = await verifyRequest({
-      method: 'POST',
-      path: '/open/v1/callbacks/credit-decision',
-      headers: signed.headers,
-      body: signed.body,
-      keys: t.app.services.lenders.keys.keyLookup(),
-      nonces: new InMemoryNonceStore({ now: () => now }),
-      nowMs: now,
-    });
+    const verdict = await verifyCallback(
+      partner.code,
+      { kid: 'sig-2026', alg: 'Ed25519', privateKey: pair.privateKey },
+      { applicationId: 'a-1', approved: true },
+    );
     expect(verdict.ok).toBe(true);
     expect(await t.app.services.lenders.keys.keyLookup().keysOf('no-such-partner')).toBeUndefined();
     expect(
@@ -117,7 +145,6 @@ describe('partner keys', () => {
   });
 
   it('refuses a bad PEM, RSA-1024, a private key, or Ed25519 for encryption, naming the field and storing nothing', async () => {
-    const before = await tableCounts(t);
     const privatePem = generateKeyPairSync('ed25519')
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString();
@@ -157,15 +184,7 @@ describe('partner keys', () => {
         /after notBefore/,
       ],
     ];
-    for (const [body, field, message] of cases) {
-      const response = await add(lender.id, body);
-      expect(response.statusCode, JSON.stringify(body).slice(0, 80)).toBe(400);
-      expect(response.json().error.details.fields[0]).toMatchObject({
-        field,
-        message: expect.stringMatching(message),
-      });
-    }
-    expect(await tableCounts(t)).toEqual(before);
+    await expectEachRefused(cases);
   });
 
   it('registers a partner on the SM suite: SM2-SM3 to sign, SM2 for its PII, used by the envelope', async () => {
@@ -200,22 +219,9 @@ describe('partner keys', () => {
     ]);
 
     // A callback signed by the partner verifies through the registry; PII for it is SM2 + SM4-GCM.
-    const signed = signRequest({
-      method: 'POST',
-      path: '/open/v1/callbacks/credit-decision',
-      body: { applicationId: 'a-sm', decision: 'rejected' },
-      partnerId: partner.code,
-      key: signing.privateKey,
-      nowMs: now,
-    });
-    const verdict = await verifyRequest({
-      method: 'POST',
-      path: '/open/v1/callbacks/credit-decision',
-      headers: signed.headers,
-      body: signed.body,
-      keys: t.app.services.lenders.keys.keyLookup(),
-      nonces: new InMemoryNonceStore({ now: () => now }),
-      nowMs: now,
+    const verdict = await verifyCallback(partner.code, signing.privateKey, {
+      applicationId: 'a-sm',
+      decision: 'rejected',
     });
     expect(verdict).toMatchObject({ ok: true, alg: 'SM2-SM3' });
     const recipient = selectEncryptionKey(set, now)!;
@@ -227,7 +233,6 @@ describe('partner keys', () => {
   });
 
   it('refuses SM2 keys under other algorithms, other keys as SM2, and SM2 for the wrong use', async () => {
-    const before = await tableCounts(t);
     const sm2 = (await generateKeyPair('SM2-SM3', { notBefore: now })).publicKey.publicKeyPem;
     const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' })
       .publicKey.export({ type: 'spki', format: 'pem' })
@@ -240,15 +245,7 @@ describe('partner keys', () => {
       [{ algorithm: 'SM2', use: 'signing', publicKeyPem: sm2 }, 'algorithm', /SM2-SM3/],
       [{ algorithm: 'SM2-SM3', use: 'encryption', publicKeyPem: sm2 }, 'algorithm', /or SM2/],
     ];
-    for (const [body, field, message] of cases) {
-      const response = await add(lender.id, body);
-      expect(response.statusCode, JSON.stringify(body).slice(0, 80)).toBe(400);
-      expect(response.json().error.details.fields[0]).toMatchObject({
-        field,
-        message: expect.stringMatching(message),
-      });
-    }
-    expect(await tableCounts(t)).toEqual(before);
+    await expectEachRefused(cases);
   });
 
   it('refuses a second key with the same kid, and the same public key twice', async () => {
@@ -367,12 +364,7 @@ describe('partner keys', () => {
       publicKeyPem: ed25519PublicPem(),
     });
     now += MINUTE;
-    const revoked = await t.server.inject({
-      method: 'POST',
-      url: url(partner.id, '/leaked/revoke'),
-      headers: auth(operator),
-      payload: { reason: 'private key leaked' },
-    });
+    const revoked = await revoke(partner.id, 'leaked', 'private key leaked');
     expect(revoked.statusCode).toBe(200);
     expect(revoked.json()).toMatchObject({ state: 'revoked', revokedReason: 'private key leaked' });
     expect(await t.app.services.lenders.keys.keySetFor(partner.id, new Date(now))).toEqual([]);
@@ -380,26 +372,11 @@ describe('partner keys', () => {
     expect(
       (await t.app.services.lenders.keys.keySetFor(partner.id, new Date(now - 1)))?.map((k) => k.kid),
     ).toEqual(['leaked']);
-    const again = await t.server.inject({
-      method: 'POST',
-      url: url(partner.id, '/leaked/revoke'),
-      headers: auth(operator),
-      payload: { reason: 'again' },
-    });
+    const again = await revoke(partner.id, 'leaked', 'again');
     expect(again.statusCode).toBe(409);
-    const unknown = await t.server.inject({
-      method: 'POST',
-      url: url(partner.id, '/missing/revoke'),
-      headers: auth(operator),
-      payload: { reason: 'x' },
-    });
+    const unknown = await revoke(partner.id, 'missing', 'x');
     expect(unknown.statusCode).toBe(404);
-    const byFinance = await t.server.inject({
-      method: 'POST',
-      url: url(partner.id, '/leaked/revoke'),
-      headers: auth(finance),
-      payload: { reason: 'x' },
-    });
+    const byFinance = await revoke(partner.id, 'leaked', 'x', finance);
     expect(byFinance.statusCode).toBe(403);
     expect(
       (

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
 import { createTestApp, type TestApp } from '../testing/app.ts';
-import { auth, bankBody, createLender, moveLender, tableCounts, uniqueCode } from './testing.ts';
+import { auth, bankBody, createLender, moveLender, patchLender, tableCounts, uniqueCode } from './testing.ts';
 
 const URL = '/api/v1/admin/lenders';
 
@@ -194,12 +194,7 @@ describe('partner registry over HTTP', () => {
         { lenderId: null, kind: 'consumer_finance', legalName: '某消费金融', licenseNumber: 'CF-9' },
       ]);
       // Replacing the list keeps a funder still named (same id) and drops the other.
-      const updated = await t.server.inject({
-        method: 'PATCH',
-        url: `${URL}/${facilitator.id}`,
-        headers: auth(operator),
-        payload: { funders: [{ lenderId: bank.id }] },
-      });
+      const updated = await patchLender(t, operator, facilitator.id, { funders: [{ lenderId: bank.id }] });
       expect(updated.statusCode).toBe(200);
       expect(updated.json().funders).toEqual([facilitator.funders[0]]);
     });
@@ -331,12 +326,7 @@ describe('partner registry over HTTP', () => {
         expect(response.json().error.details).toMatchObject({ from: 'terminated', allowed: [] });
       }
       expect(await tableCounts(t)).toEqual(before);
-      const edit = await t.server.inject({
-        method: 'PATCH',
-        url: `${URL}/${lender.id}`,
-        headers: auth(operator),
-        payload: { dailyApplicationQuota: 5 },
-      });
+      const edit = await patchLender(t, operator, lender.id, { dailyApplicationQuota: 5 });
       expect(edit.statusCode).toBe(409);
       await expect(
         t.app.services.lenders.partners.recordConformanceRun(
@@ -364,14 +354,9 @@ describe('partner registry over HTTP', () => {
       const refused = await moveLender(t, operator, lender.id, 'active');
       expect(refused.statusCode).toBe(409);
       expect(refused.json().error.details.missing).toEqual(['contractReference', 'securityCertification']);
-      await t.server.inject({
-        method: 'PATCH',
-        url: `${URL}/${lender.id}`,
-        headers: auth(operator),
-        payload: {
-          contractReference: 'HT-2026-001',
-          securityCertification: { level: '等保三级', certificateNumber: 'NEW', expiresOn: '2099-01-01' },
-        },
+      await patchLender(t, operator, lender.id, {
+        contractReference: 'HT-2026-001',
+        securityCertification: { level: '等保三级', certificateNumber: 'NEW', expiresOn: '2099-01-01' },
       });
       expect((await moveLender(t, operator, lender.id, 'active')).statusCode).toBe(200);
     });
@@ -395,16 +380,11 @@ describe('partner registry over HTTP', () => {
   describe('updates', () => {
     it('changes the record, keeps what was not sent, and refuses clearing a required license', async () => {
       const lender = await createLender(t, operator, bankBody());
-      const response = await t.server.inject({
-        method: 'PATCH',
-        url: `${URL}/${lender.id}`,
-        headers: auth(operator),
-        payload: {
-          dailyApplicationQuota: 0,
-          ipAllowList: [],
-          timeouts: { applyMs: 20_000 },
-          contact: { phone: '400-800-1234' },
-        },
+      const response = await patchLender(t, operator, lender.id, {
+        dailyApplicationQuota: 0,
+        ipAllowList: [],
+        timeouts: { applyMs: 20_000 },
+        contact: { phone: '400-800-1234' },
       });
       expect(response.statusCode).toBe(200);
       const updated = response.json();
@@ -417,11 +397,9 @@ describe('partner registry over HTTP', () => {
       });
 
       const before = await tableCounts(t);
-      const clear = await t.server.inject({
-        method: 'PATCH',
-        url: `${URL}/${lender.id}`,
-        headers: auth(operator),
-        payload: { licenseNumber: null, callbackBaseUrl: 'https://bank.example/cb?x=1' },
+      const clear = await patchLender(t, operator, lender.id, {
+        licenseNumber: null,
+        callbackBaseUrl: 'https://bank.example/cb?x=1',
       });
       expect(clear.statusCode).toBe(400);
       expect(clear.json().error.details.fields.map((f: { field: string }) => f.field)).toEqual([
@@ -436,19 +414,9 @@ describe('partner registry over HTTP', () => {
       expect(after.json()).toEqual(updated);
       expect(await tableCounts(t)).toEqual(before);
 
-      const empty = await t.server.inject({
-        method: 'PATCH',
-        url: `${URL}/${lender.id}`,
-        headers: auth(operator),
-        payload: {},
-      });
+      const empty = await patchLender(t, operator, lender.id, {});
       expect(empty.statusCode).toBe(400);
-      const kind = await t.server.inject({
-        method: 'PATCH',
-        url: `${URL}/${lender.id}`,
-        headers: auth(operator),
-        payload: { kind: 'micro_loan' },
-      });
+      const kind = await patchLender(t, operator, lender.id, { kind: 'micro_loan' });
       expect(kind.json().error.details.fields[0].field).toBe('body.kind');
     });
   });
@@ -456,30 +424,20 @@ describe('partner registry over HTTP', () => {
   describe('roles', () => {
     it('lets every staff role read, and only admins and operators write', async () => {
       const body = bankBody();
-      const byFinance = await t.server.inject({
-        method: 'POST',
-        url: URL,
-        headers: auth(finance),
-        payload: body,
-      });
-      expect(byFinance.statusCode).toBe(403);
-      expect(byFinance.json().error.code).toBe('FORBIDDEN');
-      const byCompliance = await t.server.inject({
-        method: 'POST',
-        url: URL,
-        headers: auth(compliance),
-        payload: body,
-      });
-      expect(byCompliance.statusCode).toBe(403);
+      for (const token of [finance, compliance]) {
+        const created = await t.server.inject({
+          method: 'POST',
+          url: URL,
+          headers: auth(token),
+          payload: body,
+        });
+        expect(created.statusCode).toBe(403);
+        expect(created.json().error.code).toBe('FORBIDDEN');
+      }
       const lender = await createLender(t, admin, body);
       for (const token of [finance, compliance]) {
         expect((await moveLender(t, token, lender.id, 'under_review')).statusCode).toBe(403);
-        const patch = await t.server.inject({
-          method: 'PATCH',
-          url: `${URL}/${lender.id}`,
-          headers: auth(token),
-          payload: { dailyApplicationQuota: 1 },
-        });
+        const patch = await patchLender(t, token, lender.id, { dailyApplicationQuota: 1 });
         expect(patch.statusCode).toBe(403);
         for (const path of ['', '/status-history', '/conformance-runs', '/products', '/keys']) {
           const read = await t.server.inject({

@@ -12,9 +12,10 @@ import { seal, unseal } from '../crypto/seal.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import type { Clock } from '../shared/clock.ts';
 import { decodeTimeCursor, encodeTimeCursor } from '../shared/cursor.ts';
-import { AppError, invalidField } from '../shared/errors.ts';
+import { invalidField } from '../shared/errors.ts';
 import type { Page } from './model.ts';
 import { pageOf } from './pagination.ts';
+import { lockPartner, lockPartnerTakingChanges, requirePartner } from './partner-guards.ts';
 import {
   PRE_CHECK_KEY_BYTES,
   type PreCheckKeyState,
@@ -113,15 +114,7 @@ export class PreCheckKeyService {
     requestId?: string,
   ): Promise<IssuedPreCheckKey> {
     return inTransaction(this.#db, async (trx) => {
-      const lender = await trx
-        .selectFrom('lenders')
-        .select('status')
-        .where('id', '=', lenderId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!lender) throw new AppError('NOT_FOUND', 'No partner has this id.');
-      if (lender.status === 'terminated')
-        throw new AppError('CONFLICT', 'A terminated partner takes no new pre-check key.');
+      await lockPartnerTakingChanges(trx, lenderId, 'A terminated partner takes no new pre-check key.');
       return this.issue(trx, lenderId, options, actor, requestId);
     });
   }
@@ -188,12 +181,7 @@ export class PreCheckKeyService {
 
   /** Every key of the partner, newest first, with its state now (never a secret). */
   async list(lenderId: string, query: ListQuery): Promise<Page<PreCheckKey>> {
-    const lender = await this.#db
-      .selectFrom('lenders')
-      .select('id')
-      .where('id', '=', lenderId)
-      .executeTakeFirst();
-    if (!lender) throw new AppError('NOT_FOUND', 'No partner has this id.');
+    await requirePartner(this.#db, lenderId);
     let select = this.#db
       .selectFrom('lender_pre_check_keys')
       .select(['key_id', 'lender_id', 'created_at', 'retires_at'])
@@ -258,13 +246,7 @@ export class PreCheckKeyService {
    */
   async issueIfNone(lenderId: string, actor: Actor): Promise<IssuedPreCheckKey | undefined> {
     return inTransaction(this.#db, async (trx) => {
-      const lender = await trx
-        .selectFrom('lenders')
-        .select('id')
-        .where('id', '=', lenderId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!lender) throw new AppError('NOT_FOUND', 'No partner has this id.');
+      await lockPartner(trx, lenderId);
       const now = this.#clock();
       const valid = await trx
         .selectFrom('lender_pre_check_keys')

@@ -12,10 +12,9 @@ import {
   MIN_TERM_MONTHS,
   MoneyValidationError,
   REPAYMENT_METHODS,
-  type RepaymentMethod,
 } from '../money/index.ts';
 import { AppError } from '../shared/errors.ts';
-import { DATA_CATEGORIES, type DataCategory, type NewProduct } from './model.ts';
+import { DATA_CATEGORIES, type NewProduct } from './model.ts';
 import { type Problems, text } from './problems.ts';
 
 export const PRODUCT_CODE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -27,18 +26,9 @@ export const APR_PATTERN = /^[01](\.[0-9]{1,6})?$/;
 export const MAX_TERMS = 36;
 
 /** The product's terms, normalized: sorted unique terms, methods and categories in list order. */
-export interface CheckedProduct {
-  readonly code: string;
-  readonly name: string;
+export interface CheckedProduct extends Omit<NewProduct, 'funderId' | 'dayCount'> {
   readonly funderId: string | null;
-  readonly aprMin: string;
-  readonly aprMax: string;
-  readonly amountMinFen: number;
-  readonly amountMaxFen: number;
-  readonly termsMonths: readonly number[];
-  readonly repaymentMethods: readonly RepaymentMethod[];
   readonly dayCount: DayCount;
-  readonly dataCategories: readonly DataCategory[];
 }
 
 function subsetInOrder<T extends string>(

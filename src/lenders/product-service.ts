@@ -6,6 +6,7 @@ import { decodeTimeCursor, encodeTimeCursor } from '../shared/cursor.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import type { NewProduct, Page, Product, ProductChanges } from './model.ts';
 import { pageOf } from './pagination.ts';
+import { requirePartner } from './partner-guards.ts';
 import { Problems } from './problems.ts';
 import { aprRefusal, type CheckedProduct, checkProductTerms } from './product-rules.ts';
 import {
@@ -212,12 +213,7 @@ export class ProductService {
 
   /** Newest first, optionally by status, keyset-paginated. */
   async list(lenderId: string, query: ProductListQuery): Promise<Page<Product>> {
-    const lender = await this.#db
-      .selectFrom('lenders')
-      .select('id')
-      .where('id', '=', lenderId)
-      .executeTakeFirst();
-    if (!lender) throw new AppError('NOT_FOUND', 'No partner has this id.');
+    await requirePartner(this.#db, lenderId);
     let select = this.#select(this.#db)
       .where('p.lender_id', '=', lenderId)
       .orderBy('p.created_at', 'desc')

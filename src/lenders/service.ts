@@ -19,6 +19,7 @@ import type {
   StatusChange,
 } from './model.ts';
 import { pageOf } from './pagination.ts';
+import { requirePartner } from './partner-guards.ts';
 import {
   type CheckedLender,
   checkLenderChanges,
@@ -329,7 +330,7 @@ export class LenderService {
 
   /** The status history, oldest first (a life cycle reads top to bottom). */
   async history(id: string, query: ListQuery): Promise<Page<StatusChange>> {
-    await this.#requireLender(id);
+    await requirePartner(this.#db, id);
     let select = this.#db
       .selectFrom('lender_status_history')
       .selectAll()
@@ -396,7 +397,7 @@ export class LenderService {
 
   /** Conformance runs, most recently finished first. */
   async conformanceRuns(id: string, query: ListQuery): Promise<Page<ConformanceRun>> {
-    await this.#requireLender(id);
+    await requirePartner(this.#db, id);
     let select = this.#db
       .selectFrom('conformance_runs')
       .selectAll()
@@ -422,11 +423,6 @@ export class LenderService {
       row !== undefined &&
       isAcceptingApplications({ status: row.status, dailyApplicationQuota: row.daily_application_quota })
     );
-  }
-
-  async #requireLender(id: string): Promise<void> {
-    const row = await this.#db.selectFrom('lenders').select('id').where('id', '=', id).executeTakeFirst();
-    if (!row) throw new AppError('NOT_FOUND', 'No partner has this id.');
   }
 
   async #lockLender(executor: Executor<LenderTables>, id: string): Promise<Selectable<LenderRow>> {

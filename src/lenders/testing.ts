@@ -66,6 +66,16 @@ export async function moveLender(t: TestApp, token: string, id: string, to: stri
   });
 }
 
+/** Edits a partner through the admin API (PATCH), as `token`'s operator. */
+export async function patchLender(t: TestApp, token: string, id: string, changes: object) {
+  return t.server.inject({
+    method: 'PATCH',
+    url: `/api/v1/admin/lenders/${id}`,
+    headers: auth(token),
+    payload: changes,
+  });
+}
+
 export function ed25519PublicPem(): string {
   return generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }

@@ -30,6 +30,24 @@ export interface PulledLoanEnd {
  * functions (`callbackHandler(kind, callbacks.disbursementHandler)`) and still show by name in
  * stack traces.
  */
+/**
+ * The prerequisites callbacks wait for and provide (protocol/inbound.ts): one spelling for both
+ * sides, so that a deferred callback is retried exactly when what it waits for arrives.
+ */
+const prerequisite = {
+  disbursement: (lenderLoanId: string) => `disbursement of loan ${lenderLoanId}`,
+  schedule: (lenderLoanId: string) => `schedule of loan ${lenderLoanId}`,
+  repayment: (lenderRepaymentId: string) => `repayment ${lenderRepaymentId}`,
+};
+
+/** Holds a callback back until `what` has arrived. */
+function waitFor(what: string): CallbackOutcome {
+  return { status: 'deferred', waitingFor: what };
+}
+
+/** The answer to a versioned update no newer than what the loan already has. */
+const STALE_VERSION: CallbackOutcome = { status: 'applied', result: { ignored: 'stale version' } };
+
 export class LoanCallbacks {
   readonly #applications: ApplicationLifecycle;
   readonly #events: LoanEvents | undefined;
@@ -130,7 +148,7 @@ export class LoanCallbacks {
     return {
       status: 'applied',
       result: { loanId },
-      provides: [`disbursement of loan ${result.loanId}`],
+      provides: [prerequisite.disbursement(result.loanId)],
     };
   }
 
@@ -142,9 +160,8 @@ export class LoanCallbacks {
     const trx = ownTables<LoanTables>(shared);
     const schedule = body;
     const loan = await this.#byLenderId(trx, partnerId, schedule.loanId);
-    if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${schedule.loanId}` };
-    if (schedule.version <= loan.schedule_version)
-      return { status: 'applied', result: { ignored: 'stale version' } };
+    if (!loan) return waitFor(prerequisite.disbursement(schedule.loanId));
+    if (schedule.version <= loan.schedule_version) return STALE_VERSION;
     const periods = schedule.installments.map((row) => row.period);
     if (new Set(periods).size !== periods.length)
       throw new AppError('VALIDATION_FAILED', 'Installment periods repeat.');
@@ -213,7 +230,7 @@ export class LoanCallbacks {
         .execute();
     }
     await this.#applications.loanScheduleReceived(trx, loan.application_id, requestId);
-    return { status: 'applied', provides: [`schedule of loan ${schedule.loanId}`] };
+    return { status: 'applied', provides: [prerequisite.schedule(schedule.loanId)] };
   }
 
   /** 还款结果: recorded once per lender repayment id; kept until the loan's schedule is known. */
@@ -225,7 +242,7 @@ export class LoanCallbacks {
     const repayment = body;
     const loan = await this.#byLenderId(trx, partnerId, repayment.loanId);
     if (!loan || loan.schedule_version === 0) {
-      return { status: 'deferred', waitingFor: `schedule of loan ${repayment.loanId}` };
+      return waitFor(prerequisite.schedule(repayment.loanId));
     }
     // What cannot belong to this loan is refused for good: installments it does not have, or more
     // principal than it ever lent.
@@ -249,7 +266,7 @@ export class LoanCallbacks {
         .where('partner_id', '=', partnerId)
         .where('lender_repayment_id', '=', repayment.reversalOf)
         .executeTakeFirst();
-      if (!original) return { status: 'deferred', waitingFor: `repayment ${repayment.reversalOf}` };
+      if (!original) return waitFor(prerequisite.repayment(repayment.reversalOf));
     }
     const recordId = randomUUID();
     await trx
@@ -296,7 +313,7 @@ export class LoanCallbacks {
         .where('kind', '=', repayment.earlyPayoff ? 'payoff' : 'installment')
         .execute();
     }
-    return { status: 'applied', provides: [`repayment ${repayment.repaymentId}`] };
+    return { status: 'applied', provides: [prerequisite.repayment(repayment.repaymentId)] };
   }
 
   /** 贷款状态: newer status versions move the loan (and its application); older ones are ignored. */
@@ -307,9 +324,8 @@ export class LoanCallbacks {
     const trx = ownTables<LoanTables>(shared);
     const update = body;
     const loan = await this.#byLenderId(trx, partnerId, update.loanId);
-    if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${update.loanId}` };
-    if (update.version <= loan.status_version)
-      return { status: 'applied', result: { ignored: 'stale version' } };
+    if (!loan) return waitFor(prerequisite.disbursement(update.loanId));
+    if (update.version <= loan.status_version) return STALE_VERSION;
     await trx
       .updateTable('loans')
       .set({ status: update.status, status_version: update.version })
@@ -332,7 +348,7 @@ export class LoanCallbacks {
     const trx = ownTables<LoanTables>(shared);
     const pulled = body;
     const loan = await this.#byLenderId(trx, partnerId, pulled.loanId);
-    if (!loan) return { status: 'deferred', waitingFor: `disbursement of loan ${pulled.loanId}` };
+    if (!loan) return waitFor(prerequisite.disbursement(pulled.loanId));
     if (loan.status === pulled.status) return { status: 'applied', result: { ignored: 'already so' } };
     await trx.updateTable('loans').set({ status: pulled.status }).where('id', '=', loan.id).execute();
     await this.#applications.loanStatusChanged(trx, loan.application_id, pulled.status, requestId);

@@ -16,6 +16,7 @@ import { createLogger } from '../shared/logger.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
 import { LoanCallbacks } from './callbacks.ts';
 import { LoanService } from './service.ts';
+import { reportedInstallments } from './testing.ts';
 
 /**
  * The application and loan life cycle over a real database, with the neighbouring modules
@@ -136,6 +137,14 @@ describe('application to loan to settlement', () => {
       startDate: '2026-03-10',
     });
 
+  /** Draws on the approved application, in equal installments. */
+  const drawdown = (amountFen: number, termMonths: number) =>
+    applications.requestDrawdown(borrower, applicationId, {
+      amountFen,
+      termMonths,
+      method: 'equal_installment',
+    });
+
   it('refuses an application without consent, leaving nothing behind', async () => {
     consentGiven = false;
     await expect(apply()).rejects.toMatchObject({ code: 'CONSENT_REQUIRED' });
@@ -252,44 +261,18 @@ describe('application to loan to settlement', () => {
     });
     expect(sheet.apr).toBe(schedule().apr);
     expect(sheet.totalRepaymentFen).toBe(schedule().totalRepaymentFen);
-    await expect(
-      applications.requestDrawdown(borrower, applicationId, {
-        amountFen: 2_000_001,
-        termMonths: 12,
-        method: 'equal_installment',
-      }),
-    ).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
-    await expect(
-      applications.requestDrawdown(borrower, applicationId, {
-        amountFen: 1_000_000,
-        termMonths: 3,
-        method: 'equal_installment',
-      }),
-    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(drawdown(2_000_001, 12)).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
+    await expect(drawdown(1_000_000, 3)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await outbox('drawdown')).toHaveLength(0);
   });
 
   it('draws, and opens the loan even when the schedule arrives before the disbursement', async () => {
-    ({ drawdownId } = await applications.requestDrawdown(borrower, applicationId, {
-      amountFen: 1_000_000,
-      termMonths: 12,
-      method: 'equal_installment',
-    }));
+    ({ drawdownId } = await drawdown(1_000_000, 12));
     expect((await applications.get(borrower, applicationId)).status).toBe('drawdown_requested');
     const [call] = await outbox('drawdown');
     expect(call?.body).toMatchObject({ drawdownId, amountFen: 1_000_000, startDate: '2026-03-10' });
 
-    // The contract's schedule row: the money module's row has more members (totals, balances).
-    const installments = schedule().installments.map((row) => ({
-      period: row.period,
-      dueDate: row.dueDate,
-      principalFen: row.principalFen,
-      interestFen: row.interestFen,
-      feeFen: row.feeFen,
-      penaltyFen: 0,
-      paidFen: 0,
-      status: 'pending',
-    }));
+    const installments = reportedInstallments(schedule().installments);
     const early = await callback(
       'repayment-schedule',
       { loanId: 'XH-LOAN-1', version: 1, installments },
@@ -349,17 +332,7 @@ describe('application to loan to settlement', () => {
     await callback('repayment', paid, paid.repaymentId);
     await callback('repayment', paid, paid.repaymentId);
     expect(await loans.repayments(borrower, loan!.id)).toHaveLength(1);
-    // The contract's schedule row: the money module's row has more members (totals, balances).
-    const installments = schedule().installments.map((row) => ({
-      period: row.period,
-      dueDate: row.dueDate,
-      principalFen: row.principalFen,
-      interestFen: row.interestFen,
-      feeFen: row.feeFen,
-      penaltyFen: 0,
-      paidFen: row.period === 1 ? row.totalFen : 0,
-      status: row.period === 1 ? 'paid' : 'pending',
-    }));
+    const installments = reportedInstallments(schedule().installments, 1);
     await callback('repayment-schedule', { loanId: 'XH-LOAN-1', version: 2, installments }, 'XH-LOAN-1:2');
     // An old version arriving late changes nothing.
     await callback(

@@ -1,25 +1,17 @@
-import { type LoanTerms, quotePayoff } from '../money/index.ts';
+import { type InstallmentAmounts, type LoanTerms, type PayoffQuote, quotePayoff } from '../money/index.ts';
+import type { LoanInstallmentRow } from './tables.ts';
 
-/** An installment as the lender last reported it. */
-export interface InstallmentState {
-  readonly period: number;
-  readonly dueDate: string;
-  readonly principalFen: number;
-  readonly interestFen: number;
-  readonly feeFen: number;
+/** An installment as the lender last reported it: the scheduled amounts, and what became of them. */
+export interface InstallmentState extends InstallmentAmounts {
   readonly penaltyFen: number;
   readonly paidFen: number;
-  readonly status: 'pending' | 'paid' | 'overdue' | 'waived';
+  readonly status: LoanInstallmentRow['status'];
 }
 
-export interface SchedulePayoff {
-  readonly principalFen: number;
-  readonly interestFen: number;
+/** Money's payoff quote, for a loan whose earlier installments may be unpaid. */
+export interface SchedulePayoff extends Omit<PayoffQuote, 'feeFen'> {
   /** Fees and penalties of installments already due and unpaid; paying off itself costs nothing. */
   readonly feeFen: number;
-  readonly totalFen: number;
-  readonly accrualStartDate: string;
-  readonly accrualDays: number;
 }
 
 const isOpen = (row: InstallmentState) => row.status === 'pending' || row.status === 'overdue';

@@ -10,9 +10,9 @@ import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { isUuid } from '../shared/ids.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
-import { payoffFromSchedule, type SchedulePayoff } from './payoff.ts';
+import { type InstallmentState, payoffFromSchedule, type SchedulePayoff } from './payoff.ts';
 import type { ApplicationLifecycle } from './ports.ts';
-import type { LoanInstallmentRow, LoanRow, LoanTables } from './tables.ts';
+import type { LoanRow, LoanTables } from './tables.ts';
 
 export const REPAY_PATH = '/lendgate/v1/repayments';
 
@@ -28,16 +28,8 @@ export async function hasActiveLoans(executor: SharedExecutor, borrowerId: strin
   return row !== undefined;
 }
 
-export interface Installment {
-  readonly period: number;
-  readonly dueDate: string;
-  readonly principalFen: number;
-  readonly interestFen: number;
-  readonly feeFen: number;
-  readonly penaltyFen: number;
-  readonly paidFen: number;
-  readonly status: LoanInstallmentRow['status'];
-}
+/** An installment of a loan, as the lender last reported it. */
+export type Installment = InstallmentState;
 
 export interface Loan {
   readonly id: string;

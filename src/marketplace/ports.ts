@@ -1,15 +1,11 @@
 import type { LenderEndpoint } from '../protocol/lender-client.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
 
-/** One approved product of a lender that takes applications, as the offers page shows it. */
-export interface CatalogueEntry {
+/** A product and its terms as borrowers see them: in the catalogue and on an offer. */
+export interface ProductTermsShown {
   readonly productId: string;
   readonly productCode: string;
   readonly productName: string;
-  readonly lenderId: string;
-  readonly partnerId: string;
-  readonly lenderName: string;
-  readonly lenderKind: string;
   readonly funderName: string;
   readonly aprMin: string;
   readonly aprMax: string;
@@ -17,8 +13,16 @@ export interface CatalogueEntry {
   readonly amountMaxFen: number;
   readonly termsMonths: readonly number[];
   readonly methods: readonly string[];
-  readonly dayCount: string;
   readonly dataCategories: readonly string[];
+}
+
+/** One approved product of a lender that takes applications, as the offers page shows it. */
+export interface CatalogueEntry extends ProductTermsShown {
+  readonly lenderId: string;
+  readonly partnerId: string;
+  readonly lenderName: string;
+  readonly lenderKind: string;
+  readonly dayCount: string;
   readonly dailyApplicationQuota: number;
 }
 

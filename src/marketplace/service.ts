@@ -5,7 +5,7 @@ import type { PlatformKeyring } from '../protocol/platform-keys.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import type { BorrowerPrincipal } from '../shared/principal.ts';
-import type { CatalogueEntry, MarketplacePorts, PreCheckIdentity } from './ports.ts';
+import type { CatalogueEntry, MarketplacePorts, PreCheckIdentity, ProductTermsShown } from './ports.ts';
 import { aprRange, compareDecimal, type OfferSort, rankOffers } from './ranking.ts';
 import type { MarketplaceTables, PreCheckOutcome } from './tables.ts';
 
@@ -20,24 +20,13 @@ export const PRE_CHECK_VALIDITY_MS = 24 * 3_600_000;
  */
 export const UNKNOWN_HASH_KEY = 'unknown_hash_key';
 
-export interface Offer {
-  readonly productId: string;
-  readonly productCode: string;
-  readonly productName: string;
+export interface Offer extends ProductTermsShown {
   readonly lender: {
     readonly id: string;
     readonly code: string;
     readonly name: string;
     readonly kind: string;
   };
-  readonly funderName: string;
-  readonly aprMin: string;
-  readonly aprMax: string;
-  readonly amountMinFen: number;
-  readonly amountMaxFen: number;
-  readonly termsMonths: readonly number[];
-  readonly methods: readonly string[];
-  readonly dataCategories: readonly string[];
   readonly preCheck: 'accepted' | 'pending_profile';
   readonly indicativeLimitFen: number | null;
 }

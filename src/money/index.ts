@@ -23,7 +23,7 @@ export { MoneyValidationError } from './errors.ts';
 export { formatYuan, MAX_PRINCIPAL_FEN } from './fen.ts';
 export type { PayoffQuote } from './payoff.ts';
 export { checkOfferWithinCap, type LoanQuote, quoteLoan, quotePayoff } from './quote.ts';
-export type { Installment } from './schedule.ts';
+export type { Installment, InstallmentAmounts } from './schedule.ts';
 export { checkScheduleWithinCap, type ScheduleCashFlows, scheduleApr } from './schedule-apr.ts';
 export {
   DAY_COUNTS,

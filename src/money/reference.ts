@@ -5,6 +5,7 @@
  */
 // Named import: decimal.d.ts is typed as CommonJS, so a default import would be the namespace.
 import { Decimal } from 'decimal.js';
+import type { Installment } from './schedule.ts';
 import type { LoanTerms } from './terms.ts';
 
 /** Local clone: 40 significant digits, half-up. Never touch the global Decimal config. */
@@ -38,14 +39,8 @@ export function referenceDays(from: string, to: string): number {
   return (Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / DAY_MS;
 }
 
-export interface ReferenceRow {
-  readonly period: number;
-  readonly dueDate: string;
-  readonly principalFen: number;
-  readonly interestFen: number;
-  readonly feeFen: number;
-  readonly totalFen: number;
-}
+/** A reference installment: the fast path's shape (only the type is shared, not the math). */
+export type ReferenceRow = Installment;
 
 /** The schedule for (already valid) terms, computed in decimal.js. */
 export function referenceSchedule(terms: LoanTerms): ReferenceRow[] {

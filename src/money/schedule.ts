@@ -11,8 +11,11 @@ import { addMonthsClamped, formatIsoDate } from './dates.ts';
 import { divHalfUp, divIntHalfUp, type Fraction, fraction, mulHalfUp } from './fraction.ts';
 import type { NormalizedTerms } from './terms.ts';
 
-/** One scheduled installment. All amounts are integer fen. */
-export interface Installment {
+/**
+ * An installment's date and scheduled amounts, integer fen: what a computed schedule and a
+ * lender's reported schedule (loans) have in common.
+ */
+export interface InstallmentAmounts {
   /** 1-based installment number. */
   readonly period: number;
   /** ISO `YYYY-MM-DD`. */
@@ -20,6 +23,10 @@ export interface Installment {
   readonly principalFen: number;
   readonly interestFen: number;
   readonly feeFen: number;
+}
+
+/** One scheduled installment. All amounts are integer fen. */
+export interface Installment extends InstallmentAmounts {
   /** principalFen + interestFen + feeFen. */
   readonly totalFen: number;
 }

@@ -115,13 +115,7 @@ export class InboundCallbacks {
         const answer = answerFor(outcome);
         await trx
           .updateTable('inbound_messages')
-          .set({
-            status: outcome.status,
-            response_status: answer.httpStatus,
-            response_body: JSON.stringify(answer.body),
-            applied_at: outcome.status === 'applied' ? receivedAt : null,
-            waiting_for: outcome.status === 'deferred' ? outcome.waitingFor : null,
-          })
+          .set(outcomeColumns(outcome, answer, receivedAt))
           .where('partner_id', '=', callback.partnerId)
           .where('request_id', '=', callback.requestId)
           .execute();
@@ -302,16 +296,9 @@ export class InboundCallbacks {
         body: row.body,
         receivedAt: row.received_at,
       });
-      const answer = answerFor(outcome);
       await trx
         .updateTable('inbound_messages')
-        .set({
-          status: outcome.status,
-          response_status: answer.httpStatus,
-          response_body: JSON.stringify(answer.body),
-          applied_at: outcome.status === 'applied' ? this.#clock() : null,
-          waiting_for: outcome.status === 'deferred' ? outcome.waitingFor : null,
-        })
+        .set(outcomeColumns(outcome, answerFor(outcome), this.#clock()))
         .where('id', '=', row.id)
         .execute();
       await sql`RELEASE SAVEPOINT ${savepoint}`.execute(trx);
@@ -344,6 +331,17 @@ export class InboundCallbacks {
     if (partnerId !== undefined) query = query.where('partner_id', '=', partnerId);
     return query.execute();
   }
+}
+
+/** A handled callback's row: its outcome, the answer it got, and `at` if it was applied. */
+function outcomeColumns(outcome: CallbackOutcome, answer: InboundAnswer, at: Date) {
+  return {
+    status: outcome.status,
+    response_status: answer.httpStatus,
+    response_body: JSON.stringify(answer.body),
+    applied_at: outcome.status === 'applied' ? at : null,
+    waiting_for: outcome.status === 'deferred' ? outcome.waitingFor : null,
+  };
 }
 
 function answerFor(outcome: CallbackOutcome): InboundAnswer {

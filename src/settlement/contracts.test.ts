@@ -4,18 +4,13 @@ import {
   accrueRepayment,
   createSettlementHarness,
   FINANCE,
+  fixedReferralRule,
   type SettlementHarness,
 } from './testing.ts';
 
 const LENDER = 'xinghe-bank';
 const terms = (referralFen: number, interestBps: number) => ({
-  rules: [
-    {
-      channels: null,
-      referral: { type: 'fixed' as const, fen: referralFen },
-      service: { interestBps, feeBps: 0 },
-    },
-  ],
+  rules: [fixedReferralRule(referralFen, interestBps)],
 });
 
 describe('revenue contracts', () => {

@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { isDate } from './calendar.ts';
 import { type ContractTerms, checkContractTerms } from './contract-terms.ts';
-import type { LenderDirectory } from './ports.ts';
+import { type LenderDirectory, requireKnownLender } from './ports.ts';
 import type { RevenueContractRow, SettlementTables } from './tables.ts';
 
 export interface ContractVersion {
@@ -66,9 +66,7 @@ export class ContractService {
     actor: Actor,
     requestId?: string,
   ): Promise<ContractVersion> {
-    if (!(await this.#lenders.isKnownLender(lenderCode))) {
-      throw new AppError('NOT_FOUND', `No partner with code ${lenderCode}.`);
-    }
+    await requireKnownLender(this.#lenders, lenderCode);
     if (!isDate(input.effectiveFrom)) throw invalidField('body.effectiveFrom', 'must be a date YYYY-MM-DD');
     const today = chinaDate(this.#clock());
     if (input.effectiveFrom < today) {

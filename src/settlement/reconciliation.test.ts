@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconciliationCsv, type LedgerEntry as SandboxEntry } from '../../sandbox/lender/reconciliation.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { createSettlementHarness, FINANCE, type SettlementHarness } from './testing.ts';
+import { createHarnessWithContract, FINANCE, fixedReferralRule, type SettlementHarness } from './testing.ts';
 
 const LENDER = 'xinghe-bank';
 const DAY = '2026-02-10';
@@ -12,23 +12,7 @@ describe('reconciliation with the lender’s daily file', () => {
   const book: SandboxEntry[] = [];
 
   beforeAll(async () => {
-    h = await createSettlementHarness('2026-01-01T00:00:00Z');
-    await h.services.contracts.addVersion(
-      LENDER,
-      {
-        effectiveFrom: '2026-01-01',
-        terms: {
-          rules: [
-            {
-              channels: null,
-              referral: { type: 'fixed', fen: 5000 },
-              service: { interestBps: 1500, feeBps: 0 },
-            },
-          ],
-        },
-      },
-      FINANCE,
-    );
+    h = await createHarnessWithContract(LENDER, { rules: [fixedReferralRule(5000, 1500)] });
     for (let i = 1; i <= 5; i++) {
       const loan = {
         loanId: `00000000-0000-4000-8000-00000000000${i}`,

@@ -7,7 +7,7 @@ import { toCsv } from '../shared/csv.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { isDate } from './calendar.ts';
 import { type Difference, type LendgateRecord, reconcile, recordKey } from './matching.ts';
-import type { LenderDirectory } from './ports.ts';
+import { type LenderDirectory, requireKnownLender } from './ports.ts';
 import { parseReconciliationFile, ReconciliationFileError } from './reconciliation-file.ts';
 import type {
   FeeAccrualRow,
@@ -130,9 +130,7 @@ export class ReconciliationService {
 
   async import(request: ImportRequest, actor: Actor, requestId?: string): Promise<ReconciliationRun> {
     if (!isDate(request.date)) throw invalidField('body.date', 'must be a date YYYY-MM-DD');
-    if (!(await this.#lenders.isKnownLender(request.lenderCode))) {
-      throw new AppError('NOT_FOUND', `No partner with code ${request.lenderCode}.`);
-    }
+    await requireKnownLender(this.#lenders, request.lenderCode);
     let file: ReturnType<typeof parseReconciliationFile>;
     try {
       file = parseReconciliationFile(request.content);

@@ -12,6 +12,7 @@ import {
   createSettlementHarness,
   deliver,
   FINANCE,
+  fixedReferralRule,
   type SettlementHarness,
   scheduleBody,
   seedDrawdown,
@@ -435,11 +436,7 @@ describe('simulation through the callback pipeline: duplicates, out-of-order, re
           referral: { type: 'bps', bps: 120, capFen: 30_000 },
           service: { interestBps: 1200, feeBps: 800 },
         },
-        {
-          channels: null,
-          referral: { type: 'fixed', fen: 5_000 },
-          service: { interestBps: 1500, feeBps: 1000 },
-        },
+        fixedReferralRule(5_000, 1500, 1000),
       ],
     };
     const LENDER = 'xinghe-bank';

@@ -4,37 +4,37 @@
  * both service fee parts (negative for a line made only of reversals).
  */
 
-export interface AccrualGroup {
+/** The money a statement sums, per accrual group, per line and in total. */
+export interface StatementAmounts {
+  readonly disbursedPrincipalFen: number;
+  readonly principalCollectedFen: number;
+  readonly interestCollectedFen: number;
+  readonly feesCollectedFen: number;
+  readonly referralFen: number;
+  readonly serviceInterestFen: number;
+  readonly serviceFeeFen: number;
+}
+
+/** {@link StatementAmounts} with what the lender owes for them (referral plus service fees). */
+export interface OwedAmounts extends StatementAmounts {
+  readonly totalFen: number;
+}
+
+export interface AccrualGroup extends StatementAmounts {
   readonly loanId: string;
   readonly lenderLoanId: string;
   readonly channelCode: string;
   readonly businessMonth: string;
   readonly events: number;
-  readonly disbursedPrincipalFen: number;
-  readonly principalCollectedFen: number;
-  readonly interestCollectedFen: number;
-  readonly feesCollectedFen: number;
-  readonly referralFen: number;
-  readonly serviceInterestFen: number;
-  readonly serviceFeeFen: number;
 }
 
-export interface StatementLine extends AccrualGroup {
+export interface StatementLine extends AccrualGroup, OwedAmounts {
   readonly lineNo: number;
-  readonly totalFen: number;
 }
 
-export interface StatementTotals {
+export interface StatementTotals extends OwedAmounts {
   readonly lineCount: number;
   readonly eventCount: number;
-  readonly disbursedPrincipalFen: number;
-  readonly principalCollectedFen: number;
-  readonly interestCollectedFen: number;
-  readonly feesCollectedFen: number;
-  readonly referralFen: number;
-  readonly serviceInterestFen: number;
-  readonly serviceFeeFen: number;
-  readonly totalFen: number;
 }
 
 export const EMPTY_TOTALS: StatementTotals = Object.freeze({

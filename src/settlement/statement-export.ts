@@ -4,9 +4,28 @@
  */
 import { toCsv } from '../shared/csv.ts';
 import { yuan } from './rounding.ts';
-import type { StatementLine, StatementTotals } from './statement-builder.ts';
+import type { OwedAmounts, StatementLine } from './statement-builder.ts';
 import type { Statement } from './statements.ts';
 import { type Cell, writeXlsx } from './xlsx.ts';
+
+/**
+ * The money columns of a line and of the totals, in file order: the lines' header and the
+ * summary's label of each. One list, so that the two sheets and the CSV cannot disagree.
+ */
+const AMOUNT_COLUMNS: readonly {
+  readonly header: string;
+  readonly label: string;
+  readonly fen: (row: OwedAmounts) => number;
+}[] = [
+  { header: 'disbursed_principal', label: 'disbursed principal', fen: (r) => r.disbursedPrincipalFen },
+  { header: 'principal_collected', label: 'principal collected', fen: (r) => r.principalCollectedFen },
+  { header: 'interest_collected', label: 'interest collected', fen: (r) => r.interestCollectedFen },
+  { header: 'fees_collected', label: 'fees collected', fen: (r) => r.feesCollectedFen },
+  { header: 'referral_fee', label: 'referral fees', fen: (r) => r.referralFen },
+  { header: 'service_fee_on_interest', label: 'service fee on interest', fen: (r) => r.serviceInterestFen },
+  { header: 'service_fee_on_fees', label: 'service fee on fees', fen: (r) => r.serviceFeeFen },
+  { header: 'total_fee', label: 'total due', fen: (r) => r.totalFen },
+];
 
 const LINE_HEADER = [
   'line',
@@ -15,27 +34,16 @@ const LINE_HEADER = [
   'channel',
   'business_month',
   'events',
-  'disbursed_principal',
-  'principal_collected',
-  'interest_collected',
-  'fees_collected',
-  'referral_fee',
-  'service_fee_on_interest',
-  'service_fee_on_fees',
-  'total_fee',
-] as const;
+  ...AMOUNT_COLUMNS.map((column) => column.header),
+];
 
-function amounts(row: StatementLine | StatementTotals): number[] {
-  return [
-    row.disbursedPrincipalFen,
-    row.principalCollectedFen,
-    row.interestCollectedFen,
-    row.feesCollectedFen,
-    row.referralFen,
-    row.serviceInterestFen,
-    row.serviceFeeFen,
-    row.totalFen,
-  ];
+function amounts(row: OwedAmounts): number[] {
+  return AMOUNT_COLUMNS.map((column) => column.fen(row));
+}
+
+/** A line's cells before its amounts. */
+function lineKey(line: StatementLine): (string | number)[] {
+  return [line.lineNo, line.loanId, line.lenderLoanId, line.channelCode, line.businessMonth, line.events];
 }
 
 export function statementFileName(statement: Statement, extension: 'csv' | 'xlsx'): string {
@@ -45,16 +53,8 @@ export function statementFileName(statement: Statement, extension: 'csv' | 'xlsx
 
 export function statementCsv(statement: Statement, lines: readonly StatementLine[]): string {
   return toCsv([
-    [...LINE_HEADER],
-    ...lines.map((line) => [
-      line.lineNo,
-      line.loanId,
-      line.lenderLoanId,
-      line.channelCode,
-      line.businessMonth,
-      line.events,
-      ...amounts(line).map(yuan),
-    ]),
+    LINE_HEADER,
+    ...lines.map((line) => [...lineKey(line), ...amounts(line).map(yuan)]),
     [
       'TOTAL',
       '',
@@ -88,29 +88,14 @@ export function statementXlsx(
     [],
     ['lines', t.lineCount],
     ['events', t.eventCount],
-    ['disbursed principal', { fen: t.disbursedPrincipalFen }],
-    ['principal collected', { fen: t.principalCollectedFen }],
-    ['interest collected', { fen: t.interestCollectedFen }],
-    ['fees collected', { fen: t.feesCollectedFen }],
-    ['referral fees', { fen: t.referralFen }],
-    ['service fee on interest', { fen: t.serviceInterestFen }],
-    ['service fee on fees', { fen: t.serviceFeeFen }],
-    ['total due', { fen: t.totalFen }],
+    ...AMOUNT_COLUMNS.map((column): Cell[] => [column.label, { fen: column.fen(t) }]),
     [],
     ['channel', 'lines', 'total due'],
     ...byChannel.map((c): Cell[] => [c.channelCode, c.lineCount, { fen: c.totalFen }]),
   ];
   const rows: Cell[][] = [
-    [...LINE_HEADER],
-    ...lines.map((line): Cell[] => [
-      line.lineNo,
-      line.loanId,
-      line.lenderLoanId,
-      line.channelCode,
-      line.businessMonth,
-      line.events,
-      ...amounts(line).map((fen) => ({ fen })),
-    ]),
+    LINE_HEADER,
+    ...lines.map((line): Cell[] => [...lineKey(line), ...amounts(line).map((fen) => ({ fen }))]),
     ['TOTAL', null, null, null, null, t.eventCount, ...amounts(t).map((fen) => ({ fen }))],
   ];
   return writeXlsx([

@@ -4,8 +4,9 @@ import { statementCsv, statementXlsx } from './statement-export.ts';
 import {
   accrueDisbursement,
   accrueRepayment,
-  createSettlementHarness,
+  createHarnessWithContract,
   FINANCE,
+  fixedReferralRule,
   type SettlementHarness,
 } from './testing.ts';
 
@@ -15,28 +16,16 @@ describe('monthly statements', () => {
   let h: SettlementHarness;
 
   beforeAll(async () => {
-    h = await createSettlementHarness('2026-01-01T00:00:00Z');
-    await h.services.contracts.addVersion(
-      LENDER,
-      {
-        effectiveFrom: '2026-01-01',
-        terms: {
-          rules: [
-            {
-              channels: ['maps'],
-              referral: { type: 'bps', bps: 100, capFen: 20_000 },
-              service: { interestBps: 1000, feeBps: 500 },
-            },
-            {
-              channels: null,
-              referral: { type: 'fixed', fen: 3000 },
-              service: { interestBps: 2000, feeBps: 1000 },
-            },
-          ],
+    h = await createHarnessWithContract(LENDER, {
+      rules: [
+        {
+          channels: ['maps'],
+          referral: { type: 'bps', bps: 100, capFen: 20_000 },
+          service: { interestBps: 1000, feeBps: 500 },
         },
-      },
-      FINANCE,
-    );
+        fixedReferralRule(3000, 2000, 1000),
+      ],
+    });
     h.setNow('2026-02-20T00:00:00Z');
     // January: two loans, one per channel; a repayment each.
     await accrueDisbursement(h, {

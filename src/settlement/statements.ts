@@ -7,15 +7,22 @@ import type { Clock } from '../shared/clock.ts';
 import { AppError, invalidField } from '../shared/errors.ts';
 import { isClosedMonth, isMonth } from './calendar.ts';
 import { lockLender } from './locks.ts';
-import type { LenderDirectory } from './ports.ts';
+import { type LenderDirectory, requireKnownLender } from './ports.ts';
 import {
   type AccrualGroup,
   buildStatement,
+  type OwedAmounts,
   type StatementLine,
   type StatementTotals,
 } from './statement-builder.ts';
 import { checkStatementTransition } from './statement-status.ts';
-import type { SettlementTables, StatementLineRow, StatementRow, StatementStatus } from './tables.ts';
+import type {
+  SettlementTables,
+  StatementAmountColumns,
+  StatementLineRow,
+  StatementRow,
+  StatementStatus,
+} from './tables.ts';
 
 export const ALL_CHANNELS = '*';
 const LINE_CHUNK = 1000;
@@ -50,6 +57,34 @@ export interface GenerateRequest {
   readonly channelCode?: string;
 }
 
+/** The stored money columns of a statement or a line, as the API names them. */
+function owedAmountsOf(row: StatementAmountColumns): OwedAmounts {
+  return {
+    disbursedPrincipalFen: row.disbursed_principal_fen,
+    principalCollectedFen: row.principal_collected_fen,
+    interestCollectedFen: row.interest_collected_fen,
+    feesCollectedFen: row.fees_collected_fen,
+    referralFen: row.referral_fen,
+    serviceInterestFen: row.service_interest_fen,
+    serviceFeeFen: row.service_fee_fen,
+    totalFen: row.total_fen,
+  };
+}
+
+/** The inverse of {@link owedAmountsOf}: the columns that store the amounts. */
+function owedAmountColumns(amounts: OwedAmounts): StatementAmountColumns {
+  return {
+    disbursed_principal_fen: amounts.disbursedPrincipalFen,
+    principal_collected_fen: amounts.principalCollectedFen,
+    interest_collected_fen: amounts.interestCollectedFen,
+    fees_collected_fen: amounts.feesCollectedFen,
+    referral_fen: amounts.referralFen,
+    service_interest_fen: amounts.serviceInterestFen,
+    service_fee_fen: amounts.serviceFeeFen,
+    total_fen: amounts.totalFen,
+  };
+}
+
 function toStatement(row: Selectable<StatementRow>): Statement {
   return {
     id: row.id,
@@ -57,18 +92,7 @@ function toStatement(row: Selectable<StatementRow>): Statement {
     month: row.month,
     channelScope: row.channel_scope,
     status: row.status,
-    totals: {
-      lineCount: row.line_count,
-      eventCount: row.event_count,
-      disbursedPrincipalFen: row.disbursed_principal_fen,
-      principalCollectedFen: row.principal_collected_fen,
-      interestCollectedFen: row.interest_collected_fen,
-      feesCollectedFen: row.fees_collected_fen,
-      referralFen: row.referral_fen,
-      serviceInterestFen: row.service_interest_fen,
-      serviceFeeFen: row.service_fee_fen,
-      totalFen: row.total_fen,
-    },
+    totals: { lineCount: row.line_count, eventCount: row.event_count, ...owedAmountsOf(row) },
     previousStatementId: row.previous_statement_id,
     settlementLedgerSeq: row.settlement_ledger_seq,
     generatedAt: row.generated_at.toISOString(),
@@ -134,14 +158,7 @@ function statementRow(statement: {
     previous_statement_id: statement.previous?.id ?? null,
     line_count: totals.lineCount,
     event_count: totals.eventCount,
-    disbursed_principal_fen: totals.disbursedPrincipalFen,
-    principal_collected_fen: totals.principalCollectedFen,
-    interest_collected_fen: totals.interestCollectedFen,
-    fees_collected_fen: totals.feesCollectedFen,
-    referral_fen: totals.referralFen,
-    service_interest_fen: totals.serviceInterestFen,
-    service_fee_fen: totals.serviceFeeFen,
-    total_fen: totals.totalFen,
+    ...owedAmountColumns(totals),
     settlement_ledger_seq: null,
     generated_at: now,
     generated_by: statement.actor.id,
@@ -159,14 +176,7 @@ function lineRows(statementId: string, lines: readonly StatementLine[]): Inserta
     channel_code: line.channelCode,
     business_month: line.businessMonth,
     events: line.events,
-    disbursed_principal_fen: line.disbursedPrincipalFen,
-    principal_collected_fen: line.principalCollectedFen,
-    interest_collected_fen: line.interestCollectedFen,
-    fees_collected_fen: line.feesCollectedFen,
-    referral_fen: line.referralFen,
-    service_interest_fen: line.serviceInterestFen,
-    service_fee_fen: line.serviceFeeFen,
-    total_fen: line.totalFen,
+    ...owedAmountColumns(line),
   }));
 }
 
@@ -363,8 +373,7 @@ export class StatementService {
    */
   async generate(request: GenerateRequest, actor: Actor, requestId?: string): Promise<Statement> {
     const key = checkGenerateRequest(request, this.#clock());
-    if (!(await this.#lenders.isKnownLender(key.lender)))
-      throw new AppError('NOT_FOUND', `No partner with code ${key.lender}.`);
+    await requireKnownLender(this.#lenders, key.lender);
     return inTransaction(this.#db, async (trx) => {
       await lockLender(trx, key.lender, 'exclusive');
       const existing = await findStatement(trx, key);
@@ -426,14 +435,7 @@ export class StatementService {
       channelCode: row.channel_code,
       businessMonth: row.business_month,
       events: row.events,
-      disbursedPrincipalFen: row.disbursed_principal_fen,
-      principalCollectedFen: row.principal_collected_fen,
-      interestCollectedFen: row.interest_collected_fen,
-      feesCollectedFen: row.fees_collected_fen,
-      referralFen: row.referral_fen,
-      serviceInterestFen: row.service_interest_fen,
-      serviceFeeFen: row.service_fee_fen,
-      totalFen: row.total_fen,
+      ...owedAmountsOf(row),
     }));
   }
 

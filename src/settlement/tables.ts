@@ -71,7 +71,19 @@ export interface MonthlyVolumeRow {
 
 export type StatementStatus = 'draft' | 'issued' | 'confirmed' | 'disputed' | 'settled';
 
-export interface StatementRow {
+/** The money columns of a statement and of each of its lines (statement-builder.ts OwedAmounts). */
+export interface StatementAmountColumns {
+  disbursed_principal_fen: number;
+  principal_collected_fen: number;
+  interest_collected_fen: number;
+  fees_collected_fen: number;
+  referral_fen: number;
+  service_interest_fen: number;
+  service_fee_fen: number;
+  total_fen: number;
+}
+
+export interface StatementRow extends StatementAmountColumns {
   id: string;
   lender_code: string;
   month: string;
@@ -83,21 +95,13 @@ export interface StatementRow {
   previous_statement_id: string | null;
   line_count: number;
   event_count: number;
-  disbursed_principal_fen: number;
-  principal_collected_fen: number;
-  interest_collected_fen: number;
-  fees_collected_fen: number;
-  referral_fen: number;
-  service_interest_fen: number;
-  service_fee_fen: number;
-  total_fen: number;
   settlement_ledger_seq: number | null;
   generated_at: Date;
   generated_by: string | null;
   updated_at: Date;
 }
 
-export interface StatementLineRow {
+export interface StatementLineRow extends StatementAmountColumns {
   statement_id: string;
   line_no: number;
   loan_id: string;
@@ -106,14 +110,6 @@ export interface StatementLineRow {
   /** The month of the events; earlier than the statement's month for a late (carried) line. */
   business_month: string;
   events: number;
-  disbursed_principal_fen: number;
-  principal_collected_fen: number;
-  interest_collected_fen: number;
-  fees_collected_fen: number;
-  referral_fen: number;
-  service_interest_fen: number;
-  service_fee_fen: number;
-  total_fen: number;
 }
 
 export interface StatementEventRow {

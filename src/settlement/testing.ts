@@ -14,9 +14,11 @@ import { createTestDatabase } from '../db/testing.ts';
 import { type Executor, inTransaction } from '../db/transaction.ts';
 import { LoanCallbacks } from '../loans/callbacks.ts';
 import { LoanService } from '../loans/service.ts';
+import { reportedInstallments } from '../loans/testing.ts';
 import { quoteLoan } from '../money/index.ts';
 import { callbackHandler } from '../protocol/contract-validators.ts';
 import { type InboundAnswer, InboundCallbacks } from '../protocol/inbound.ts';
+import type { ContractRule, ContractTerms } from './contract-terms.ts';
 import { createSettlementServices, type SettlementServices } from './index.ts';
 import type { SettlementTables } from './tables.ts';
 
@@ -70,6 +72,29 @@ export async function createSettlementHarness(start = '2026-01-01T00:00:00Z'): P
   };
 }
 
+/** The all-channels rule most tests price with: a fixed referral fee and service fees in bps. */
+export function fixedReferralRule(referralFen: number, interestBps: number, feeBps = 0): ContractRule {
+  return { channels: null, referral: { type: 'fixed', fen: referralFen }, service: { interestBps, feeBps } };
+}
+
+/**
+ * A harness on 2026-01-01 whose `lender` has one contract version, effective that day: the start
+ * of every test that prices accruals.
+ */
+export async function createHarnessWithContract(
+  lender: string,
+  terms: ContractTerms,
+  reference?: string,
+): Promise<SettlementHarness> {
+  const h = await createSettlementHarness('2026-01-01T00:00:00Z');
+  await h.services.contracts.addVersion(
+    lender,
+    { effectiveFrom: '2026-01-01', terms, ...(reference !== undefined ? { reference } : {}) },
+    FINANCE,
+  );
+  return h;
+}
+
 /** An application in `drawdown_requested` with its drawdown, seeded by the applications module. */
 export function seedDrawdown(
   handle: DatabaseHandle,
@@ -121,16 +146,7 @@ export function scheduleBody(
   return {
     loanId,
     version,
-    installments: quote.installments.map((row) => ({
-      period: row.period,
-      dueDate: row.dueDate,
-      principalFen: row.principalFen,
-      interestFen: row.interestFen,
-      feeFen: row.feeFen,
-      penaltyFen: 0,
-      paidFen: row.period <= paidPeriods ? row.totalFen : 0,
-      status: row.period <= paidPeriods ? 'paid' : 'pending',
-    })),
+    installments: reportedInstallments(quote.installments, paidPeriods),
   };
 }
 

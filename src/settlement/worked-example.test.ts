@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts } from '../ledger/index.ts';
 import { statementCsv } from './statement-export.ts';
 import {
-  createSettlementHarness,
+  createHarnessWithContract,
   deliver,
   FINANCE,
+  fixedReferralRule,
   type SettlementHarness,
   scheduleBody,
   seedDrawdown,
@@ -61,24 +62,7 @@ describe('worked example: 10,000.00 yuan, referral 50.00, 15% of interest, paid 
   let drawdown: string;
 
   beforeAll(async () => {
-    h = await createSettlementHarness('2026-01-01T00:00:00Z');
-    await h.services.contracts.addVersion(
-      LENDER,
-      {
-        effectiveFrom: '2026-01-01',
-        terms: {
-          rules: [
-            {
-              channels: null,
-              referral: { type: 'fixed', fen: 5_000 },
-              service: { interestBps: 1_500, feeBps: 0 },
-            },
-          ],
-        },
-        reference: 'XH-2026-001',
-      },
-      FINANCE,
-    );
+    h = await createHarnessWithContract(LENDER, { rules: [fixedReferralRule(5_000, 1_500)] }, 'XH-2026-001');
     const { applicationId, drawdownId } = await seedDrawdown(h.handle, {
       partnerId: LENDER,
       channelCode: 'shop',

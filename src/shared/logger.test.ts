@@ -1,21 +1,9 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.ts';
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, logger: createLogger('info', stream) };
-}
+import { captureLogs } from './logger-testing.ts';
 
 describe('logger redaction', () => {
   it('never changes the object it logs, however deep the sensitive fields sit', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogs();
     const profile = { name: '张三', contacts: [{ name: '李四', phone: '13900001111' }] };
     const snapshot = structuredClone(profile);
     logger.info({ profile, deeper: { a: { b: { c: { d: { phone: '13800000000' } } } } } }, 'profile');
@@ -27,7 +15,7 @@ describe('logger redaction', () => {
   });
 
   it('never writes PII fields or authorization headers', () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogs();
     logger.info(
       {
         borrower: { name: '张三', idNumber: '110101199003071234', phone: '13812345678' },

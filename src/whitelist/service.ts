@@ -202,13 +202,7 @@ export class WhitelistService {
 
   /** One version with its import progress (poll it while an import runs). */
   async version(channelCode: string, version: number): Promise<WhitelistVersion> {
-    const row = await this.#db
-      .selectFrom('whitelist_versions')
-      .selectAll()
-      .where('channel_code', '=', channelCode)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    if (!row) throw new AppError('NOT_FOUND', `Channel ${channelCode} has no whitelist version ${version}.`);
+    const row = await this.#version(this.#db, channelCode, version);
     return toVersion(row, await this.#activeVersionId(this.#db, channelCode));
   }
 
@@ -226,14 +220,8 @@ export class WhitelistService {
         .where('channel_code', '=', channelCode)
         .forUpdate()
         .executeTakeFirst();
-      const row = await trx
-        .selectFrom('whitelist_versions')
-        .selectAll()
-        .where('channel_code', '=', channelCode)
-        .where('version', '=', version)
-        .executeTakeFirst();
-      if (!settings || !row)
-        throw new AppError('NOT_FOUND', `Channel ${channelCode} has no whitelist version ${version}.`);
+      const row = await this.#version(trx, channelCode, version);
+      if (!settings) throw noSuchVersion(channelCode, version);
       if (row.id === settings.active_version_id) return toVersion(row, row.id);
       if (row.state !== 'ready')
         throw new AppError(
@@ -280,15 +268,7 @@ export class WhitelistService {
   ): Promise<WhitelistVersion> {
     return inTransaction(this.#db, async (trx) => {
       const activeId = await this.#activeVersionId(trx, channelCode, true);
-      const row = await trx
-        .selectFrom('whitelist_versions')
-        .selectAll()
-        .where('channel_code', '=', channelCode)
-        .where('version', '=', version)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!row)
-        throw new AppError('NOT_FOUND', `Channel ${channelCode} has no whitelist version ${version}.`);
+      const row = await this.#version(trx, channelCode, version, { forUpdate: true });
       if (row.id === activeId)
         throw new AppError('CONFLICT', `Version ${version} is live; activate another version first.`);
       if (row.state === 'dropped') throw new AppError('CONFLICT', `Version ${version} is already dropped.`);
@@ -423,4 +403,26 @@ export class WhitelistService {
     if (lock) query = query.forUpdate();
     return (await query.executeTakeFirst())?.active_version_id ?? null;
   }
+
+  /** The channel's whitelist version `version`, or NOT_FOUND. */
+  async #version(
+    db: Executor<WhitelistTables>,
+    channelCode: string,
+    version: number,
+    options: { readonly forUpdate?: boolean } = {},
+  ) {
+    let query = db
+      .selectFrom('whitelist_versions')
+      .selectAll()
+      .where('channel_code', '=', channelCode)
+      .where('version', '=', version);
+    if (options.forUpdate) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    if (!row) throw noSuchVersion(channelCode, version);
+    return row;
+  }
+}
+
+function noSuchVersion(channelCode: string, version: number): AppError {
+  return new AppError('NOT_FOUND', `Channel ${channelCode} has no whitelist version ${version}.`);
 }

@@ -77,6 +77,31 @@ function retryOf(cell: string): boolean {
   return word === 'yes';
 }
 
+/**
+ * An empty loan-status callback signed by the demo lender's test key at `signedAt`, and the
+ * verifier's verdict on it at `verifiedAt` with `nonces`.
+ */
+async function signedThenVerified(signedAt: number, verifiedAt: number, nonces: NonceStore) {
+  const signed = signRequest({
+    method: 'POST',
+    path: '/open/v1/callbacks/loan-status',
+    partnerId: 'lender-demo',
+    key: ED25519_A_PRIVATE,
+    nowMs: signedAt,
+    body: {},
+  });
+  const result = await verifyRequest({
+    method: 'POST',
+    path: '/open/v1/callbacks/loan-status',
+    headers: signed.headers,
+    body: signed.body,
+    keys: staticKeyLookup({ 'lender-demo': [ED25519_A_PUBLIC] }),
+    nonces,
+    nowMs: verifiedAt,
+  });
+  return { signed, result };
+}
+
 const HEADER_FIELDS = {
   partnerId: ENVELOPE_HEADERS.partnerId,
   requestId: ENVELOPE_HEADERS.requestId,
@@ -120,23 +145,7 @@ describe('docs/protocol.md: headers, timestamp and limits', () => {
     // An hour into the test keys' validity, so that a verifier clock 5 minutes early still finds the key.
     const SIGNED_AT = TEST_EPOCH_MS + 3_600_000;
     const verdict = async (skewMs: number) => {
-      const signed = signRequest({
-        method: 'POST',
-        path: '/open/v1/callbacks/loan-status',
-        partnerId: 'lender-demo',
-        key: ED25519_A_PRIVATE,
-        nowMs: SIGNED_AT,
-        body: {},
-      });
-      const result = await verifyRequest({
-        method: 'POST',
-        path: '/open/v1/callbacks/loan-status',
-        headers: signed.headers,
-        body: signed.body,
-        keys: staticKeyLookup({ 'lender-demo': [ED25519_A_PUBLIC] }),
-        nonces: new InMemoryNonceStore(),
-        nowMs: SIGNED_AT + skewMs,
-      });
+      const { result } = await signedThenVerified(SIGNED_AT, SIGNED_AT + skewMs, new InMemoryNonceStore());
       return result.ok ? 'ok' : result.code;
     };
     expect(await verdict(TIMESTAMP_WINDOW_MS)).toBe('ok');
@@ -156,23 +165,7 @@ describe('docs/protocol.md: headers, timestamp and limits', () => {
         return true;
       },
     };
-    const signed = signRequest({
-      method: 'POST',
-      path: '/open/v1/callbacks/loan-status',
-      partnerId: 'lender-demo',
-      key: ED25519_A_PRIVATE,
-      nowMs: TEST_EPOCH_MS + 999,
-      body: {},
-    });
-    const result = await verifyRequest({
-      method: 'POST',
-      path: '/open/v1/callbacks/loan-status',
-      headers: signed.headers,
-      body: signed.body,
-      keys: staticKeyLookup({ 'lender-demo': [ED25519_A_PUBLIC] }),
-      nonces,
-      nowMs: TEST_EPOCH_MS,
-    });
+    const { signed, result } = await signedThenVerified(TEST_EPOCH_MS + 999, TEST_EPOCH_MS, nonces);
     expect(result.ok).toBe(true);
     const timestamp = Number(signed.headers[ENVELOPE_HEADERS.timestamp]);
     expect(timestamp * 1000).toBe(TEST_EPOCH_MS); // whole seconds, truncated
