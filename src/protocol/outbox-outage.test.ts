@@ -33,12 +33,14 @@ describe.skipIf(!process.env.DATABASE_URL)('outbox worker through a database out
   });
 
   it('keeps polling through the outage, backing off, and delivers once the database is back', async () => {
-    const log: { msg: string; failures?: number }[] = [];
+    // Each line with when the worker wrote it, to measure how far apart its failing passes are.
+    const log: { msg: string; failures?: number; at: number }[] = [];
     const logger = createLogger(
       'info',
       new Writable({
         write(chunk, _encoding, done) {
-          for (const line of String(chunk).split('\n').filter(Boolean)) log.push(JSON.parse(line));
+          for (const line of String(chunk).split('\n').filter(Boolean))
+            log.push({ ...JSON.parse(line), at: Date.now() });
           done();
         },
       }),
@@ -70,13 +72,15 @@ describe.skipIf(!process.env.DATABASE_URL)('outbox worker through a database out
         { partnerId: 'p', call: 'pre_check', path: '/pre-check', body: {}, requestId: 'during' },
         new Date(),
       );
-      await new Promise((resolve) => setTimeout(resolve, 1_600));
-      const failed = log.filter((line) => line.msg === 'outbox pass failed');
+      const failedPasses = () => log.filter((line) => line.msg === 'outbox pass failed');
+      await until(() => failedPasses().length >= 4, 10_000, 'four failed passes');
+      const failed = failedPasses();
       // Failing passes are logged, each one with how many failed in a row…
-      expect(failed.length).toBeGreaterThanOrEqual(2);
       expect(failed.map((line) => line.failures)).toEqual(failed.map((_, i) => i + 1));
-      // …and they slow down: 100, 200, 400, 800 ms apart rather than every 50 ms (about 30).
-      expect(failed.length).toBeLessThanOrEqual(6);
+      // …and they slow down: the next pass waits 100, 200, 400 ms (pollMs · 2^failures) rather
+      // than polling every 50 ms. A timer never fires early; 2 ms allow for the clock's rounding.
+      const gaps = failed.slice(1, 4).map((line, i) => line.at - failed[i]!.at);
+      expect(gaps.map((gap, i) => gap >= 50 * 2 ** (i + 1) - 2)).toEqual([true, true, true]);
       expect(delivered).not.toContain('during');
 
       await proxy.restore();
