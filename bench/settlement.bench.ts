@@ -17,9 +17,8 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { ApplicationLifecycleService } from '../src/applications/lifecycle.ts';
-import { createPglite, type DatabaseHandle, openPostgres, wrapPglite } from '../src/db/connection.ts';
+import type { DatabaseHandle } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import { inTransaction } from '../src/db/transaction.ts';
 import { LoanCallbacks } from '../src/loans/callbacks.ts';
@@ -27,6 +26,7 @@ import { callbackHandler } from '../src/protocol/contract-validators.ts';
 import { InboundCallbacks } from '../src/protocol/inbound.ts';
 import { createSettlementServices, type SettlementServices } from '../src/settlement/index.ts';
 import { type Measurement, report } from './harness.ts';
+import { openScratchDatabase } from './scratch-database.ts';
 
 const LENDER = 'bench-bank';
 /** The statement benchmark's own lender, so that its statement holds exactly the seeded events. */
@@ -34,40 +34,6 @@ const STATEMENT_LENDER = 'bench-statements';
 const EVENTS = 1_000_000;
 const LOANS = 250_000;
 const CALLBACK_LOANS = 400;
-
-async function scratchDatabase(): Promise<{ handle: DatabaseHandle; drop(): Promise<void>; label: string }> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    return {
-      handle: wrapPglite(await createPglite('memory://')),
-      drop: async () => {},
-      label: 'embedded PGlite (DATABASE_URL unset: set it to measure PostgreSQL)',
-    };
-  }
-  const name = `lendgate_bench_${process.pid}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const handle = openPostgres(target.toString(), 16);
-  return {
-    handle,
-    label: 'PostgreSQL (DATABASE_URL)',
-    async drop() {
-      await handle.close();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
-}
 
 /** Runs `total` async operations over `workers` lanes; returns ops/s. */
 async function timed(total: number, workers: number, op: (i: number) => Promise<unknown>): Promise<number> {
@@ -319,7 +285,7 @@ async function statementVersusAggregate(
 }
 
 export default async function settlementBench(): Promise<void> {
-  const scratch = await scratchDatabase();
+  const scratch = await openScratchDatabase();
   console.log(`  database: ${scratch.label}`);
   try {
     await migrateToLatest(scratch.handle.db);

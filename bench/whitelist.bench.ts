@@ -9,68 +9,20 @@
  *
  * Sizes can be lowered for a quick look: WHITELIST_BENCH_ENTRIES, WHITELIST_BENCH_IMPORT_ROWS.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
-import pg from 'pg';
 import { SYSTEM_ACTOR } from '../src/audit/audit-log.ts';
 import { ChannelService } from '../src/channels/channel-service.ts';
-import { createPglite, type DatabaseHandle, openPostgres, wrapPglite } from '../src/db/connection.ts';
 import { migrateToLatest } from '../src/db/migrations.ts';
 import type { Database } from '../src/db/schema.ts';
 import { systemClock } from '../src/shared/clock.ts';
 import { type ChannelDirectory, createWhitelistServices } from '../src/whitelist/index.ts';
 import { createVersion } from '../src/whitelist/store.ts';
 import { type Measurement, report } from './harness.ts';
+import { openScratchDatabase } from './scratch-database.ts';
 
 const ENTRIES = Number(process.env.WHITELIST_BENCH_ENTRIES ?? 10_000_000);
 const IMPORT_ROWS = Number(process.env.WHITELIST_BENCH_IMPORT_ROWS ?? 1_000_000);
 const CHANNEL = 'bench';
-
-interface Scratch {
-  readonly handle: DatabaseHandle;
-  readonly label: string;
-  drop(): Promise<void>;
-}
-
-/** A fresh database of its own, dropped at the end, so the bench never touches real data. */
-async function openScratch(): Promise<Scratch> {
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `lendgate_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    const handle = openPostgres(target.toString(), 16);
-    return {
-      handle,
-      label: 'PostgreSQL (DATABASE_URL)',
-      async drop() {
-        await handle.close();
-        const again = new pg.Client({ connectionString: url });
-        await again.connect();
-        await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await again.end();
-      },
-    };
-  }
-  // On disk, not memory://: ten million rows would not fit PGlite's WebAssembly heap.
-  const dir = mkdtempSync(join(tmpdir(), 'lendgate-bench-'));
-  const handle = wrapPglite(await createPglite(dir));
-  return {
-    handle,
-    label: 'PGlite (embedded)',
-    async drop() {
-      await handle.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 interface Candidate {
   readonly name: string;
@@ -155,7 +107,8 @@ async function buildList(db: Kysely<Database>): Promise<number> {
 }
 
 export default async function whitelistBench(): Promise<void> {
-  const scratch = await openScratch();
+  // On disk, not in memory: ten million rows would not fit PGlite's WebAssembly heap.
+  const scratch = await openScratchDatabase({ pglite: 'disk' });
   const { db } = scratch.handle;
   try {
     console.log(`  database: ${scratch.label}`);

@@ -1,21 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { ApplyRequest, RepaymentScheduleCallback, ScheduleInstallment } from '../sdk/index.ts';
+import type { RepaymentScheduleCallback, ScheduleInstallment } from '../sdk/index.ts';
 import { type BookAnswer, LenderBook, reversalIdOf } from './book.ts';
+import {
+  ADULT,
+  applyRequest,
+  bookOptions,
+  DRAWDOWN_APP_1,
+  installmentRepayment,
+  NOW,
+} from './book-fixtures.ts';
 import { penaltyFen } from './loans.ts';
-import { DEFAULT_PRODUCT } from './policy.ts';
-
-const NOW = Date.UTC(2026, 2, 1, 4);
-const DELAYS = { decisionMs: 1_000, disbursementMs: 500, repaymentMs: 200 };
-const ADULT = { ageBand: '25-34', region: '310000' } as const;
 
 function book(dailyQuota = 10, state?: ReturnType<LenderBook['state']>): LenderBook {
-  let n = state?.loans.length ?? 0;
-  return new LenderBook({
-    products: [{ ...DEFAULT_PRODUCT, dailyQuota }],
-    delays: DELAYS,
-    newLoanId: () => `loan-${++n}`,
-    ...(state === undefined ? {} : { state }),
-  });
+  return new LenderBook(bookOptions({ dailyQuota, ...(state === undefined ? {} : { state }) }));
 }
 
 function ok(answer: BookAnswer) {
@@ -26,48 +23,19 @@ function ok(answer: BookAnswer) {
 /** A book with application app-1 approved and loan-1 disbursed (visible from NOW + 1,500). */
 function disbursed(): { b: LenderBook; rows: readonly ScheduleInstallment[] } {
   const b = book();
-  b.apply(apply('app-1'), ADULT, NOW);
-  const answer = ok(b.drawdown(drawdown, NOW + 1_000));
+  b.apply(applyRequest('app-1'), ADULT, NOW);
+  const answer = ok(b.drawdown(DRAWDOWN_APP_1, NOW + 1_000));
   const schedule = answer.callbacks[1]!.body as RepaymentScheduleCallback;
   return { b, rows: schedule.installments };
 }
 
-const installment1 = (amountFen: number) =>
-  ({
-    loanId: 'loan-1',
-    repaymentId: 'rp-1',
-    kind: 'installment',
-    periods: [1],
-    amountFen,
-    requestedAt: '2026-03-01T05:00:00Z',
-  }) as const;
-
-function apply(applicationId: string): ApplyRequest {
-  return {
-    applicationId,
-    productCode: 'SBX-CASH',
-    requestedAmountFen: 1_000_000,
-    termMonths: 12,
-    method: 'equal_installment',
-    channel: 'c',
-    consent: { version: 'v1', textSha256: 'a'.repeat(64), givenAt: '2026-03-01T00:00:00Z' },
-    pii: { alg: 'RSA-OAEP-256+A256GCM', kid: 'k', wrappedKey: 'a', iv: 'a', ciphertext: 'a', tag: 'a' },
-  };
-}
-
-const drawdown = {
-  applicationId: 'app-1',
-  drawdownId: 'dd-1',
-  amountFen: 1_000_000,
-  termMonths: 12,
-  method: 'equal_installment',
-  startDate: '2026-03-01',
-} as const;
+/** Repays installment 1 of loan-1 as `rp-1`. */
+const installment1 = (amountFen: number) => installmentRepayment('rp-1', [1], amountFen);
 
 describe('lender book', () => {
   it('decides at once, calls back after the delay, and shows the decision only from then', () => {
     const b = book();
-    const answer = b.apply(apply('app-1'), ADULT, NOW);
+    const answer = b.apply(applyRequest('app-1'), ADULT, NOW);
     expect(answer).toMatchObject({ ok: true, status: 202, body: { accepted: true } });
     if (!answer.ok) throw new Error('unreachable');
     expect(answer.callbacks).toEqual([
@@ -83,13 +51,13 @@ describe('lender book', () => {
     expect(b.statusQuery({ applicationId: 'app-1' }, NOW + 1_000)).toMatchObject({
       body: { application: { decision: 'approved' } },
     });
-    expect(b.drawdown(drawdown, NOW + 10)).toMatchObject({ ok: false, code: 'INVALID_STATE' });
+    expect(b.drawdown(DRAWDOWN_APP_1, NOW + 10)).toMatchObject({ ok: false, code: 'INVALID_STATE' });
   });
 
   it('disburses, then pushes schedule version 1; the loan exists for repayment only once disbursed', () => {
     const b = book();
-    b.apply(apply('app-1'), ADULT, NOW);
-    const answer = b.drawdown(drawdown, NOW + 1_000);
+    b.apply(applyRequest('app-1'), ADULT, NOW);
+    const answer = b.drawdown(DRAWDOWN_APP_1, NOW + 1_000);
     if (!answer.ok) throw new Error('unreachable');
     expect(answer.callbacks.map((c) => c.kind)).toEqual(['disbursement', 'repayment-schedule']);
     expect(answer.callbacks[1]!.body).toMatchObject({ loanId: 'loan-1', version: 1 });
@@ -116,15 +84,15 @@ describe('lender book', () => {
 
   it('counts the daily quota per product on the CST day, and answers 404 for unknown ids', () => {
     const b = book(1);
-    b.apply(apply('app-1'), ADULT, NOW);
-    const second = b.apply(apply('app-2'), ADULT, NOW);
+    b.apply(applyRequest('app-1'), ADULT, NOW);
+    const second = b.apply(applyRequest('app-2'), ADULT, NOW);
     if (!second.ok) throw new Error('unreachable');
     expect(second.callbacks[0]!.body).toMatchObject({ decision: 'rejected', reason: 'over_quota' });
-    const nextDay = b.apply(apply('app-3'), ADULT, NOW + 86_400_000);
+    const nextDay = b.apply(applyRequest('app-3'), ADULT, NOW + 86_400_000);
     if (!nextDay.ok) throw new Error('unreachable');
     expect(nextDay.callbacks[0]!.body).toMatchObject({ decision: 'approved' });
     expect(b.statusQuery({ applicationId: 'nope' }, NOW)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    expect(b.drawdown({ ...drawdown, applicationId: 'nope' }, NOW)).toMatchObject({
+    expect(b.drawdown({ ...DRAWDOWN_APP_1, applicationId: 'nope' }, NOW)).toMatchObject({
       ok: false,
       code: 'NOT_FOUND',
     });
@@ -176,7 +144,7 @@ describe('lender book', () => {
 
   it("decides late under the decision-delay fault, and rejects with the fault's reason", () => {
     const b = book();
-    const late = ok(b.apply(apply('app-1'), ADULT, NOW, { decisionDelayMs: 5_000 }));
+    const late = ok(b.apply(applyRequest('app-1'), ADULT, NOW, { decisionDelayMs: 5_000 }));
     expect(late.callbacks[0]).toMatchObject({
       delayMs: 6_000,
       body: { decision: 'approved', decidedAt: new Date(NOW + 6_000).toISOString() },
@@ -184,11 +152,11 @@ describe('lender book', () => {
     expect(ok(b.statusQuery({ applicationId: 'app-1' }, NOW + 5_999)).body).toEqual({
       application: { applicationId: 'app-1', decision: 'pending' },
     });
-    expect(b.drawdown(drawdown, NOW + 5_999)).toMatchObject({ ok: false, code: 'INVALID_STATE' });
+    expect(b.drawdown(DRAWDOWN_APP_1, NOW + 5_999)).toMatchObject({ ok: false, code: 'INVALID_STATE' });
     expect(ok(b.statusQuery({ applicationId: 'app-1' }, NOW + 6_000)).body).toMatchObject({
       application: { decision: 'approved' },
     });
-    const rejected = ok(b.apply(apply('app-2'), ADULT, NOW, { rejectReason: 'credit_score' }));
+    const rejected = ok(b.apply(applyRequest('app-2'), ADULT, NOW, { rejectReason: 'credit_score' }));
     expect(rejected.callbacks[0]!.body).toEqual({
       applicationId: 'app-2',
       decision: 'rejected',
@@ -196,7 +164,7 @@ describe('lender book', () => {
       decidedAt: new Date(NOW + 1_000).toISOString(),
     });
     expect(
-      b.drawdown({ ...drawdown, applicationId: 'app-2', drawdownId: 'dd-2' }, NOW + 1_000),
+      b.drawdown({ ...DRAWDOWN_APP_1, applicationId: 'app-2', drawdownId: 'dd-2' }, NOW + 1_000),
     ).toMatchObject({
       ok: true,
       callbacks: [{ kind: 'disbursement', body: { status: 'failed', reason: 'not_approved' } }],
@@ -231,8 +199,8 @@ describe('lender book', () => {
 
   it("calls back the overdue fault's schedule after the disbursement of a loan not yet visible", () => {
     const b = book();
-    b.apply(apply('app-1'), ADULT, NOW);
-    ok(b.drawdown(drawdown, NOW + 1_000));
+    b.apply(applyRequest('app-1'), ADULT, NOW);
+    ok(b.drawdown(DRAWDOWN_APP_1, NOW + 1_000));
     const fallen = b.markOverdue('loan-1', { penaltyRate: '0.18', days: 30 }, NOW + 1_000);
     expect(fallen?.callbacks.map((c) => [c.kind, c.delayMs])).toEqual([
       ['repayment-schedule', 500],

@@ -11,7 +11,13 @@
  */
 import { checkScheduleWithinCap } from '../../src/money/index.ts';
 import type { ScheduleInstallment } from '../sdk/index.ts';
-import { payoffInterest, type SandboxDayCount, type SandboxMethod, schedule } from './calculator.ts';
+import {
+  type CalculatorTerms,
+  payoffInterest,
+  type SandboxDayCount,
+  type SandboxMethod,
+  schedule,
+} from './calculator.ts';
 
 export interface LoanTerms {
   readonly principalFen: number;
@@ -24,16 +30,25 @@ export interface LoanTerms {
   readonly dayCount?: SandboxDayCount;
 }
 
-/** The first schedule of a loan: every installment pending. */
-export function initialSchedule(terms: LoanTerms): ScheduleInstallment[] {
-  const rows = schedule({
+/**
+ * A loan's terms as the calculator takes them: the offer's APR is the nominal annual rate, and the
+ * day count is passed only when the loan kept one (the calculator defaults to ACT/360), so the
+ * schedule and the payoff interest are computed from the very same terms.
+ */
+function calculatorTerms(terms: LoanTerms): CalculatorTerms {
+  return {
     principalFen: terms.principalFen,
     termMonths: terms.termMonths,
     method: terms.method,
     annualRate: terms.apr,
     startDate: terms.startDate,
     ...(terms.dayCount ? { dayCount: terms.dayCount } : {}),
-  });
+  };
+}
+
+/** The first schedule of a loan: every installment pending. */
+export function initialSchedule(terms: LoanTerms): ScheduleInstallment[] {
+  const rows = schedule(calculatorTerms(terms));
   return rows.map((row) => ({
     period: row.period,
     dueDate: row.dueDate,
@@ -163,17 +178,7 @@ export function planPayoff(
   const next = schedule.find((row) => row.dueDate > day);
   let accrued = 0;
   if (next !== undefined && isOpen(next)) {
-    accrued = payoffInterest(
-      {
-        principalFen: terms.principalFen,
-        termMonths: terms.termMonths,
-        method: terms.method,
-        annualRate: terms.apr,
-        startDate: terms.startDate,
-        ...(terms.dayCount ? { dayCount: terms.dayCount } : {}),
-      },
-      day,
-    ).interestFen;
+    accrued = payoffInterest(calculatorTerms(terms), day).interestFen;
   }
   const after = schedule.map((row): ScheduleInstallment => {
     if (!isOpen(row)) return row;

@@ -1,32 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  APPLY,
-  type ApplicantPii,
-  type CallbackKind,
-  DRAWDOWN,
-  encryptPii,
-  generateKeyPair,
-  type PrivateSigningKey,
-  type PublicKeyRecord,
-  type PublicSigningKey,
-  REPAY,
-  type ScheduleInstallment,
-  STATUS_QUERY,
-  selectEncryptionKey,
-  sendSignedRequest,
-} from '../sdk/index.ts';
+import { DRAWDOWN, REPAY, type ScheduleInstallment, STATUS_QUERY } from '../sdk/index.ts';
 import { penaltyFen } from './loans.ts';
-import {
-  type PlatformStandIn,
-  type SpawnedSandbox,
-  spawnSandbox,
-  startPlatformStandIn,
-  waitFor,
-} from './testing.ts';
+import { SandboxDriver, waitFor } from './testing.ts';
 
 /**
  * The sandbox as a real child process keeps its book in its data folder: stopped (or killed) and
@@ -38,7 +14,6 @@ import {
 
 const A = 'lender-a';
 const B = 'lender-b';
-const PII: ApplicantPii = { name: '测试用户', idNumber: '110101199003071234', phone: '13800138000' };
 const CONFIG = {
   callbacks: { retryBaseMs: 20, retryCapMs: 100, timeoutMs: 2_000 },
   lenders: [
@@ -47,120 +22,24 @@ const CONFIG = {
   ],
 };
 
-let dataDir: string;
-let sandbox: SpawnedSandbox;
-let platform: PlatformStandIn;
-let platformKey: PrivateSigningKey;
-let platformPublic: PublicSigningKey;
-const lenderKeys = new Map<string, readonly PublicKeyRecord[]>();
-
-async function start(): Promise<SpawnedSandbox> {
-  sandbox = await spawnSandbox({
-    SANDBOX_CONFIG: JSON.stringify(CONFIG),
-    SANDBOX_DATA_DIR: dataDir,
-    SANDBOX_RSA_BITS: '2048',
-    SANDBOX_PLATFORM_URL: platform.url,
-    SANDBOX_PLATFORM_KEYS: JSON.stringify([platformPublic]),
-    SANDBOX_LOG_LEVEL: 'info',
-  });
-  const published = (await (await fetch(`${sandbox.url}/keys`)).json()) as {
-    lenders: { partnerId: string; keys: PublicKeyRecord[] }[];
-  };
-  for (const { partnerId, keys } of published.lenders) {
-    lenderKeys.set(partnerId, keys);
-    platform.lenderKeys.set(partnerId, keys);
-  }
-  return sandbox;
-}
+/** Started once for the file; each restart in it respawns the process on the same data folder. */
+const driver = new SandboxDriver({
+  config: CONFIG,
+  defaultPartnerId: A,
+  dataDirPrefix: 'sandbox-restart-',
+  logLevel: 'info',
+});
+const { lenderKeys, call, setFaults, callbacksOf, waitCallback, apply, approvedApplication, drawdownBody } =
+  driver;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sandbox-restart-'));
-  const pair = await generateKeyPair('Ed25519', { notBefore: Date.now() - 60_000 });
-  platformKey = pair.privateKey;
-  platformPublic = pair.publicKey;
-  platform = await startPlatformStandIn(platformKey);
-  await start();
+  await driver.start();
 });
-
-afterAll(async () => {
-  await sandbox?.stop();
-  await platform?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-afterEach(async () => {
-  platform.failNext(0);
-  await setFaults({ reset: true });
-});
-
-async function setFaults(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await fetch(`${sandbox.url}/sandbox/faults`, {
-    method: 'POST',
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-function call(path: string, body: unknown, options: { partnerId?: string; requestId?: string } = {}) {
-  const partnerId = options.partnerId ?? A;
-  return sendSignedRequest(sandbox.url, 'POST', path, body, {
-    partnerId,
-    key: platformKey,
-    responseKeys: lenderKeys.get(partnerId)!,
-    ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
-  });
-}
-
-function callbacksOf(kind: CallbackKind, match: (body: Record<string, unknown>) => boolean) {
-  return platform.received.filter((c) => c.kind === kind && match(c.body));
-}
-
-function waitCallback(
-  kind: CallbackKind,
-  match: (body: Record<string, unknown>) => boolean,
-  timeoutMs = 5_000,
-) {
-  return waitFor(() => callbacksOf(kind, match)[0], timeoutMs, `${kind} callback`);
-}
+afterEach(() => driver.reset());
+afterAll(() => driver.close());
 
 const schedule = (loanId: string, version: number) =>
   waitCallback('repayment-schedule', (b) => b.loanId === loanId && b.version === version);
-
-async function apply(partnerId = A): Promise<{ applicationId: string; requestId: string }> {
-  const requestId = randomUUID();
-  const recipient = selectEncryptionKey(lenderKeys.get(partnerId)!, Date.now())!;
-  const body = {
-    applicationId: `app-${randomUUID()}`,
-    productCode: 'SBX-CASH',
-    requestedAmountFen: 1_200_000,
-    termMonths: 12,
-    method: 'equal_installment',
-    channel: 'test-app',
-    consent: { version: 'v1', textSha256: 'c'.repeat(64), givenAt: new Date().toISOString() },
-    pii: encryptPii(PII, recipient, { partnerId, requestId }),
-  };
-  expect((await call(APPLY, body, { partnerId, requestId })).status).toBe(202);
-  return { applicationId: body.applicationId, requestId };
-}
-
-async function approved(partnerId = A): Promise<string> {
-  const { applicationId } = await apply(partnerId);
-  const decision = await waitCallback('credit-decision', (b) => b.applicationId === applicationId);
-  expect(decision.body.decision).toBe('approved');
-  return applicationId;
-}
-
-function drawdownBody(applicationId: string) {
-  return {
-    applicationId,
-    drawdownId: `dd-${randomUUID()}`,
-    amountFen: 1_200_000,
-    termMonths: 12,
-    method: 'equal_installment',
-    startDate: new Date().toISOString().slice(0, 10),
-  };
-}
 
 /** Draws the approved application; waits for the loan's first schedule. */
 async function disbursed(applicationId: string, partnerId = A) {
@@ -189,7 +68,9 @@ const due = (row: ScheduleInstallment) => row.principalFen + row.interestFen + r
 /** Today's reconciliation file (China Standard Time), as rows of cells without the header. */
 async function reconciliation(partnerId = A): Promise<string[][]> {
   const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-  const csv = await (await fetch(`${sandbox.url}/sandbox/reconciliation/${partnerId}/${today}.csv`)).text();
+  const csv = await (
+    await fetch(`${driver.sandbox.url}/sandbox/reconciliation/${partnerId}/${today}.csv`)
+  ).text();
   return csv
     .split('\r\n')
     .slice(1)
@@ -206,15 +87,15 @@ async function movements(loanId: string, partnerId = A) {
 
 describe('restart', () => {
   it('keeps the book across a restart: the loan is repaid and paid off, every movement listed once', async () => {
-    const applicationId = await approved();
+    const applicationId = await approvedApplication();
     const { drawdownId, loanId, rows } = await disbursed(applicationId);
     const drawdownAgain = { ...drawdownBody(applicationId), drawdownId };
     const keysBefore = lenderKeys.get(A);
 
-    await sandbox.stop();
-    await start();
+    await driver.sandbox.stop();
+    await driver.start();
     expect(lenderKeys.get(A)).toEqual(keysBefore);
-    expect(sandbox.output()).toMatch(
+    expect(driver.sandbox.output()).toMatch(
       /book {7}\S+book\.sqlite {2}\(1 applications, 1 loans, 0 callbacks to send\)/,
     );
 
@@ -248,8 +129,8 @@ describe('restart', () => {
     };
     const paidOff = await call(REPAY, payoff, { requestId });
     expect(paidOff.status).toBe(202);
-    await sandbox.stop();
-    await start();
+    await driver.sandbox.stop();
+    await driver.start();
     expect((await call(REPAY, payoff, { requestId })).bodyText).toBe(paidOff.bodyText);
     expect((await call(REPAY, { ...payoff, repaymentId: `rp-${randomUUID()}` })).status).toBe(422); // settled
 
@@ -279,30 +160,31 @@ describe('restart', () => {
   });
 
   it('sends the callbacks it had queued when it was stopped, under the same request id', async () => {
-    const applicationId = await approved();
-    platform.failNext(1_000);
+    const applicationId = await approvedApplication();
+    driver.platform.failNext(1_000);
     const body = drawdownBody(applicationId);
     expect((await call(DRAWDOWN, body)).status).toBe(202);
     // Wait until the disbursement has been tried (and refused 503) at least once.
     await waitFor(
       () =>
-        sandbox.logs().includes('"status":503') && sandbox.logs().includes('"kind":"disbursement"')
+        driver.sandbox.logs().includes('"status":503') &&
+        driver.sandbox.logs().includes('"kind":"disbursement"')
           ? true
           : undefined,
       5_000,
       'a refused disbursement callback',
     );
-    const tried = sandbox
+    const tried = driver.sandbox
       .logs()
       .split('\n')
       .filter((line) => line.includes('"callback answered"') && line.includes('"kind":"disbursement"'))
       .map((line) => JSON.parse(line) as { requestId: string; businessId: string })
       .filter((line) => line.businessId === body.drawdownId);
     expect(tried.length).toBeGreaterThan(0);
-    await sandbox.stop();
-    platform.failNext(0);
-    await start();
-    expect(sandbox.output()).toMatch(/\d+ callbacks to send\)/);
+    await driver.sandbox.stop();
+    driver.platform.failNext(0);
+    await driver.start();
+    expect(driver.sandbox.output()).toMatch(/\d+ callbacks to send\)/);
     const arrived = await waitCallback('disbursement', (b) => b.drawdownId === body.drawdownId);
     expect(arrived.requestId).toBe(tried[0]!.requestId);
     await schedule(arrived.body.loanId as string, 1);
@@ -310,16 +192,16 @@ describe('restart', () => {
   });
 
   it('survives a crash: what was answered is kept, with its callbacks', async () => {
-    const applicationId = await approved();
+    const applicationId = await approvedApplication();
     const body = drawdownBody(applicationId);
     expect((await call(DRAWDOWN, body)).status).toBe(202);
     // Killed within the disbursement delay (300 ms): the callbacks were queued, not yet sent.
-    const child = sandbox.child;
+    const child = driver.sandbox.child;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
     expect(callbacksOf('disbursement', (b) => b.drawdownId === body.drawdownId)).toHaveLength(0);
-    await start();
+    await driver.start();
     const arrived = await waitCallback('disbursement', (b) => b.drawdownId === body.drawdownId);
     const loanId = arrived.body.loanId as string;
     await schedule(loanId, 1);
@@ -352,7 +234,7 @@ describe('faults that misbehave on request', () => {
   });
 
   it('makes an installment overdue with an exact penalty; repaid with it, the loan is current again', async () => {
-    const { loanId, rows } = await disbursed(await approved());
+    const { loanId, rows } = await disbursed(await approvedApplication());
     const penalty = penaltyFen(rows[0]!, '0.24', 10);
     const answer = await setFaults({ partnerId: A, overdue: { loanId, penaltyRate: '0.24', days: 10 } });
     expect(answer.overdue).toEqual({ [A]: [{ loanId, periods: [1], penaltyFen: penalty, capped: false }] });
@@ -399,13 +281,13 @@ describe('faults that misbehave on request', () => {
   });
 
   it('makes the open loans overdue at once, and each loan disbursed while it stays set', async () => {
-    const open = await disbursed(await approved(B), B);
+    const open = await disbursed(await approvedApplication(B), B);
     const answer = await setFaults({ partnerId: B, overdue: true });
     expect((answer.overdue as Record<string, { loanId: string }[]>)[B]!.map((l) => l.loanId)).toContain(
       open.loanId,
     );
     await schedule(open.loanId, 2);
-    const fresh = drawdownBody(await approved(B));
+    const fresh = drawdownBody(await approvedApplication(B));
     expect((await call(DRAWDOWN, fresh, { partnerId: B })).status).toBe(202);
     const result = await waitCallback('disbursement', (b) => b.drawdownId === fresh.drawdownId);
     const loanId = result.body.loanId as string;
@@ -413,14 +295,14 @@ describe('faults that misbehave on request', () => {
     const second = (await schedule(loanId, 2)).body.installments as ScheduleInstallment[];
     expect(second[0]).toMatchObject({ status: 'overdue', penaltyFen: penaltyFen(first[0]!, '0.18', 30) });
     expect((await waitCallback('loan-status', (b) => b.loanId === loanId)).body.status).toBe('overdue');
-    const kinds = platform.received
+    const kinds = driver.platform.received
       .filter((c) => c.body.loanId === loanId)
       .map((c) => `${c.kind}${c.body.version ?? ''}`);
     expect(kinds).toEqual(['disbursement', 'repayment-schedule1', 'repayment-schedule2', 'loan-status1']);
   });
 
   it('reverses a repayment: reported, then a reversal, the installment unpaid again, net zero in the file', async () => {
-    const { drawdownId, loanId, rows } = await disbursed(await approved());
+    const { drawdownId, loanId, rows } = await disbursed(await approvedApplication());
     await setFaults({ partnerId: A, reverseRepayments: true });
     const repay = repayBody(loanId, [1], due(rows[0]!));
     expect((await call(REPAY, repay)).status).toBe(202);
@@ -435,7 +317,9 @@ describe('faults that misbehave on request', () => {
     expect(Date.parse(reversal.body.paidAt as string)).toBeGreaterThanOrEqual(
       Date.parse(repaid.body.paidAt as string),
     );
-    expect(platform.received.indexOf(reversal)).toBeGreaterThan(platform.received.indexOf(repaid));
+    expect(driver.platform.received.indexOf(reversal)).toBeGreaterThan(
+      driver.platform.received.indexOf(repaid),
+    );
     expect(((await schedule(loanId, 2)).body.installments as ScheduleInstallment[])[0]!.status).toBe('paid');
     expect((await schedule(loanId, 3)).body.installments).toEqual(rows);
     expect((await call(STATUS_QUERY, { loanId })).body).toMatchObject({

@@ -1,38 +1,20 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   APPLY,
-  type ApplicantPii,
-  type CallbackKind,
   DRAWDOWN,
   ENVELOPE_HEADERS,
-  encryptPii,
-  generateKeyPair,
   PRE_CHECK,
-  type PrivateSigningKey,
-  type PublicKeyRecord,
-  type PublicSigningKey,
   REPAY,
   ResponseVerificationError,
   type ScheduleInstallment,
   STATUS_QUERY,
-  selectEncryptionKey,
-  sendSignedRequest,
   signRequest,
   validateCallResponse,
   validateErrorBody,
   verifyResponse,
 } from '../sdk/index.ts';
-import {
-  type PlatformStandIn,
-  type SpawnedSandbox,
-  spawnSandbox,
-  startPlatformStandIn,
-  waitFor,
-} from './testing.ts';
+import { SANDBOX_APPLICANT, SandboxDriver, waitFor } from './testing.ts';
 
 /**
  * The sandbox as a real child process, driven over HTTP with the SDK as the platform would drive
@@ -41,7 +23,7 @@ import {
 
 const A = 'lender-a';
 const B = 'lender-b';
-const PII: ApplicantPii = { name: '测试用户', idNumber: '110101199003071234', phone: '13800138000' };
+const PII = SANDBOX_APPLICANT;
 /** Each lender's pre-check keys, as the platform's operator would hand them over: A mid-rotation. */
 const KEY_A = { keyId: 'pck_a2', secret: randomBytes(32) };
 const KEY_A_OLD = { keyId: 'pck_a1', secret: randomBytes(32) };
@@ -76,54 +58,28 @@ const CONFIG = {
   ],
 };
 
-let dataDir: string;
-let sandbox: SpawnedSandbox;
-let platform: PlatformStandIn;
-let platformKey: PrivateSigningKey;
-let platformPublic: PublicSigningKey;
-const lenderKeys = new Map<string, readonly PublicKeyRecord[]>();
+const driver = new SandboxDriver({
+  config: CONFIG,
+  defaultPartnerId: A,
+  dataDirPrefix: 'sandbox-test-',
+  logLevel: 'debug',
+});
+const {
+  lenderKeys,
+  call,
+  setFaults,
+  callbacksOf,
+  waitCallback,
+  applyBody,
+  approvedApplication,
+  drawdownBody,
+} = driver;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sandbox-test-'));
-  const pair = await generateKeyPair('Ed25519', { notBefore: Date.now() - 60_000 });
-  platformKey = pair.privateKey;
-  platformPublic = pair.publicKey;
-  platform = await startPlatformStandIn(platformKey);
-  sandbox = await spawnSandbox({
-    SANDBOX_CONFIG: JSON.stringify(CONFIG),
-    SANDBOX_DATA_DIR: dataDir,
-    SANDBOX_RSA_BITS: '2048',
-    SANDBOX_PLATFORM_URL: platform.url,
-    SANDBOX_PLATFORM_KEYS: JSON.stringify([platformPublic]),
-    SANDBOX_LOG_LEVEL: 'debug',
-  });
-  const published = (await (await fetch(`${sandbox.url}/keys`)).json()) as {
-    lenders: { partnerId: string; keys: PublicKeyRecord[] }[];
-  };
-  for (const { partnerId, keys } of published.lenders) {
-    lenderKeys.set(partnerId, keys);
-    platform.lenderKeys.set(partnerId, keys);
-  }
+  await driver.start();
 });
-
-afterAll(async () => {
-  await sandbox?.stop();
-  await platform?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-afterEach(async () => {
-  await setFaults({ reset: true });
-  platform.failNext(0);
-});
-
-async function setFaults(body: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${sandbox.url}/sandbox/faults`, {
-    method: 'POST',
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-}
+afterEach(() => driver.reset());
+afterAll(() => driver.close());
 
 interface Stats {
   pendingCallbacks: number;
@@ -140,53 +96,7 @@ interface Stats {
 }
 
 async function stats(): Promise<Stats> {
-  return (await (await fetch(`${sandbox.url}/sandbox/stats`)).json()) as Stats;
-}
-
-function call(path: string, body: unknown, options: { partnerId?: string; requestId?: string } = {}) {
-  const partnerId = options.partnerId ?? A;
-  return sendSignedRequest(sandbox.url, 'POST', path, body, {
-    partnerId,
-    key: platformKey,
-    responseKeys: lenderKeys.get(partnerId)!,
-    ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
-  });
-}
-
-function applyBody(partnerId: string, requestId: string, overrides: Record<string, unknown> = {}, pii = PII) {
-  const recipient = selectEncryptionKey(lenderKeys.get(partnerId)!, Date.now())!;
-  return {
-    applicationId: `app-${randomUUID()}`,
-    productCode: 'SBX-CASH',
-    requestedAmountFen: 1_200_000,
-    termMonths: 12,
-    method: 'equal_installment',
-    channel: 'test-app',
-    consent: { version: 'v1', textSha256: 'c'.repeat(64), givenAt: new Date().toISOString() },
-    pii: encryptPii(pii, recipient, { partnerId, requestId }),
-    ...overrides,
-  };
-}
-
-function callbacksOf(kind: CallbackKind, match: (body: Record<string, unknown>) => boolean) {
-  return platform.received.filter((c) => c.kind === kind && match(c.body));
-}
-
-function waitCallback(
-  kind: CallbackKind,
-  match: (body: Record<string, unknown>) => boolean,
-  timeoutMs = 3_000,
-) {
-  return waitFor(() => callbacksOf(kind, match)[0], timeoutMs, `${kind} callback`);
-}
-
-async function approvedApplication(partnerId = A): Promise<string> {
-  const requestId = randomUUID();
-  const body = applyBody(partnerId, requestId);
-  expect((await call(APPLY, body, { partnerId, requestId })).status).toBe(202);
-  const decision = await waitCallback('credit-decision', (b) => b.applicationId === body.applicationId);
-  expect(decision.body.decision).toBe('approved');
-  return body.applicationId;
+  return (await (await fetch(`${driver.sandbox.url}/sandbox/stats`)).json()) as Stats;
 }
 
 const hmac = (key: Buffer, value: string) => createHmac('sha256', key).update(value, 'utf8').digest('hex');
@@ -209,9 +119,9 @@ const PRE_CHECK_BODY_B = preCheckUnder(KEY_B);
 
 describe('start-up', () => {
   it('prints where it listens and each lender key, and publishes the key sets', () => {
-    expect(sandbox.output()).toContain(`listening on ${sandbox.url}`);
-    expect(sandbox.output()).toContain(`lender ${A} (Sandbox Bank A)`);
-    expect(sandbox.output()).toContain(`${sandbox.url}/keys/${B}`);
+    expect(driver.sandbox.output()).toContain(`listening on ${driver.sandbox.url}`);
+    expect(driver.sandbox.output()).toContain(`lender ${A} (Sandbox Bank A)`);
+    expect(driver.sandbox.output()).toContain(`${driver.sandbox.url}/keys/${B}`);
     for (const id of [A, B]) {
       const keys = lenderKeys.get(id)!;
       expect(keys.map((k) => k.use).sort()).toEqual(['encryption', 'signing']);
@@ -257,10 +167,10 @@ describe('signed calls', () => {
       expect(validateCallResponse('pre-check', unknown.body)).toEqual([]);
     }
     // The banner names the key ids, never a secret.
-    expect(sandbox.output()).toContain('pck_a2, pck_a1');
+    expect(driver.sandbox.output()).toContain('pck_a2, pck_a1');
     for (const key of [KEY_A, KEY_A_OLD, KEY_B]) {
-      expect(sandbox.output() + sandbox.logs()).not.toContain(key.secret.toString('base64'));
-      expect(sandbox.output() + sandbox.logs()).not.toContain(key.secret.toString('hex'));
+      expect(driver.sandbox.output() + driver.sandbox.logs()).not.toContain(key.secret.toString('base64'));
+      expect(driver.sandbox.output() + driver.sandbox.logs()).not.toContain(key.secret.toString('hex'));
     }
   });
 
@@ -274,16 +184,8 @@ describe('signed calls', () => {
       methods: expect.any(Array),
     });
 
-    const startDate = new Date().toISOString().slice(0, 10);
-    const drawdownId = `dd-${randomUUID()}`;
-    const drawdown = {
-      applicationId,
-      drawdownId,
-      amountFen: 1_200_000,
-      termMonths: 12,
-      method: 'equal_installment',
-      startDate,
-    };
+    const drawdown = drawdownBody(applicationId);
+    const { drawdownId, startDate } = drawdown;
     expect((await call(DRAWDOWN, drawdown)).body).toEqual({ accepted: true });
     const disbursed = await waitCallback('disbursement', (b) => b.drawdownId === drawdownId);
     expect(disbursed.body).toMatchObject({ status: 'succeeded', principalFen: 1_200_000, startDate });
@@ -355,13 +257,15 @@ describe('signed calls', () => {
       loan: { status: 'settled', schedule: { loanId, version: 3 } },
     });
 
-    const csv = await (await fetch(`${sandbox.url}/sandbox/reconciliation/${A}/${startDate}.csv`)).text();
+    const csv = await (
+      await fetch(`${driver.sandbox.url}/sandbox/reconciliation/${A}/${startDate}.csv`)
+    ).text();
     // The file is by China Standard Time; near midnight UTC the day may differ from startDate.
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const file =
       today === startDate
         ? csv
-        : await (await fetch(`${sandbox.url}/sandbox/reconciliation/${A}/${today}.csv`)).text();
+        : await (await fetch(`${driver.sandbox.url}/sandbox/reconciliation/${A}/${today}.csv`)).text();
     expect(file.split('\r\n')[0]).toBe(
       'type,business_id,loan_id,application_id,occurred_at,amount_fen,principal_fen,interest_fen,fee_fen,penalty_fen',
     );
@@ -373,15 +277,8 @@ describe('signed calls', () => {
 
   it('fails a drawdown above the limit by callback, and answers 404 for an unknown application', async () => {
     const applicationId = await approvedApplication();
-    const drawdownId = `dd-${randomUUID()}`;
-    const body = {
-      applicationId,
-      drawdownId,
-      amountFen: 9_000_000,
-      termMonths: 12,
-      method: 'equal_installment',
-      startDate: '2026-12-01',
-    };
+    const body = drawdownBody(applicationId, { amountFen: 9_000_000, startDate: '2026-12-01' });
+    const { drawdownId } = body;
     expect((await call(DRAWDOWN, body)).status).toBe(202);
     expect((await waitCallback('disbursement', (b) => b.drawdownId === drawdownId)).body).toMatchObject({
       status: 'failed',
@@ -407,27 +304,19 @@ describe('signed calls', () => {
   });
 
   it('rejects for quota and keeps the other lender apart', async () => {
-    const first = randomUUID();
-    const firstBody = applyBody(B, first, {
-      productCode: 'B-LOAN',
-      requestedAmountFen: 100_000,
-      termMonths: 6,
-    });
-    expect((await call(APPLY, firstBody, { partnerId: B, requestId: first })).status).toBe(202);
-    expect(
-      (await waitCallback('credit-decision', (b) => b.applicationId === firstBody.applicationId)).partnerId,
-    ).toBe(B);
-    const second = randomUUID();
-    const secondBody = applyBody(B, second, {
-      productCode: 'B-LOAN',
-      requestedAmountFen: 100_000,
-      termMonths: 6,
-    });
-    expect((await call(APPLY, secondBody, { partnerId: B, requestId: second })).status).toBe(202);
-    const rejected = await waitCallback(
-      'credit-decision',
-      (b) => b.applicationId === secondBody.applicationId,
-    );
+    /** Applies to B's product, whose daily quota is one application; returns the decision. */
+    const applyToB = async () => {
+      const requestId = randomUUID();
+      const body = applyBody(B, requestId, {
+        productCode: 'B-LOAN',
+        requestedAmountFen: 100_000,
+        termMonths: 6,
+      });
+      expect((await call(APPLY, body, { partnerId: B, requestId })).status).toBe(202);
+      return waitCallback('credit-decision', (b) => b.applicationId === body.applicationId);
+    };
+    expect((await applyToB()).partnerId).toBe(B);
+    const rejected = await applyToB();
     expect(rejected.body).toMatchObject({ decision: 'rejected', reason: 'over_quota' });
     const preCheck = await call(PRE_CHECK, { ...PRE_CHECK_BODY_B, productCode: 'B-LOAN' }, { partnerId: B });
     expect(preCheck.body).toEqual({ decision: 'decline', reason: 'over_quota' });
@@ -476,7 +365,7 @@ describe('envelope refusals', () => {
     signed: ReturnType<typeof signRequest>,
     headers: Record<string, string> = {},
   ) {
-    return fetch(`${sandbox.url}${path}`, {
+    return fetch(`${driver.sandbox.url}${path}`, {
       method: 'POST',
       headers: { ...signed.headers, ...headers },
       body: signed.body,
@@ -508,7 +397,7 @@ describe('envelope refusals', () => {
         path: PRE_CHECK,
         body: PRE_CHECK_BODY,
         partnerId: A,
-        key: platformKey,
+        key: driver.platformKey,
         nowMs: Date.now(),
         ...overrides,
       });
@@ -582,16 +471,16 @@ describe('faults', () => {
     await setFaults({ partnerId: A, badSignature: true });
     await expect(call(PRE_CHECK, PRE_CHECK_BODY)).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
     await expect(call(PRE_CHECK, PRE_CHECK_BODY)).rejects.toBeInstanceOf(ResponseVerificationError);
-    const refusedBefore = platform.refused.length;
+    const refusedBefore = driver.platform.refused.length;
     const requestId = randomUUID();
     const body = applyBody(A, requestId);
     await expect(call(APPLY, body, { requestId })).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
     await waitFor(
-      () => (platform.refused.length > refusedBefore ? true : undefined),
+      () => (driver.platform.refused.length > refusedBefore ? true : undefined),
       3_000,
       'a refused callback',
     );
-    expect(platform.refused.at(-1)!.code).toBe('SIGNATURE_INVALID');
+    expect(driver.platform.refused.at(-1)!.code).toBe('SIGNATURE_INVALID');
     await setFaults({ partnerId: A, badSignature: false });
     // Retried with a good signature once the fault is off.
     await waitCallback('credit-decision', (b) => b.applicationId === body.applicationId);
@@ -624,7 +513,7 @@ describe('faults', () => {
       startDate,
     });
     const disbursed = await waitCallback('disbursement', (b) => b.drawdownId === drawdownId);
-    const index = (c: object) => platform.received.indexOf(c as never);
+    const index = (c: object) => driver.platform.received.indexOf(c as never);
     const schedule = callbacksOf('repayment-schedule', (b) => b.loanId === disbursed.body.loanId)[0]!;
     expect(index(schedule)).toBeLessThan(index(disbursed));
   });
@@ -632,7 +521,7 @@ describe('faults', () => {
   it('late callbacks: the decision is late, the status query already has it; callback retries count once', async () => {
     // A delay far longer than the test: the callback is held until the test releases it.
     await setFaults({ partnerId: A, callbackDelayMs: 600_000 });
-    platform.failNext(2);
+    driver.platform.failNext(2);
     const requestId = randomUUID();
     const body = applyBody(A, requestId);
     const before = (await stats()).partners[A]!.callbacks['credit-decision']!;
@@ -648,7 +537,7 @@ describe('faults', () => {
     expect(callbacksOf('credit-decision', (b) => b.applicationId === body.applicationId)).toHaveLength(0);
     expect((await stats()).partners[A]!.callbacks['credit-decision']!.sent).toBe(before.sent);
     const releasedAt = Date.now();
-    const release = await fetch(`${sandbox.url}/sandbox/callbacks/release`, { method: 'POST' });
+    const release = await fetch(`${driver.sandbox.url}/sandbox/callbacks/release`, { method: 'POST' });
     expect(((await release.json()) as { released: number }).released).toBeGreaterThanOrEqual(1);
     const late = await waitCallback('credit-decision', (b) => b.applicationId === body.applicationId);
     expect(late.receivedAt).toBeGreaterThanOrEqual(releasedAt);
@@ -676,23 +565,25 @@ describe('operator routes', () => {
         'loan-status',
       ]),
     );
-    const bad = await fetch(`${sandbox.url}/sandbox/faults`, {
+    const bad = await fetch(`${driver.sandbox.url}/sandbox/faults`, {
       method: 'POST',
       body: JSON.stringify({ errorRate: 2, typo: 1 }),
     });
     expect(bad.status).toBe(400);
-    const unknown = await fetch(`${sandbox.url}/sandbox/faults`, {
+    const unknown = await fetch(`${driver.sandbox.url}/sandbox/faults`, {
       method: 'POST',
       body: JSON.stringify({ partnerId: 'nobody' }),
     });
     expect(unknown.status).toBe(404);
-    expect((await fetch(`${sandbox.url}/sandbox/reconciliation/nobody/2026-01-01.csv`)).status).toBe(404);
+    expect((await fetch(`${driver.sandbox.url}/sandbox/reconciliation/nobody/2026-01-01.csv`)).status).toBe(
+      404,
+    );
   });
 });
 
 describe('personal data', () => {
   it('never appears in the logs, although every apply was decrypted', () => {
-    const logs = sandbox.logs();
+    const logs = driver.sandbox.logs();
     expect(logs).toContain('"call answered"');
     for (const value of [PII.name, PII.idNumber, PII.phone, '13900139000']) expect(logs).not.toContain(value);
   });

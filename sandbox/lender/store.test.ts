@@ -3,15 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApplyRequest, RepaymentScheduleCallback, ScheduleInstallment } from '../sdk/index.ts';
-import { LenderBook, type LenderBookOptions } from './book.ts';
+import type { RepaymentScheduleCallback, ScheduleInstallment } from '../sdk/index.ts';
+import { LenderBook } from './book.ts';
+import {
+  ADULT,
+  applyRequest,
+  bookOptions,
+  DRAWDOWN_APP_1,
+  installmentRepayment,
+  NOW,
+} from './book-fixtures.ts';
 import type { QueuedCallback } from './delivery.ts';
 import { IdempotencyMemory } from './idempotency.ts';
-import { DEFAULT_PRODUCT } from './policy.ts';
 import { MEMORY_STORE, SandboxStore, SandboxStoreError } from './store.ts';
-
-const NOW = Date.UTC(2026, 2, 1, 4);
-const ADULT = { ageBand: '25-34', region: '310000' } as const;
 
 const dirs: string[] = [];
 const stores: SandboxStore[] = [];
@@ -33,29 +37,6 @@ function open(path?: string): SandboxStore {
   return store;
 }
 
-function options(state?: LenderBookOptions['state']): LenderBookOptions {
-  let n = state?.loans.length ?? 0;
-  return {
-    products: [DEFAULT_PRODUCT],
-    delays: { decisionMs: 1_000, disbursementMs: 500, repaymentMs: 200 },
-    newLoanId: () => `loan-${++n}`,
-    ...(state === undefined ? {} : { state }),
-  };
-}
-
-function apply(applicationId: string): ApplyRequest {
-  return {
-    applicationId,
-    productCode: 'SBX-CASH',
-    requestedAmountFen: 1_000_000,
-    termMonths: 12,
-    method: 'equal_installment',
-    channel: 'c',
-    consent: { version: 'v1', textSha256: 'a'.repeat(64), givenAt: '2026-03-01T00:00:00Z' },
-    pii: { alg: 'RSA-OAEP-256+A256GCM', kid: 'k', wrappedKey: 'a', iv: 'a', ciphertext: 'a', tag: 'a' },
-  };
-}
-
 function queued(requestId: string, stream: string, overrides: Partial<QueuedCallback> = {}): QueuedCallback {
   return {
     requestId,
@@ -75,42 +56,21 @@ function livedIn(): {
   memory: IdempotencyMemory;
   writes: ReturnType<LenderBook['takeChanges']>[];
 } {
-  const book = new LenderBook(options());
+  const book = new LenderBook(bookOptions());
   const memory = new IdempotencyMemory();
   const writes: ReturnType<LenderBook['takeChanges']>[] = [];
-  book.apply(apply('app-1'), ADULT, NOW);
-  book.apply(apply('app-2'), ADULT, NOW, { rejectReason: 'credit_score' });
+  book.apply(applyRequest('app-1'), ADULT, NOW);
+  book.apply(applyRequest('app-2'), ADULT, NOW, { rejectReason: 'credit_score' });
   memory.remember('r1', 'apply:app-1', 'f1', { status: 202, body: { accepted: true } });
   writes.push(book.takeChanges());
-  const drawn = book.drawdown(
-    {
-      applicationId: 'app-1',
-      drawdownId: 'dd-1',
-      amountFen: 1_000_000,
-      termMonths: 12,
-      method: 'equal_installment',
-      startDate: '2026-03-01',
-    },
-    NOW + 1_000,
-  );
+  const drawn = book.drawdown(DRAWDOWN_APP_1, NOW + 1_000);
   if (!drawn.ok) throw new Error(drawn.message);
   writes.push(book.takeChanges());
   const rows = (drawn.callbacks[1]!.body as RepaymentScheduleCallback).installments;
   book.markOverdue('loan-1', { penaltyRate: '0.18', days: 30 }, NOW + 1_500);
   const due = (r: ScheduleInstallment, penalty = 0) => r.principalFen + r.interestFen + penalty;
   const repay = (id: string, periods: number[], amountFen: number, reverse = false) => {
-    const answer = book.repay(
-      {
-        loanId: 'loan-1',
-        repaymentId: id,
-        kind: 'installment',
-        periods,
-        amountFen,
-        requestedAt: '2026-03-01T05:00:00Z',
-      },
-      NOW + 2_000,
-      { reverse },
-    );
+    const answer = book.repay(installmentRepayment(id, periods, amountFen), NOW + 2_000, { reverse });
     if (!answer.ok) throw new Error(answer.message);
   };
   const overdue = book.state().loans[0]!.installments[0]!;
@@ -135,7 +95,7 @@ describe('sandbox store', () => {
     const reopened = open(path);
     const records = reopened.load('lender-a');
     expect(records.book).toEqual(book.state());
-    expect(new LenderBook(options(records.book)).state()).toEqual(book.state());
+    expect(new LenderBook(bookOptions({ state: records.book })).state()).toEqual(book.state());
     expect(new IdempotencyMemory(records.answers).entries()).toEqual(
       expect.arrayContaining(memory.entries()),
     );
@@ -161,7 +121,7 @@ describe('sandbox store', () => {
     memory.remember('r1', 'apply:a1', 'f1', { status: 202, body: { accepted: true } });
     memory.remember('r2', undefined, 'f2', { status: 200, body: { decision: 'accept' } });
     store.write('p', {
-      book: new LenderBook(options()).takeChanges(),
+      book: new LenderBook(bookOptions()).takeChanges(),
       answers: memory.takeChanges(),
       callbacks: [],
     });
@@ -182,7 +142,7 @@ describe('sandbox store', () => {
 
   it('keeps queued callbacks in order per lender until each is settled', () => {
     const store = open(file());
-    const book = new LenderBook(options()).takeChanges();
+    const book = new LenderBook(bookOptions()).takeChanges();
     store.write('lender-a', {
       book,
       answers: [],
@@ -210,7 +170,7 @@ describe('sandbox store', () => {
     const memory = new IdempotencyMemory();
     memory.remember('r1', undefined, 'f', { status: 200, body: {} });
     const answers = memory.takeChanges();
-    const book = new LenderBook(options()).takeChanges();
+    const book = new LenderBook(bookOptions()).takeChanges();
     // The same request id twice: the second insert breaks the UNIQUE constraint, the whole write is undone.
     expect(() =>
       store.write('p', { book, answers, callbacks: [queued('same', 's'), queued('same', 's')] }),

@@ -54,20 +54,20 @@ export function invalidField(fields: Readonly<Record<string, string>>): string |
 }
 
 /**
+ * The lines both signatures cover, in this order. For a response they are the method, path, partner
+ * and request id of the request it answers with the response's own timestamp, nonce and digest, so
+ * the two canonical strings differ only in their tag line and the response's status line.
+ */
+function signedLines(f: RequestSigningFields): string[] {
+  return [f.method, f.path, f.timestamp, f.nonce, f.contentSha256, f.partnerId, f.requestId];
+}
+
+/**
  * `LENDGATE-REQUEST-V1\nMETHOD\nPATH\nTIMESTAMP\nNONCE\nCONTENT_SHA256\nPARTNER\nREQUEST_ID`,
  * lines joined by a single LF, no trailing newline. The caller has validated the fields.
  */
 export function requestCanonicalString(f: RequestSigningFields): string {
-  return [
-    REQUEST_TAG,
-    f.method,
-    f.path,
-    f.timestamp,
-    f.nonce,
-    f.contentSha256,
-    f.partnerId,
-    f.requestId,
-  ].join('\n');
+  return [REQUEST_TAG, ...signedLines(f)].join('\n');
 }
 
 /**
@@ -76,15 +76,5 @@ export function requestCanonicalString(f: RequestSigningFields): string {
  * TIMESTAMP, NONCE, CONTENT_SHA256 belong to the response itself.
  */
 export function responseCanonicalString(f: ResponseSigningFields): string {
-  return [
-    RESPONSE_TAG,
-    f.status,
-    f.method,
-    f.path,
-    f.timestamp,
-    f.nonce,
-    f.contentSha256,
-    f.partnerId,
-    f.requestId,
-  ].join('\n');
+  return [RESPONSE_TAG, f.status, ...signedLines(f)].join('\n');
 }

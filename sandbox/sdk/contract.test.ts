@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REPAYMENT_METHODS as MONEY_METHODS } from '../../src/money/index.ts';
 import { ENVELOPE_ERRORS } from '../../src/protocol/envelope/errors.ts';
+import { FULL_APPLICANT as PII } from './__fixtures__/applicant.ts';
 import { RSA_ENC_PUBLIC } from './__fixtures__/test-keys.ts';
 import {
   businessIdOf,
@@ -32,13 +33,6 @@ import { ENVELOPE_ERROR_CODES } from './index.ts';
 import { encryptPii } from './pii.ts';
 
 const SHA = 'a'.repeat(64);
-const PII = {
-  name: '张三',
-  idNumber: '110101199003071234',
-  phone: '13800138000',
-  bankCard: '6222020200112233445',
-  contacts: [{ name: '李四', phone: '13900139000', relation: 'spouse' }],
-};
 
 const REQUESTS: CallRequests = {
   'pre-check': {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FULL_APPLICANT as PII } from './__fixtures__/applicant.ts';
 import {
   ED25519_A_PUBLIC,
   RSA_ENC_2_PRIVATE,
@@ -9,13 +10,6 @@ import {
 import { fromBase64Url, toBase64Url } from './encoding.ts';
 import { decryptPii, type EncryptedPii, encryptPii, PII_ALGORITHM, PiiDecryptionError } from './pii.ts';
 
-const PII = {
-  name: '张三',
-  idNumber: '110101199003071234',
-  phone: '13800138000',
-  bankCard: '6222020200112233445',
-  contacts: [{ name: '李四', phone: '13900139000', relation: 'spouse' }],
-};
 const CONTEXT = { partnerId: 'lender-demo', requestId: 'req-1' };
 
 function flipByte(text: string, index = 0): string {

@@ -102,18 +102,25 @@ function headersFor(
   return headers;
 }
 
+/**
+ * Signs `canonical` and packs the message to send. Requests and responses differ only in the
+ * canonical string they sign; the headers, body and request id go out the same way for both.
+ */
+function signedMessage(
+  fields: RequestSigningFields,
+  key: PrivateSigningKey,
+  canonical: string,
+  body: string,
+): SignedMessage {
+  const signature = signCanonical(key, canonical);
+  return { headers: headersFor(fields, key, signature, body), body, requestId: fields.requestId, canonical };
+}
+
 /** Serializes and signs an outgoing request (platform → lender call, or lender → platform callback). */
 export function signRequest(input: SignRequestInput): SignedMessage {
   const body = serializeBody(input);
   const fields = envelopeFields(input, body);
-  const canonical = requestCanonicalString(fields);
-  const signature = signCanonical(input.key, canonical);
-  return {
-    headers: headersFor(fields, input.key, signature, body),
-    body,
-    requestId: fields.requestId,
-    canonical,
-  };
+  return signedMessage(fields, input.key, requestCanonicalString(fields), body);
 }
 
 /** The request a response answers, as the responder saw it (after verifying it). */
@@ -153,12 +160,5 @@ export function signResponse(input: SignResponseInput): SignedMessage {
   );
   const status = String(input.status);
   if (invalidField({ status }) !== undefined) throw new TypeError('cannot sign: invalid status');
-  const canonical = responseCanonicalString({ ...fields, status });
-  const signature = signCanonical(input.key, canonical);
-  return {
-    headers: headersFor(fields, input.key, signature, body),
-    body,
-    requestId: fields.requestId,
-    canonical,
-  };
+  return signedMessage(fields, input.key, responseCanonicalString({ ...fields, status }), body);
 }

@@ -97,55 +97,42 @@ describe('the SM suite through the envelope', () => {
     });
     const context = { partnerId: PARTNER, requestId: 'req-sm-1' };
     expect(decryptPii(block, SM2_ENC_PRIVATE, context)).toEqual(APPLICANT);
+    const answered = { method: 'POST', path: '/v1/apply', partnerId: PARTNER, requestId: 'req-sm-1' };
     const answer = signResponse({
-      request: { method: 'POST', path: '/v1/apply', partnerId: PARTNER, requestId: 'req-sm-1' },
+      request: answered,
       status: 200,
       body: { status: 'accepted' },
       key: SM2_SIGN_PRIVATE,
       nowMs: NOW,
     });
-    const checked = verifyResponse({
-      request: { method: 'POST', path: '/v1/apply', partnerId: PARTNER, requestId: 'req-sm-1' },
-      status: 200,
-      headers: answer.headers,
-      body: answer.body,
-      keys: [SM2_SIGN_PUBLIC],
-      nowMs: NOW,
-    });
-    expect(checked).toMatchObject({ ok: true, alg: 'SM2-SM3' });
-    // The status is signed: a 200 cannot become a 409.
-    expect(
+    /** The platform's check of the answer, as if it had come with `status`. */
+    const checkAs = (status: number) =>
       verifyResponse({
-        request: { method: 'POST', path: '/v1/apply', partnerId: PARTNER, requestId: 'req-sm-1' },
-        status: 409,
+        request: answered,
+        status,
         headers: answer.headers,
         body: answer.body,
         keys: [SM2_SIGN_PUBLIC],
         nowMs: NOW,
-      }),
-    ).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
+      });
+    expect(checkAs(200)).toMatchObject({ ok: true, alg: 'SM2-SM3' });
+    // The status is signed: a 200 cannot become a 409.
+    expect(checkAs(409)).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
   });
 
   it('signs randomly: two signatures of one message differ, both verify', async () => {
-    const nonce = 'AAECAwQFBgcICQoLDA0ODw';
-    const one = signRequest({
-      method: 'GET',
-      path: '/v1/x',
-      partnerId: PARTNER,
-      key: SM2_SIGN_PRIVATE,
-      nowMs: NOW,
-      nonce,
-      requestId: 'r',
-    });
-    const two = signRequest({
-      method: 'GET',
-      path: '/v1/x',
-      partnerId: PARTNER,
-      key: SM2_SIGN_PRIVATE,
-      nowMs: NOW,
-      nonce,
-      requestId: 'r',
-    });
+    // Same clock, nonce and request id each time: only the signature's randomness can differ.
+    const signOnce = () =>
+      signRequest({
+        method: 'GET',
+        path: '/v1/x',
+        partnerId: PARTNER,
+        key: SM2_SIGN_PRIVATE,
+        nowMs: NOW,
+        nonce: 'AAECAwQFBgcICQoLDA0ODw',
+        requestId: 'r',
+      });
+    const [one, two] = [signOnce(), signOnce()];
     expect(one.canonical).toBe(two.canonical);
     expect(one.headers[ENVELOPE_HEADERS.signature]).not.toBe(two.headers[ENVELOPE_HEADERS.signature]);
     // An empty body is digested with SM3 too.

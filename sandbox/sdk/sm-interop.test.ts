@@ -89,77 +89,59 @@ function file(content: string | Uint8Array): string {
 }
 const DISTID = `distid:${SM2_DEFAULT_USER_ID}`;
 
+/**
+ * `openssl pkeyutl` arguments for an SM2 signature with SM3 over the whole message (`-rawin`, so
+ * OpenSSL computes the Z value itself) under the default SM2 user id, as the envelope signs.
+ */
+function sm2SignatureArgs(
+  operation: '-sign' | '-verify',
+  keyArgs: readonly string[],
+  message: string,
+): string[] {
+  return [
+    'pkeyutl',
+    operation,
+    ...keyArgs,
+    '-rawin',
+    '-digest',
+    'sm3',
+    '-pkeyopt',
+    DISTID,
+    '-in',
+    file(message),
+  ];
+}
+
+/** OpenSSL's DER signature of `message`; `stdio: 'ignore'` keeps a probe's failure quiet. */
+function opensslSign(privatePem: string, message: string, stdio: 'pipe' | 'ignore' = 'pipe'): Buffer {
+  const out = join(work, `s${fileCount++}`);
+  execFileSync(
+    'openssl',
+    [...sm2SignatureArgs('-sign', ['-inkey', file(privatePem)], message), '-out', out],
+    {
+      stdio,
+    },
+  );
+  return readFileSync(out);
+}
+
+function opensslVerify(publicPem: string, message: string, der: Uint8Array): boolean {
+  const keyArgs = ['-pubin', '-inkey', file(publicPem)];
+  const run = spawnSync('openssl', [...sm2SignatureArgs('-verify', keyArgs, message), '-sigfile', file(der)]);
+  return run.status === 0;
+}
+
+/** An OpenSSL 3 whose `pkeyutl` can make an SM2 signature with a user id (the interop tests need it). */
 function opensslHasSm2(): boolean {
   try {
     const version = execFileSync('openssl', ['version'], { encoding: 'utf8' });
     if (!/^OpenSSL 3\./.test(version)) return false;
-    const msg = file('probe');
-    const sig = join(work, 'probe.sig');
-    execFileSync(
-      'openssl',
-      [
-        'pkeyutl',
-        '-sign',
-        '-inkey',
-        file(SM2_SIGN_PRIVATE.privateKey as string),
-        '-rawin',
-        '-digest',
-        'sm3',
-        '-pkeyopt',
-        DISTID,
-        '-in',
-        msg,
-        '-out',
-        sig,
-      ],
-      { stdio: 'ignore' },
-    );
-    return readFileSync(sig).length > 0;
+    return opensslSign(SM2_SIGN_PRIVATE.privateKey as string, 'probe', 'ignore').length > 0;
   } catch {
     return false;
   }
 }
 const HAS_OPENSSL_SM2 = opensslHasSm2();
-
-function opensslSign(privatePem: string, message: string): Buffer {
-  const out = join(work, `s${fileCount++}`);
-  execFileSync('openssl', [
-    'pkeyutl',
-    '-sign',
-    '-inkey',
-    file(privatePem),
-    '-rawin',
-    '-digest',
-    'sm3',
-    '-pkeyopt',
-    DISTID,
-    '-in',
-    file(message),
-    '-out',
-    out,
-  ]);
-  return readFileSync(out);
-}
-
-function opensslVerify(publicPem: string, message: string, der: Uint8Array): boolean {
-  const run = spawnSync('openssl', [
-    'pkeyutl',
-    '-verify',
-    '-pubin',
-    '-inkey',
-    file(publicPem),
-    '-rawin',
-    '-digest',
-    'sm3',
-    '-pkeyopt',
-    DISTID,
-    '-in',
-    file(message),
-    '-sigfile',
-    file(der),
-  ]);
-  return run.status === 0;
-}
 
 // OpenSSL writes SM2 ciphertexts as GM/T 0009 ASN.1: SEQUENCE { x INTEGER, y INTEGER, hash OCTET
 // STRING, ciphertext OCTET STRING }; the envelope carries the raw C1 || C3 || C2.
